@@ -1,0 +1,21 @@
+# Decides whether the CUDA backend (folio_engine_cuda) is built.
+#   FOLIO_CUDA=OFF  never;  ON  always (configure fails without a toolkit);  AUTO  when a toolkit is found.
+# Architectures are explicit (never "native": the build machine may have no GPU).
+set(FOLIO_CUDA_ARCHITECTURES "80;86;89;90" CACHE STRING "CUDA architectures for folio_engine_cuda")
+set(FOLIO_HAVE_CUDA OFF)
+if(NOT FOLIO_CUDA STREQUAL "OFF")
+  include(CheckLanguage)
+  if(NOT CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
+    set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
+  endif()
+  check_language(CUDA)
+  find_package(CUDAToolkit QUIET)
+  if(CMAKE_CUDA_COMPILER AND CUDAToolkit_FOUND)
+    set(CMAKE_CUDA_ARCHITECTURES ${FOLIO_CUDA_ARCHITECTURES})
+    enable_language(CUDA)
+    set(FOLIO_HAVE_CUDA ON)
+  elseif(FOLIO_CUDA STREQUAL "ON")
+    message(FATAL_ERROR "FOLIO_CUDA=ON but no CUDA toolkit was found")
+  endif()
+endif()
+message(STATUS "Folio CUDA backend: ${FOLIO_HAVE_CUDA} (FOLIO_CUDA=${FOLIO_CUDA})")

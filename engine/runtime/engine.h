@@ -1,0 +1,83 @@
+#pragma once
+// The engine's public, thread-safe facade. It owns one engine thread; every piece of engine state
+// (model weights, KV cache, sessions) is touched only on that thread. Callers on any thread submit
+// commands; results come back through callbacks that run ON THE ENGINE THREAD and must not block
+// (the app turns them into queued Qt signals). No exception crosses this API.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/runtime/types.h"
+#include "engine/status.h"
+
+namespace folio {
+
+struct LoadOptions {
+    std::string modelPath;   // a .gguf file
+    int threads = 0;         // 0 = number of physical cores
+    int contextLength = 0;   // tokens; 0 = min(model's training context, 32768)
+    Device device = Device::Cpu;
+};
+
+struct ModelSummary {
+    std::string path;
+    std::string architecture;   // "qwen2", "qwen3", "llama"
+    std::string name;           // general.name
+    std::string quantization;   // e.g. "Q4_K_M"
+    int64_t parameters = 0;
+    int contextLength = 0;      // the context the engine was set up with
+    int trainContextLength = 0;
+    size_t kvBytesPerToken = 0;
+    std::string device;         // "CPU (AVX2, 2 threads)"
+    bool supportsThinking = false;  // Qwen3-style <think> blocks
+};
+
+struct GenerationRequest {
+    std::vector<ChatMessage> messages;   // rendered with the model's chat template
+    bool thinking = false;               // Qwen3: false renders an empty think block
+    // When non-empty, the last assistant turn is continued (not closed) with this text.
+    std::string continueAssistant;
+    SamplingParams sampling;
+    int maxTokens = 2048;
+};
+
+// Callbacks run on the engine thread, in this order: onPrefill* (onText)* onFinished (exactly once).
+struct GenerationCallbacks {
+    std::function<void(int done, int total)> onPrefill;     // prompt tokens processed so far
+    std::function<void(std::string_view text)> onText;      // complete UTF-8 pieces only
+    std::function<void(const GenerationResult& result)> onFinished;
+};
+
+class Engine {
+public:
+    Engine();
+    ~Engine();  // cancels everything, stops and joins the engine thread
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // Loads (or replaces) the model. onProgress gets 0..1; onDone gets the summary or the error.
+    void load(LoadOptions options, std::function<void(float)> onProgress,
+              std::function<void(Expected<ModelSummary>)> onDone);
+    void unload();
+
+    // Queues a generation; returns its id (> 0). Requests run one at a time in order.
+    uint64_t submit(GenerationRequest request, GenerationCallbacks callbacks);
+    // Takes effect before the next token or prefill chunk; onFinished reports Cancelled.
+    void cancel(uint64_t requestId);
+    void cancelAll();
+
+    // Thread-safe, may be called from the GUI thread: token count of plain text (no special
+    // tokens) with the loaded tokenizer, or -1 when no model is loaded.
+    int countTokens(std::string_view text) const;
+    // Tokens the chat template adds around each message (for the context meter); 0 without a model.
+    int templateOverheadPerMessage() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+}  // namespace folio

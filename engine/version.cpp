@@ -1,0 +1,7 @@
+#include "engine/version.h"
+
+namespace folio {
+
+const char* engineVersion() { return FOLIO_VERSION; }
+
+}  // namespace folio
