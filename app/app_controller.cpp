@@ -1,0 +1,321 @@
+#include "app/app_controller.h"
+
+#include <QClipboard>
+#include <QGuiApplication>
+
+#include "app/chat_request.h"
+#include "app/engine_worker.h"
+#include "app/settings.h"
+
+using folio::MessageState;
+using folio::PathEntry;
+
+namespace {
+
+const int kCheckpointIntervalMs = 1000;  // a crash loses at most this much of a streaming reply
+const int kTitleLength = 60;
+
+ConversationItem toItem(const folio::ConversationRecord& c) {
+    return ConversationItem{c.id, c.title, c.updatedAt, c.pinned};
+}
+
+MessageItem toItem(const PathEntry& e) {
+    const folio::MessageRecord& m = e.message;
+    MessageItem item;
+    item.id = m.id;
+    item.role = m.role;
+    item.text = m.content;
+    item.thinking = m.thinking;
+    item.thinkingMs = m.thinkingMs;
+    item.streaming = m.state == MessageState::Streaming;
+    item.interrupted = m.state == MessageState::Interrupted;
+    item.branchIndex = e.branchIndex;
+    item.branchCount = e.branchCount;
+    item.stats = folio::formatStats(m.stats);
+    return item;
+}
+
+// A title from the first line of the first message.
+QString titleFrom(const QString& text) {
+    QString line = text.section('\n', 0, 0).simplified();
+    if (line.size() > kTitleLength) line = line.left(kTitleLength - 1) + QChar(0x2026);
+    return line.isEmpty() ? AppController::tr("New chat") : line;
+}
+
+}  // namespace
+
+AppController::AppController(folio::ConversationStore* store, EngineWorker* worker,
+                             Settings* settings, const QString& databaseError, QObject* parent)
+    : QObject(parent),
+      m_store(store),
+      m_worker(worker),
+      m_settings(settings),
+      m_databaseError(databaseError) {
+    connect(m_worker, &EngineWorker::loadProgress, this, &AppController::onLoadProgress);
+    connect(m_worker, &EngineWorker::modelLoaded, this, &AppController::onModelLoaded);
+    connect(m_worker, &EngineWorker::textArrived, this, &AppController::onText);
+    connect(m_worker, &EngineWorker::prefillProgress, this, &AppController::onPrefill);
+    connect(m_worker, &EngineWorker::finished, this, &AppController::onFinished);
+    m_checkpointTimer.setInterval(kCheckpointIntervalMs);
+    connect(&m_checkpointTimer, &QTimer::timeout, this, &AppController::checkpoint);
+    m_thinkingEnabled = m_settings->samplingPreset() == "qwen3-thinking";
+    refreshConversations();
+    if (!m_databaseError.isEmpty()) setStatus(m_databaseError);
+}
+
+AppController::~AppController() {
+    if (m_requestId != 0) {
+        m_worker->cancel(m_requestId);
+        checkpoint();  // the reply comes back 'interrupted' on the next start
+    }
+}
+
+bool AppController::modelReady() const { return m_worker->modelReady(); }
+
+bool AppController::failed(const folio::Status& status) {
+    if (status.ok()) return false;
+    const QString message = tr("Could not save: %1").arg(QString::fromStdString(status.message()));
+    setStatus(message);
+    emit errorOccurred(message);
+    return true;
+}
+
+void AppController::setStatus(const QString& text) {
+    if (text == m_statusText) return;
+    m_statusText = text;
+    emit statusTextChanged();
+}
+
+void AppController::setPrefill(double progress) {
+    if (progress == m_prefillProgress) return;
+    m_prefillProgress = progress;
+    emit prefillProgressChanged();
+}
+
+// --- conversations -------------------------------------------------------------------------------
+
+void AppController::refreshConversations() {
+    auto list = m_searchText.trimmed().isEmpty() ? m_store->listConversations()
+                                                 : m_store->search(m_searchText);
+    if (!list) {
+        failed(list.error());
+        return;
+    }
+    QList<ConversationItem> items;
+    items.reserve(list->size());
+    for (const folio::ConversationRecord& c : *list) items.append(toItem(c));
+    m_conversations.setConversations(items);
+}
+
+void AppController::newConversation() {
+    if (m_currentId == 0 && m_messages.count() == 0) return;
+    m_currentId = 0;
+    m_currentTitle.clear();
+    m_messages.clear();
+    emit currentConversationChanged();
+    updateContextUsed();
+}
+
+void AppController::selectConversation(qint64 id) {
+    auto c = m_store->conversation(id);
+    if (!c) {
+        failed(c.error());
+        return;
+    }
+    m_currentId = id;
+    m_currentTitle = c->title;
+    if (m_thinkingEnabled != c->thinkingEnabled) {
+        m_thinkingEnabled = c->thinkingEnabled;
+        emit thinkingEnabledChanged();
+    }
+    emit currentConversationChanged();
+    reloadMessages();
+}
+
+void AppController::renameConversation(qint64 id, const QString& title) {
+    if (failed(m_store->renameConversation(id, title.trimmed()))) return;
+    if (auto c = m_store->conversation(id)) m_conversations.upsert(toItem(*c));
+    if (id == m_currentId) {
+        m_currentTitle = title.trimmed();
+        emit currentConversationChanged();
+    }
+}
+
+void AppController::deleteConversation(qint64 id) {
+    if (id == m_replyConversationId && m_requestId != 0) stop();
+    if (failed(m_store->deleteConversation(id))) return;
+    m_lastDeletedId = id;
+    m_conversations.remove(id);
+    if (id == m_currentId) {
+        m_currentId = -1;  // force newConversation() to reset
+        newConversation();
+    }
+}
+
+void AppController::undoDelete() {
+    if (m_lastDeletedId == 0 || failed(m_store->undoDelete(m_lastDeletedId))) return;
+    if (auto c = m_store->conversation(m_lastDeletedId)) m_conversations.upsert(toItem(*c));
+    m_lastDeletedId = 0;
+}
+
+void AppController::setPinned(qint64 id, bool pinned) {
+    if (failed(m_store->setPinned(id, pinned))) return;
+    if (auto c = m_store->conversation(id)) m_conversations.upsert(toItem(*c));
+}
+
+void AppController::setSearchText(const QString& text) {
+    if (text == m_searchText) return;
+    m_searchText = text;
+    refreshConversations();
+}
+
+void AppController::setThinkingEnabled(bool enabled) {
+    if (enabled == m_thinkingEnabled) return;
+    if (m_currentId > 0 && failed(m_store->setThinkingEnabled(m_currentId, enabled))) return;
+    m_thinkingEnabled = enabled;
+    emit thinkingEnabledChanged();
+}
+
+// --- messages ------------------------------------------------------------------------------------
+
+void AppController::reloadMessages() {
+    if (m_currentId <= 0) {
+        m_messages.clear();
+        updateContextUsed();
+        return;
+    }
+    auto path = m_store->activePath(m_currentId);
+    if (!path) {
+        failed(path.error());
+        return;
+    }
+    QList<MessageItem> items;
+    items.reserve(path->size());
+    for (const PathEntry& e : *path) {
+        MessageItem item = toItem(e);
+        if (e.message.id == m_replyId && m_requestId != 0) {  // live text beats the checkpoint
+            item.text = m_replyText;
+            item.thinking = m_replyThinking;
+            item.streaming = true;
+        }
+        items.append(item);
+    }
+    m_messages.setMessages(items);
+    updateContextUsed();
+}
+
+int AppController::tokensOf(PathEntry& entry) {
+    folio::MessageRecord& m = entry.message;
+    if (m.tokenCount >= 0 || m.state == MessageState::Streaming) return std::max(m.tokenCount, 0);
+    const int n = m_worker->countTokens(m.content);
+    if (n < 0) return 0;
+    m.tokenCount = n;
+    m_store->setTokenCount(m.id, n).ok();  // a cache: losing it only costs a recount
+    return n;
+}
+
+QString AppController::systemPromptFor(const folio::ConversationRecord& c) const {
+    return c.hasSystemPrompt ? c.systemPrompt : m_settings->systemPrompt();
+}
+
+void AppController::updateContextUsed() {
+    int used = 0;
+    if (m_worker->modelReady()) {
+        const int overhead = m_worker->templateOverheadPerMessage();
+        QString system = m_settings->systemPrompt();
+        if (m_currentId > 0) {
+            if (auto c = m_store->conversation(m_currentId)) system = systemPromptFor(*c);
+            if (auto path = m_store->activePath(m_currentId))
+                for (PathEntry& e : *path) used += tokensOf(e) + overhead;
+        }
+        if (!system.isEmpty()) used += std::max(m_worker->countTokens(system), 0) + overhead;
+    }
+    if (used == m_contextUsed) return;
+    m_contextUsed = used;
+    emit contextUsedChanged();
+}
+
+void AppController::send(const QString& text) {
+    const QString trimmed = text.trimmed();
+    if (trimmed.isEmpty() || m_requestId != 0) return;
+    if (!m_worker->modelReady()) {
+        emit errorOccurred(tr("No model is loaded yet."));
+        return;
+    }
+    if (m_currentId <= 0) {
+        auto id = m_store->createConversation(titleFrom(trimmed), m_thinkingEnabled);
+        if (!id) {
+            failed(id.error());
+            return;
+        }
+        m_currentId = *id;
+        m_currentTitle = titleFrom(trimmed);
+        emit currentConversationChanged();
+    }
+    auto path = m_store->activePath(m_currentId);
+    if (!path) {
+        failed(path.error());
+        return;
+    }
+    const qint64 parent = path->isEmpty() ? 0 : path->last().message.id;
+    // Committed before the engine sees it: a crash from here on never loses the question.
+    auto userId = m_store->addMessage(m_currentId, parent, "user", trimmed);
+    if (!userId) {
+        failed(userId.error());
+        return;
+    }
+    reloadMessages();
+    startReply(*userId);
+}
+
+void AppController::regenerate() {
+    if (m_requestId != 0 || m_currentId <= 0) return;
+    auto path = m_store->activePath(m_currentId);
+    if (!path || path->isEmpty()) return;
+    const folio::MessageRecord& last = path->last().message;
+    const qint64 userId = last.role == "assistant" ? last.parentId : last.id;
+    if (userId > 0) startReply(userId);
+}
+
+void AppController::continueReply() {
+    if (m_requestId != 0 || m_currentId <= 0) return;
+    auto path = m_store->activePath(m_currentId);
+    if (!path || path->isEmpty() || path->last().message.role != "assistant") return;
+    startReply(path->last().message.parentId, path->last().message.id);
+}
+
+void AppController::editMessage(qint64 messageId, const QString& text) {
+    if (m_requestId != 0 || text.trimmed().isEmpty()) return;
+    auto id = m_store->editMessage(messageId, text.trimmed());
+    if (!id) {
+        failed(id.error());
+        return;
+    }
+    reloadMessages();
+    startReply(*id);
+}
+
+void AppController::switchBranch(qint64 messageId, int delta) {
+    if (m_requestId != 0) return;  // the streaming reply is on the active path
+    auto id = m_store->switchBranch(messageId, delta);
+    if (!id) {
+        failed(id.error());
+        return;
+    }
+    reloadMessages();
+}
+
+int AppController::countTokens(const QString& text) const {
+    return m_worker->modelReady() ? m_worker->countTokens(text) : -1;
+}
+
+void AppController::copyToClipboard(const QString& text) {
+    if (auto* app = qobject_cast<QGuiApplication*>(QCoreApplication::instance()))
+        app->clipboard()->setText(text);
+}
+
+void AppController::stop() {
+    if (m_requestId == 0) return;
+    m_stopRequested = true;
+    m_worker->cancel(m_requestId);
+}

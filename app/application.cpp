@@ -1,0 +1,69 @@
+#include "app/application.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+#include "app/app_controller.h"
+#include "app/conversation_store.h"
+#include "app/database.h"
+#include "app/engine_worker.h"
+#include "app/settings.h"
+
+namespace {
+
+// Opens the database; when even a fresh one cannot be created, falls back to an in-memory
+// database so that the app still starts (and says that nothing will be saved).
+QString openDatabase(folio::Database& db, const QString& path) {
+    auto report = db.open(path);
+    if (report.ok()) return report->message;
+    const QString why = QString::fromStdString(report.error().message);
+    auto memory = db.open(QStringLiteral(":memory:"));
+    Q_UNUSED(memory);
+    return QObject::tr("The chat database could not be opened (%1). Chats in this session will not "
+                       "be saved.")
+        .arg(why);
+}
+
+}  // namespace
+
+AppContext::AppContext(const AppOptions& options) {
+    m_dataDir = options.dataDir.isEmpty()
+                    ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+                    : options.dataDir;
+    QDir().mkpath(m_dataDir);
+    m_settings = options.dataDir.isEmpty()
+                     ? std::make_unique<Settings>()
+                     : std::make_unique<Settings>(QDir(m_dataDir).filePath("settings.ini"));
+    m_database = std::make_unique<folio::Database>();
+    const QString databaseError = openDatabase(*m_database, databasePath());
+    m_store = std::make_unique<folio::ConversationStore>(*m_database);
+    if (!m_database->readOnly()) {
+        // Soft deletes are undoable only within a session; a reply cut off by a crash or a kill
+        // comes back 'interrupted' so the user can Continue it.
+        m_store->purgeDeleted().ok();
+        m_store->markStreamingInterrupted().ok();
+    }
+    m_worker = std::make_unique<EngineWorker>();
+    m_controller = std::make_unique<AppController>(m_store.get(), m_worker.get(), m_settings.get(),
+                                                   databaseError);
+    if (options.headlessSmoke) return;
+    m_modelPath = options.modelPath;
+    if (m_modelPath.isEmpty()) m_modelPath = m_settings->modelPath();
+    if (m_modelPath.isEmpty()) {
+        const QString fallback = QDir(m_dataDir).filePath(QStringLiteral("models/") + kDefaultModelFile);
+        if (QFileInfo(fallback).isFile()) m_modelPath = fallback;
+    }
+    if (!m_modelPath.isEmpty()) m_controller->loadModel(m_modelPath);
+}
+
+AppContext::~AppContext() {
+    m_controller.reset();  // checkpoints a streaming reply
+    m_worker.reset();      // joins the engine thread
+    m_store.reset();
+    m_database.reset();
+}
+
+AppController* AppContext::controller() { return m_controller.get(); }
+Settings* AppContext::settings() { return m_settings.get(); }
+QString AppContext::databasePath() const { return QDir(m_dataDir).filePath(kDatabaseFile); }

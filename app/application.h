@@ -1,0 +1,47 @@
+#pragma once
+// AppContext: builds the app's objects for main.cpp (and the GUI tests) in the right order:
+// settings, database (with recovery), conversation store, engine worker, controller; then loads
+// the model. Destroys them in reverse order (the engine thread is joined before the store goes).
+// GUI thread only; needs a Q(Gui)Application to exist.
+#include <QString>
+#include <memory>
+
+class AppController;
+class EngineWorker;
+class Settings;
+namespace folio {
+class ConversationStore;
+class Database;
+}
+
+struct AppOptions {
+    QString dataDir;    // empty: QStandardPaths::AppDataLocation (~/.local/share/folio)
+    QString modelPath;  // empty: settings.modelPath, else <dataDir>/models/<default model>
+    bool headlessSmoke = false;  // --smoke-test: do not load a model
+};
+
+class AppContext {
+public:
+    static constexpr const char* kDefaultModelFile = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf";
+    static constexpr const char* kDatabaseFile = "folio.sqlite3";
+
+    explicit AppContext(const AppOptions& options);
+    ~AppContext();
+    AppContext(const AppContext&) = delete;
+    AppContext& operator=(const AppContext&) = delete;
+
+    AppController* controller();
+    Settings* settings();
+    QString databasePath() const;
+    // The model this start loads (empty when none was found or headlessSmoke).
+    QString modelPath() const { return m_modelPath; }
+
+private:
+    QString m_dataDir;
+    QString m_modelPath;
+    std::unique_ptr<Settings> m_settings;
+    std::unique_ptr<folio::Database> m_database;
+    std::unique_ptr<folio::ConversationStore> m_store;
+    std::unique_ptr<EngineWorker> m_worker;
+    std::unique_ptr<AppController> m_controller;
+};

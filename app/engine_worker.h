@@ -1,0 +1,64 @@
+#pragma once
+// EngineWorker: the bridge between folio::Engine (which owns its own thread) and the GUI thread.
+//
+// Engine callbacks run on the engine thread; they only append to a small buffer under a mutex
+// and post a queued call, so the engine thread never waits for the GUI. On the GUI thread the
+// buffered pieces are delivered as one immutable batch per event-loop turn (textArrived), so a
+// busy GUI sees fewer, larger batches instead of a queue of single tokens. Order per request:
+// prefillProgress* textArrived* finished (exactly once).
+//
+// Lives on the GUI thread; all methods are called there. The destructor stops the engine (joining
+// its thread) before anything else, so no callback can outlive this object.
+#include <QHash>
+#include <QObject>
+#include <QString>
+#include <QVariantMap>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "engine/runtime/engine.h"
+
+Q_DECLARE_METATYPE(folio::GenerationResult)
+
+class EngineWorker : public QObject {
+    Q_OBJECT
+
+public:
+    explicit EngineWorker(QObject* parent = nullptr);
+    ~EngineWorker() override;
+
+    // Starts loading; progress then modelLoaded follow.
+    void loadModel(const folio::LoadOptions& options);
+    // Queues a generation; returns its id (> 0).
+    quint64 submit(folio::GenerationRequest request);
+    void cancel(quint64 requestId);
+    void cancelAll();
+
+    bool modelReady() const { return m_ready; }
+    // Token count of plain text with the loaded tokenizer; -1 without a model.
+    int countTokens(const QString& text) const;
+    int templateOverheadPerMessage() const;
+
+signals:
+    void loadProgress(double fraction);  // 0..1
+    // ok: summary has path, name, architecture, quantization, device, contextLength (int),
+    // trainContextLength (int), supportsThinking (bool). !ok: error says why.
+    void modelLoaded(bool ok, const QVariantMap& summary, const QString& error);
+    void textArrived(quint64 requestId, const QString& batch);
+    void prefillProgress(quint64 requestId, int done, int total);
+    void finished(quint64 requestId, const folio::GenerationResult& result);
+
+private:
+    // Called on the engine thread.
+    void bufferText(quint64 requestId, std::string_view text);
+    // GUI thread: emits everything buffered so far.
+    void flush();
+
+    std::unique_ptr<folio::Engine> m_engine;
+    bool m_ready = false;
+
+    std::mutex m_mutex;                    // guards the two members below
+    QHash<quint64, std::string> m_pending;  // request id -> UTF-8 not yet delivered
+    bool m_flushQueued = false;
+};

@@ -1,0 +1,71 @@
+#pragma once
+// Settings: the user's preferences, persisted with QSettings; exposed to QML as `settings`.
+// Every property writes through immediately and emits its NOTIFY signal only when it changes.
+// GUI thread only.
+#include <QObject>
+#include <QSettings>
+#include <QString>
+#include <memory>
+
+class Settings : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(QString modelPath READ modelPath WRITE setModelPath NOTIFY modelPathChanged)
+    Q_PROPERTY(int threads READ threads WRITE setThreads NOTIFY threadsChanged)  // 0 = auto
+    Q_PROPERTY(int contextSize READ contextSize WRITE setContextSize NOTIFY contextSizeChanged)  // 0 = model default
+    Q_PROPERTY(QString device READ device WRITE setDevice NOTIFY deviceChanged)  // "cpu" | "gpu"
+    // "qwen3-thinking" | "qwen3-non-thinking" | "precise" | "creative"
+    Q_PROPERTY(QString samplingPreset READ samplingPreset WRITE setSamplingPreset NOTIFY samplingPresetChanged)
+    Q_PROPERTY(QString systemPrompt READ systemPrompt WRITE setSystemPrompt NOTIFY systemPromptChanged)
+    Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY themeChanged)  // "system" | "light" | "dark"
+    Q_PROPERTY(QString language READ language WRITE setLanguage NOTIFY languageChanged)  // "" = system
+    Q_PROPERTY(int fontSize READ fontSize WRITE setFontSize NOTIFY fontSizeChanged)  // points
+
+public:
+    static constexpr const char* kDefaultSystemPrompt = "You are a helpful assistant.";
+
+    // Uses the application's QSettings (organization/application name).
+    explicit Settings(QObject* parent = nullptr);
+    // Uses an INI file at iniPath (tests, --data-dir).
+    explicit Settings(const QString& iniPath, QObject* parent = nullptr);
+    ~Settings() override;
+
+    QString modelPath() const;
+    int threads() const;
+    int contextSize() const;
+    QString device() const;
+    QString samplingPreset() const;
+    QString systemPrompt() const;
+    QString theme() const;
+    QString language() const;
+    int fontSize() const;
+
+    void setModelPath(const QString& v);
+    void setThreads(int v);
+    void setContextSize(int v);
+    void setDevice(const QString& v);     // anything but "gpu" is stored as "cpu"
+    void setSamplingPreset(const QString& v);  // unknown names are ignored
+    void setSystemPrompt(const QString& v);
+    void setTheme(const QString& v);      // unknown names are ignored
+    void setLanguage(const QString& v);
+    void setFontSize(int v);              // clamped to 6..48
+
+    static bool isKnownPreset(const QString& name);
+
+signals:
+    void modelPathChanged();
+    void threadsChanged();
+    void contextSizeChanged();
+    void deviceChanged();
+    void samplingPresetChanged();
+    void systemPromptChanged();
+    void themeChanged();
+    void languageChanged();
+    void fontSizeChanged();
+
+private:
+    QVariant value(const char* key) const;
+    // Stores v under key; returns true (and the caller emits) when it changed.
+    bool store(const char* key, const QVariant& v);
+
+    std::unique_ptr<QSettings> m_settings;
+};

@@ -1,0 +1,191 @@
+#include "engine/ops/attention.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cassert>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+namespace folio {
+
+namespace {
+
+// The fixed inputs of one attention call and its work decomposition.
+struct AttentionJob {
+    const KvCache* cache;
+    const std::vector<KvCache::BlockId>* table;
+    const AttentionKernelTable* kernels;
+    int layer, nTok, startPos, nHead, nKv, group, headDim, blockTokens;
+    float scale;
+    const float* q;
+    float* out;
+    int nTiles, nParts, nCtxBlocks;
+    // Split-K partial results, [part][tok][head] for m and l, [part][tok][head][headDim] for acc.
+    float* partM;
+    float* partL;
+    float* partAcc;
+};
+
+// Per-thread scratch: one K and one V block in f32, scores, and the running state of the rows
+// of one item (group * tile tokens).
+struct Scratch {
+    std::vector<float> k, v, scores, m, l, acc;
+    Scratch(const AttentionJob& job) {
+        const size_t block = static_cast<size_t>(job.blockTokens) * job.headDim;
+        const size_t rows = static_cast<size_t>(job.group) * kAttentionTileTokens;
+        k.resize(block);
+        v.resize(block);
+        scores.resize(static_cast<size_t>(job.blockTokens) + 8);
+        m.resize(rows);
+        l.resize(rows);
+        acc.resize(rows * job.headDim);
+    }
+};
+
+// Returns a [nValid][headDim] f32 view of a head's K or V in a block, converting f16 into buf.
+const float* blockRows(const AttentionJob& job, const void* data, int nValid, float* buf) {
+    if (job.cache->config().type == KvType::F32) return static_cast<const float*>(data);
+    job.kernels->halfToFloat(static_cast<const uint16_t*>(data), buf,
+                             static_cast<int64_t>(nValid) * job.headDim);
+    return buf;
+}
+
+// One work item: kv head g, query tokens [t0, t1), context blocks of partition `part`.
+void runItem(const AttentionJob& job, int g, int t0, int t1, int part, Scratch& s) {
+    const int hd = job.headDim, bt = job.blockTokens, group = job.group;
+    const int rows = (t1 - t0) * group;
+    std::fill_n(s.m.begin(), rows, -std::numeric_limits<float>::infinity());
+    std::fill_n(s.l.begin(), rows, 0.0f);
+    std::fill_n(s.acc.begin(), static_cast<size_t>(rows) * hd, 0.0f);
+
+    const int lastPos = job.startPos + t1 - 1;  // the tile's last query position
+    const int partBlocks = job.nParts == 1 ? job.nCtxBlocks : kAttentionPartitionBlocks;
+    const int b0 = part * partBlocks;
+    const int b1 = std::min({job.nCtxBlocks, b0 + partBlocks, lastPos / bt + 1});
+    for (int b = b0; b < b1; ++b) {
+        const KvCache::BlockId block = (*job.table)[static_cast<size_t>(b)];
+        const int blockStart = b * bt;
+        const int nValid = std::min(bt, lastPos + 1 - blockStart);
+        const float* k = blockRows(job, job.cache->keys(block, job.layer, g), nValid, s.k.data());
+        const float* v = blockRows(job, job.cache->values(block, job.layer, g), nValid, s.v.data());
+        for (int t = t0; t < t1; ++t) {
+            const int nKeys = std::min(bt, job.startPos + t + 1 - blockStart);  // causal mask
+            if (nKeys <= 0) continue;
+            for (int h = 0; h < group; ++h) {
+                const int row = (t - t0) * group + h;
+                const float* qRow = job.q + (static_cast<int64_t>(t) * job.nHead + g * group + h) * hd;
+                job.kernels->rowBlock(qRow, k, v, nKeys, hd, job.scale, &s.m[row], &s.l[row],
+                                      s.acc.data() + static_cast<int64_t>(row) * hd,
+                                      s.scores.data());
+            }
+        }
+    }
+
+    for (int t = t0; t < t1; ++t) {
+        for (int h = 0; h < group; ++h) {
+            const int row = (t - t0) * group + h;
+            const int64_t head = static_cast<int64_t>(t) * job.nHead + g * group + h;
+            const float* acc = s.acc.data() + static_cast<int64_t>(row) * hd;
+            if (job.nParts == 1) {
+                // Every row sees at least position 0, so l >= 1.
+                const float inv = 1.0f / s.l[row];
+                float* o = job.out + head * hd;
+                for (int d = 0; d < hd; ++d) o[d] = acc[d] * inv;
+            } else {
+                const int64_t slot = static_cast<int64_t>(part) * job.nTok * job.nHead + head;
+                job.partM[slot] = s.m[row];
+                job.partL[slot] = s.l[row];
+                std::copy_n(acc, hd, job.partAcc + slot * hd);
+            }
+        }
+    }
+}
+
+// Merges the split-K partitions of (token, head) rows [begin, end) in partition order.
+void combineParts(const AttentionJob& job, int64_t begin, int64_t end) {
+    const int hd = job.headDim;
+    const int64_t stride = static_cast<int64_t>(job.nTok) * job.nHead;
+    for (int64_t row = begin; row < end; ++row) {
+        float mMax = -std::numeric_limits<float>::infinity();
+        for (int p = 0; p < job.nParts; ++p) mMax = std::max(mMax, job.partM[p * stride + row]);
+        float* o = job.out + row * hd;
+        std::fill_n(o, hd, 0.0f);
+        float sum = 0.0f;
+        for (int p = 0; p < job.nParts; ++p) {
+            const int64_t slot = p * stride + row;
+            if (job.partL[slot] == 0.0f) continue;  // partition past this token: no keys
+            const float w = std::exp(job.partM[slot] - mMax);
+            sum += job.partL[slot] * w;
+            const float* acc = job.partAcc + slot * hd;
+            for (int d = 0; d < hd; ++d) o[d] += acc[d] * w;
+        }
+        const float inv = 1.0f / sum;
+        for (int d = 0; d < hd; ++d) o[d] *= inv;
+    }
+}
+
+}  // namespace
+
+void attention(const KvCache& cache, KvCache::SeqId seq, int layer, const float* q, int nTok,
+               int startPos, int nHead, float scale, float* out, ThreadPool& pool,
+               AttentionKernel kernel) {
+    const KvCacheConfig& cfg = cache.config();
+    assert(nTok > 0 && startPos >= 0 && layer >= 0 && layer < cfg.nLayers);
+    assert(nHead > 0 && nHead % cfg.nKvHeads == 0);
+    assert(cfg.type == KvType::F32 || cfg.type == KvType::F16);
+
+    AttentionJob job{};
+    job.cache = &cache;
+    job.table = &cache.blockTable(seq);
+    job.kernels = attentionKernels(kernel);
+    if (job.kernels == nullptr) job.kernels = attentionKernels(AttentionKernel::Scalar);
+    job.layer = layer;
+    job.nTok = nTok;
+    job.startPos = startPos;
+    job.nHead = nHead;
+    job.nKv = cfg.nKvHeads;
+    job.group = nHead / cfg.nKvHeads;
+    job.headDim = cfg.headDim;
+    job.blockTokens = cfg.blockTokens;
+    job.scale = scale;
+    job.q = q;
+    job.out = out;
+    job.nTiles = (nTok + kAttentionTileTokens - 1) / kAttentionTileTokens;
+    job.nCtxBlocks = (startPos + nTok + cfg.blockTokens - 1) / cfg.blockTokens;
+    assert(job.table->size() >= static_cast<size_t>(job.nCtxBlocks));
+    job.nParts = 1;
+    if (job.nKv * job.nTiles < kAttentionSplitBelowItems &&
+        job.nCtxBlocks > kAttentionPartitionBlocks) {
+        job.nParts = (job.nCtxBlocks + kAttentionPartitionBlocks - 1) / kAttentionPartitionBlocks;
+    }
+
+    std::vector<float> partials;
+    if (job.nParts > 1) {
+        const size_t rows = static_cast<size_t>(job.nParts) * nTok * nHead;
+        partials.resize(rows * (2 + static_cast<size_t>(job.headDim)));
+        job.partM = partials.data();
+        job.partL = job.partM + rows;
+        job.partAcc = job.partL + rows;
+    }
+
+    // Items are claimed dynamically; the costliest (last tiles, longest causal context) first.
+    const int nItems = job.nKv * job.nTiles * job.nParts;
+    std::atomic<int> next{0};
+    pool.run([&](int, int) {
+        Scratch scratch(job);
+        for (int i = next.fetch_add(1); i < nItems; i = next.fetch_add(1)) {
+            const int part = i % job.nParts;
+            const int g = (i / job.nParts) % job.nKv;
+            const int tile = job.nTiles - 1 - i / (job.nParts * job.nKv);
+            const int t0 = tile * kAttentionTileTokens;
+            runItem(job, g, t0, std::min(nTok, t0 + kAttentionTileTokens), part, scratch);
+        }
+    });
+    if (job.nParts > 1) {
+        pool.parallelFor(static_cast<int64_t>(nTok) * nHead, 4,
+                         [&](int64_t begin, int64_t end) { combineParts(job, begin, end); });
+    }
+}
+
+}  // namespace folio

@@ -1,0 +1,249 @@
+#include "engine/ops/attention_kernels.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "engine/quant/cpu_features.h"
+#include "engine/quant/quant.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define FOLIO_ATTN_X86 1
+#endif
+
+namespace folio {
+
+namespace {
+
+// ---- scalar reference -----------------------------------------------------------------------
+
+void halfToFloatScalar(const uint16_t* src, float* dst, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) dst[i] = f16ToF32(src[i]);
+}
+
+void floatToHalfScalar(const float* src, uint16_t* dst, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) dst[i] = f32ToF16(src[i]);
+}
+
+void rowBlockScalar(const float* q, const float* k, const float* v, int nKeys, int headDim,
+                    float scale, float* m, float* l, float* acc, float* scores) {
+    float blockMax = -std::numeric_limits<float>::infinity();
+    for (int j = 0; j < nKeys; ++j) {
+        const float* kj = k + static_cast<int64_t>(j) * headDim;
+        float s = 0.0f;
+        for (int d = 0; d < headDim; ++d) s += q[d] * kj[d];
+        scores[j] = s * scale;
+        blockMax = std::max(blockMax, scores[j]);
+    }
+    const float mNew = std::max(*m, blockMax);
+    const float corr = std::exp(*m - mNew);  // 0 for the first block (m = -inf)
+    float sum = 0.0f;
+    for (int j = 0; j < nKeys; ++j) {
+        scores[j] = std::exp(scores[j] - mNew);
+        sum += scores[j];
+    }
+    for (int d = 0; d < headDim; ++d) acc[d] *= corr;
+    for (int j = 0; j < nKeys; ++j) {
+        const float* vj = v + static_cast<int64_t>(j) * headDim;
+        const float p = scores[j];
+        for (int d = 0; d < headDim; ++d) acc[d] += p * vj[d];
+    }
+    *l = *l * corr + sum;
+    *m = mNew;
+}
+
+// ---- AVX2 + FMA + F16C ----------------------------------------------------------------------
+#ifdef FOLIO_ATTN_X86
+#define FOLIO_AVX2 __attribute__((target("avx2,fma,f16c")))
+
+FOLIO_AVX2 void halfToFloatAvx2(const uint16_t* src, float* dst, int64_t n) {
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i));
+        _mm256_storeu_ps(dst + i, _mm256_cvtph_ps(h));
+    }
+    for (; i < n; ++i) dst[i] = f16ToF32(src[i]);
+}
+
+FOLIO_AVX2 void floatToHalfAvx2(const float* src, uint16_t* dst, int64_t n) {
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m128i h = _mm256_cvtps_ph(_mm256_loadu_ps(src + i), _MM_FROUND_TO_NEAREST_INT);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), h);
+    }
+    for (; i < n; ++i) dst[i] = f32ToF16(src[i]);
+}
+
+FOLIO_AVX2 inline float hsum(__m256 x) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(x), _mm256_extractf128_ps(x, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+// exp(x) for x <= 0 (arguments here are s - max): range reduction x = n ln2 + r, |r| <= ln2/2,
+// then a degree-7 polynomial for e^r; relative error ~2e-7. Inputs below -87 flush to 2^-126
+// scale (~1e-38), which is negligible next to the block's largest term, exp(0) = 1.
+FOLIO_AVX2 inline __m256 expNonPositive(__m256 x) {
+    x = _mm256_max_ps(x, _mm256_set1_ps(-87.0f));
+    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+    // Taylor coefficients 1/k! for k = 7..2, Horner form.
+    __m256 p = _mm256_set1_ps(1.0f / 5040.0f);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 720.0f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 120.0f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 24.0f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 6.0f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.5f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
+    const __m256i e = _mm256_slli_epi32(
+        _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+}
+
+// scores[j] = scale * dot(q, k_j); four keys at a time share the loads of q.
+FOLIO_AVX2 void scoresAvx2(const float* q, const float* k, int nKeys, int headDim, float scale,
+                           float* scores) {
+    const int dVec = headDim & ~7;
+    int j = 0;
+    for (; j + 4 <= nKeys; j += 4) {
+        const float* k0 = k + static_cast<int64_t>(j) * headDim;
+        const float* k1 = k0 + headDim;
+        const float* k2 = k1 + headDim;
+        const float* k3 = k2 + headDim;
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+        __m256 a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+        for (int d = 0; d < dVec; d += 8) {
+            const __m256 qv = _mm256_loadu_ps(q + d);
+            a0 = _mm256_fmadd_ps(qv, _mm256_loadu_ps(k0 + d), a0);
+            a1 = _mm256_fmadd_ps(qv, _mm256_loadu_ps(k1 + d), a1);
+            a2 = _mm256_fmadd_ps(qv, _mm256_loadu_ps(k2 + d), a2);
+            a3 = _mm256_fmadd_ps(qv, _mm256_loadu_ps(k3 + d), a3);
+        }
+        float s0 = hsum(a0), s1 = hsum(a1), s2 = hsum(a2), s3 = hsum(a3);
+        for (int d = dVec; d < headDim; ++d) {
+            s0 += q[d] * k0[d];
+            s1 += q[d] * k1[d];
+            s2 += q[d] * k2[d];
+            s3 += q[d] * k3[d];
+        }
+        scores[j] = s0 * scale;
+        scores[j + 1] = s1 * scale;
+        scores[j + 2] = s2 * scale;
+        scores[j + 3] = s3 * scale;
+    }
+    for (; j < nKeys; ++j) {
+        const float* kj = k + static_cast<int64_t>(j) * headDim;
+        __m256 a = _mm256_setzero_ps();
+        for (int d = 0; d < dVec; d += 8)
+            a = _mm256_fmadd_ps(_mm256_loadu_ps(q + d), _mm256_loadu_ps(kj + d), a);
+        float s = hsum(a);
+        for (int d = dVec; d < headDim; ++d) s += q[d] * kj[d];
+        scores[j] = s * scale;
+    }
+}
+
+FOLIO_AVX2 void rowBlockAvx2(const float* q, const float* k, const float* v, int nKeys,
+                             int headDim, float scale, float* m, float* l, float* acc,
+                             float* scores) {
+    scoresAvx2(q, k, nKeys, headDim, scale, scores);
+    float blockMax = scores[0];
+    for (int j = 1; j < nKeys; ++j) blockMax = std::max(blockMax, scores[j]);
+    const float mNew = std::max(*m, blockMax);
+    const float corr = std::exp(*m - mNew);  // 0 for the first block (m = -inf)
+
+    // Pad to a multiple of 8 with -inf-like values so the exp runs on whole vectors.
+    const int nPad = (nKeys + 7) & ~7;
+    for (int j = nKeys; j < nPad; ++j) scores[j] = -1e30f;
+    const __m256 mv = _mm256_set1_ps(mNew);
+    __m256 sumv = _mm256_setzero_ps();
+    for (int j = 0; j < nPad; j += 8) {
+        __m256 p = expNonPositive(_mm256_sub_ps(_mm256_loadu_ps(scores + j), mv));
+        if (j + 8 > nKeys) {  // zero the padding lanes (their exp is ~1e-38, not 0)
+            const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+            const __m256i limit = _mm256_set1_epi32(nKeys - j);
+            p = _mm256_and_ps(p, _mm256_castsi256_ps(_mm256_cmpgt_epi32(limit, lane)));
+        }
+        _mm256_storeu_ps(scores + j, p);
+        sumv = _mm256_add_ps(sumv, p);
+    }
+
+    const __m256 corrv = _mm256_set1_ps(corr);
+    const int dVec = headDim & ~7;
+    int d = 0;
+    for (; d + 32 <= dVec; d += 32) {  // four accumulators in registers across all keys
+        __m256 a0 = _mm256_mul_ps(_mm256_loadu_ps(acc + d), corrv);
+        __m256 a1 = _mm256_mul_ps(_mm256_loadu_ps(acc + d + 8), corrv);
+        __m256 a2 = _mm256_mul_ps(_mm256_loadu_ps(acc + d + 16), corrv);
+        __m256 a3 = _mm256_mul_ps(_mm256_loadu_ps(acc + d + 24), corrv);
+        for (int j = 0; j < nKeys; ++j) {
+            const float* vj = v + static_cast<int64_t>(j) * headDim + d;
+            const __m256 p = _mm256_set1_ps(scores[j]);
+            a0 = _mm256_fmadd_ps(p, _mm256_loadu_ps(vj), a0);
+            a1 = _mm256_fmadd_ps(p, _mm256_loadu_ps(vj + 8), a1);
+            a2 = _mm256_fmadd_ps(p, _mm256_loadu_ps(vj + 16), a2);
+            a3 = _mm256_fmadd_ps(p, _mm256_loadu_ps(vj + 24), a3);
+        }
+        _mm256_storeu_ps(acc + d, a0);
+        _mm256_storeu_ps(acc + d + 8, a1);
+        _mm256_storeu_ps(acc + d + 16, a2);
+        _mm256_storeu_ps(acc + d + 24, a3);
+    }
+    for (; d < dVec; d += 8) {
+        __m256 a = _mm256_mul_ps(_mm256_loadu_ps(acc + d), corrv);
+        for (int j = 0; j < nKeys; ++j) {
+            const float* vj = v + static_cast<int64_t>(j) * headDim + d;
+            a = _mm256_fmadd_ps(_mm256_set1_ps(scores[j]), _mm256_loadu_ps(vj), a);
+        }
+        _mm256_storeu_ps(acc + d, a);
+    }
+    for (; d < headDim; ++d) {
+        float a = acc[d] * corr;
+        for (int j = 0; j < nKeys; ++j) a += scores[j] * v[static_cast<int64_t>(j) * headDim + d];
+        acc[d] = a;
+    }
+    *l = *l * corr + hsum(sumv);
+    *m = mNew;
+}
+#endif  // FOLIO_ATTN_X86
+
+constexpr AttentionKernelTable kScalarKernels = {AttentionKernel::Scalar, "scalar",
+                                                 halfToFloatScalar, floatToHalfScalar,
+                                                 rowBlockScalar};
+#ifdef FOLIO_ATTN_X86
+constexpr AttentionKernelTable kAvx2Kernels = {AttentionKernel::Avx2, "avx2", halfToFloatAvx2,
+                                               floatToHalfAvx2, rowBlockAvx2};
+#endif
+
+bool haveAvx2() {
+    const CpuFeatures& f = cpuFeatures();
+    return f.avx2 && f.fma && f.f16c;
+}
+
+}  // namespace
+
+const AttentionKernelTable* attentionKernels(AttentionKernel which) {
+    switch (which) {
+        case AttentionKernel::Scalar:
+            return &kScalarKernels;
+        case AttentionKernel::Avx2:
+#ifdef FOLIO_ATTN_X86
+            return haveAvx2() ? &kAvx2Kernels : nullptr;
+#else
+            return nullptr;
+#endif
+        case AttentionKernel::Auto:
+            break;
+    }
+    static const AttentionKernelTable* best = [] {
+        const AttentionKernelTable* avx2 = attentionKernels(AttentionKernel::Avx2);
+        return avx2 ? avx2 : &kScalarKernels;
+    }();
+    return best;
+}
+
+}  // namespace folio

@@ -1,0 +1,222 @@
+// Portable kernels: the integer-exact reference for the SIMD levels, and the fallback on CPUs
+// without AVX2. Each weight type has a one-row dot; the multi-activation variants loop over it.
+#include <cstring>
+
+#include "engine/quant/kernels_internal.h"
+#include "engine/quant/quant.h"
+
+namespace folio::quant {
+namespace {
+
+using DotFn = float (*)(const uint8_t* w, const uint8_t* act, int64_t n);
+
+float dotF32(const uint8_t* w, const uint8_t* act, int64_t n) {
+    const auto* a = reinterpret_cast<const float*>(act);
+    float sum = 0.0f;
+    for (int64_t i = 0; i < n; ++i) {
+        float v;
+        std::memcpy(&v, w + 4 * i, 4);
+        sum += v * a[i];
+    }
+    return sum;
+}
+
+float dotF16(const uint8_t* w, const uint8_t* act, int64_t n) {
+    const auto* a = reinterpret_cast<const float*>(act);
+    float sum = 0.0f;
+    for (int64_t i = 0; i < n; ++i) sum += f16ToF32(loadU16(w + 2 * i)) * a[i];
+    return sum;
+}
+
+float dotBf16(const uint8_t* w, const uint8_t* act, int64_t n) {
+    const auto* a = reinterpret_cast<const float*>(act);
+    float sum = 0.0f;
+    for (int64_t i = 0; i < n; ++i) sum += bf16ToF32(loadU16(w + 2 * i)) * a[i];
+    return sum;
+}
+
+// The 32 weights of a Q4/Q5 block as integers (before offset/scale).
+void nibbles(const uint8_t* qs, int q[kQK]) {
+    for (int j = 0; j < kQK / 2; ++j) {
+        q[j] = qs[j] & 0x0F;
+        q[j + kQK / 2] = qs[j] >> 4;
+    }
+}
+
+void addHighBits(const uint8_t qhBytes[4], int q[kQK]) {
+    uint32_t qh;
+    std::memcpy(&qh, qhBytes, 4);
+    for (int j = 0; j < kQK; ++j) q[j] |= static_cast<int>(((qh >> j) & 1u) << 4);
+}
+
+int dotInt(const int q[kQK], const int8_t* a) {
+    int s = 0;
+    for (int j = 0; j < kQK; ++j) s += q[j] * a[j];
+    return s;
+}
+
+float dotQ4_0(const uint8_t* w, const uint8_t* act, int64_t n) {
+    const auto* x = reinterpret_cast<const BlockQ4_0*>(w);
+    const auto* y = reinterpret_cast<const ActQ8*>(act);
+    float sum = 0.0f;
+    for (int64_t b = 0; b < n / kQK; ++b) {
+        int q[kQK];
+        nibbles(x[b].qs, q);
+        for (int& v : q) v -= 8;
+        sum += f16ToF32(loadU16(&x[b].d)) * y[b].d * static_cast<float>(dotInt(q, y[b].qs));
+    }
+    return sum;
+}
+
+float dotQ4_1(const uint8_t* w, const uint8_t* act, int64_t n) {
+    const auto* x = reinterpret_cast<const BlockQ4_1*>(w);
+    const auto* y = reinterpret_cast<const ActQ8*>(act);
+    float sum = 0.0f;
+    for (int64_t b = 0; b < n / kQK; ++b) {
+        int q[kQK];
+        nibbles(x[b].qs, q);
+        sum += f16ToF32(loadU16(&x[b].d)) * y[b].d * static_cast<float>(dotInt(q, y[b].qs)) +
+               f16ToF32(loadU16(&x[b].m)) * y[b].s;
+    }
+    return sum;
+}
+
+float dotQ5_0(const uint8_t* w, const uint8_t* act, int64_t n) {
+    const auto* x = reinterpret_cast<const BlockQ5_0*>(w);
+    const auto* y = reinterpret_cast<const ActQ8*>(act);
+    float sum = 0.0f;
+    for (int64_t b = 0; b < n / kQK; ++b) {
+        int q[kQK];
+        nibbles(x[b].qs, q);
+        addHighBits(x[b].qh, q);
+        for (int& v : q) v -= 16;
+        sum += f16ToF32(loadU16(&x[b].d)) * y[b].d * static_cast<float>(dotInt(q, y[b].qs));
+    }
+    return sum;
+}
+
+float dotQ5_1(const uint8_t* w, const uint8_t* act, int64_t n) {
+    const auto* x = reinterpret_cast<const BlockQ5_1*>(w);
+    const auto* y = reinterpret_cast<const ActQ8*>(act);
+    float sum = 0.0f;
+    for (int64_t b = 0; b < n / kQK; ++b) {
+        int q[kQK];
+        nibbles(x[b].qs, q);
+        addHighBits(x[b].qh, q);
+        sum += f16ToF32(loadU16(&x[b].d)) * y[b].d * static_cast<float>(dotInt(q, y[b].qs)) +
+               f16ToF32(loadU16(&x[b].m)) * y[b].s;
+    }
+    return sum;
+}
+
+float dotQ8_0(const uint8_t* w, const uint8_t* act, int64_t n) {
+    const auto* x = reinterpret_cast<const BlockQ8_0*>(w);
+    const auto* y = reinterpret_cast<const ActQ8*>(act);
+    float sum = 0.0f;
+    for (int64_t b = 0; b < n / kQK; ++b) {
+        int s = 0;
+        for (int j = 0; j < kQK; ++j) s += x[b].qs[j] * y[b].qs[j];
+        sum += f16ToF32(loadU16(&x[b].d)) * y[b].d * static_cast<float>(s);
+    }
+    return sum;
+}
+
+// Q4_K / Q5_K super-block: d * sum_j sc_j * (q_j . a_j) - dmin * sum_j m_j * sum(a_j).
+template <bool kFiveBit, class Block>
+float dotQxK(const uint8_t* w, const uint8_t* act, int64_t n) {
+    const auto* x = reinterpret_cast<const Block*>(w);
+    const auto* y = reinterpret_cast<const ActQ8K*>(act);
+    float sum = 0.0f;
+    for (int64_t b = 0; b < n / kQKK; ++b) {
+        uint8_t sc[8], mn[8];
+        unpackScalesK4(x[b].scales, sc, mn);
+        int sumi = 0, summ = 0;
+        for (int j = 0; j < 8; ++j) {
+            const uint8_t* qs = x[b].qs + 32 * (j / 2);
+            const int shift = 4 * (j % 2);
+            const int8_t* a = y[b].qs + 32 * j;
+            int s = 0;
+            for (int l = 0; l < 32; ++l) {
+                int q = (qs[l] >> shift) & 0x0F;
+                if constexpr (kFiveBit) {
+                    const auto* x5 = reinterpret_cast<const BlockQ5_K*>(&x[b]);
+                    q |= ((x5->qh[l] >> j) & 1) << 4;
+                }
+                s += q * a[l];
+            }
+            sumi += sc[j] * s;
+            summ += mn[j] * (y[b].bsums[2 * j] + y[b].bsums[2 * j + 1]);
+        }
+        sum += f16ToF32(loadU16(&x[b].d)) * y[b].d * static_cast<float>(sumi) -
+               f16ToF32(loadU16(&x[b].dmin)) * y[b].d * static_cast<float>(summ);
+    }
+    return sum;
+}
+
+// Q6_K: element e has scale scales[e / 16] (the interleaved layout works out that way).
+float dotQ6_K(const uint8_t* w, const uint8_t* act, int64_t n) {
+    const auto* x = reinterpret_cast<const BlockQ6_K*>(w);
+    const auto* y = reinterpret_cast<const ActQ8K*>(act);
+    float sum = 0.0f;
+    for (int64_t b = 0; b < n / kQKK; ++b) {
+        int q[kQKK];
+        for (int h = 0; h < 2; ++h) {
+            const uint8_t* ql = x[b].ql + 64 * h;
+            const uint8_t* qh = x[b].qh + 32 * h;
+            for (int l = 0; l < 32; ++l) {
+                q[128 * h + l] = (ql[l] & 0x0F) | ((qh[l] & 3) << 4);
+                q[128 * h + l + 32] = (ql[l + 32] & 0x0F) | (((qh[l] >> 2) & 3) << 4);
+                q[128 * h + l + 64] = (ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4);
+                q[128 * h + l + 96] = (ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4);
+            }
+        }
+        int sumi = 0;
+        for (int g = 0; g < kQKK / 16; ++g) {
+            int s = 0;
+            for (int l = 0; l < 16; ++l) s += (q[16 * g + l] - 32) * y[b].qs[16 * g + l];
+            sumi += x[b].scales[g] * s;
+        }
+        sum += f16ToF32(loadU16(&x[b].d)) * y[b].d * static_cast<float>(sumi);
+    }
+    return sum;
+}
+
+template <DotFn kDot, int kNa>
+void multi(const uint8_t* w, const uint8_t* act, size_t actStride, int64_t n, float* out,
+           int64_t outStride) {
+    for (int j = 0; j < kNa; ++j) out[j * outStride] = kDot(w, act + j * actStride, n);
+}
+
+template <DotFn kDot>
+void add(KernelTable& t, GgmlType type) {
+    auto& slot = t.multi[static_cast<uint32_t>(type)];
+    slot[0] = multi<kDot, 1>;
+    slot[1] = multi<kDot, 2>;
+    slot[2] = multi<kDot, 3>;
+    slot[3] = multi<kDot, 4>;
+}
+
+KernelTable makeTable() {
+    KernelTable t;
+    add<dotF32>(t, GgmlType::F32);
+    add<dotF16>(t, GgmlType::F16);
+    add<dotBf16>(t, GgmlType::BF16);
+    add<dotQ4_0>(t, GgmlType::Q4_0);
+    add<dotQ4_1>(t, GgmlType::Q4_1);
+    add<dotQ5_0>(t, GgmlType::Q5_0);
+    add<dotQ5_1>(t, GgmlType::Q5_1);
+    add<dotQ8_0>(t, GgmlType::Q8_0);
+    add<dotQxK<false, BlockQ4_K>>(t, GgmlType::Q4_K);
+    add<dotQxK<true, BlockQ5_K>>(t, GgmlType::Q5_K);
+    add<dotQ6_K>(t, GgmlType::Q6_K);
+    return t;
+}
+
+}  // namespace
+
+const KernelTable& scalarKernels() {
+    static const KernelTable table = makeTable();
+    return table;
+}
+
+}  // namespace folio::quant

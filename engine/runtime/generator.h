@@ -1,0 +1,73 @@
+#pragma once
+// Synchronous text generation on one model: chunked prefill with KV prefix reuse, then sampled
+// decoding with streaming detokenization and stop conditions. Used by the engine thread
+// (engine.cpp) and directly by folio-cli.
+//
+// Threading: not thread-safe; one thread (the engine thread) uses a Generator at a time.
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "engine/model/forward.h"
+#include "engine/model/model.h"
+#include "engine/runtime/kv_cache.h"
+#include "engine/runtime/types.h"
+#include "engine/status.h"
+
+namespace folio {
+
+class ThreadPool;
+
+struct GeneratorOptions {
+    int contextLength = 0;   // tokens; 0 = min(model's training context, 32768)
+    int chunkSize = 512;     // prefill chunk (tokens)
+    KvType kvType = KvType::F16;
+};
+
+struct GenerationHooks {
+    std::function<bool()> cancelled;                     // polled per chunk and per token
+    std::function<void(int done, int total)> onPrefill;  // prompt tokens processed
+    std::function<void(std::string_view text)> onText;   // complete UTF-8 pieces
+    bool ignoreEndOfGeneration = false;                  // benchmarks: always run maxTokens
+};
+
+class Generator {
+public:
+    static Expected<std::unique_ptr<Generator>> create(const Model& model, ThreadPool& pool,
+                                                       const GeneratorOptions& options);
+    Generator(const Generator&) = delete;
+    Generator& operator=(const Generator&) = delete;
+
+    int contextLength() const { return m_contextLength; }
+    const KvCache& cache() const { return *m_cache; }
+
+    // Runs the prompt (reusing whatever prefix of it is cached) and samples up to maxTokens.
+    // `stopTokens` end generation (in addition to the tokenizer's end-of-generation ids).
+    GenerationResult generate(const std::vector<int32_t>& prompt, const SamplingParams& sampling,
+                              int maxTokens, const std::vector<int32_t>& stopTokens,
+                              const GenerationHooks& hooks);
+
+    // Teacher-forced evaluation of `tokens` from position 0 in a fresh sequence. logits receives
+    // [tokens.size()][nVocab] when allLogits, else [nVocab] for the last position.
+    Status evaluate(const std::vector<int32_t>& tokens, bool allLogits, std::vector<float>& logits,
+                    const GenerationHooks& hooks = {});
+
+private:
+    Generator(const Model& model, ThreadPool& pool) : m_model(model), m_pool(pool) {}
+    // Prefills prompt[from..) into m_seq in chunks; the last chunk's last-token logits go to m_logits.
+    Status prefill(const std::vector<int32_t>& prompt, int from, const GenerationHooks& hooks,
+                   bool& cancelled);
+    // Starts a fresh sequence for `prompt`, attaching its longest cached prefix; returns its length.
+    int resetSequence(const std::vector<int32_t>& prompt);
+
+    const Model& m_model;
+    ThreadPool& m_pool;
+    int m_contextLength = 0;
+    std::unique_ptr<KvCache> m_cache;
+    std::unique_ptr<ForwardPass> m_forward;
+    KvCache::SeqId m_seq = -1;
+    std::vector<float> m_logits;  // [nVocab]
+};
+
+}  // namespace folio

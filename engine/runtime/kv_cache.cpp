@@ -1,0 +1,145 @@
+#include "engine/runtime/kv_cache.h"
+
+#include <cassert>
+#include <cstring>
+#include <limits>
+#include <new>
+#include <string>
+
+#include "engine/ops/attention_kernels.h"
+
+namespace folio {
+
+namespace {
+constexpr std::align_val_t kPoolAlignment{64};
+
+// Element size per KvType (0: not supported yet).
+struct KvTypeInfo {
+    KvType type;
+    const char* name;
+    size_t bytes;
+};
+constexpr KvTypeInfo kKvTypes[] = {
+    {KvType::F32, "f32", 4},
+    {KvType::F16, "f16", 2},
+    {KvType::Q8_0, "q8_0", 0},
+};
+
+const KvTypeInfo& kvTypeInfo(KvType t) {
+    for (const KvTypeInfo& info : kKvTypes)
+        if (info.type == t) return info;
+    return kKvTypes[0];
+}
+
+Status validate(const KvCacheConfig& c) {
+    auto bad = [](const char* field, int64_t value) {
+        return Status(makeError(std::string("KvCacheConfig.") + field + " must be positive, got " +
+                                std::to_string(value)));
+    };
+    if (c.nLayers <= 0) return bad("nLayers", c.nLayers);
+    if (c.nKvHeads <= 0) return bad("nKvHeads", c.nKvHeads);
+    if (c.headDim <= 0) return bad("headDim", c.headDim);
+    if (c.blockTokens <= 0) return bad("blockTokens", c.blockTokens);
+    if (c.maxTokens <= 0) return bad("maxTokens", c.maxTokens);
+    if (kvTypeInfo(c.type).bytes == 0) {
+        return makeError(std::string("KvCacheConfig.type ") + kvTypeInfo(c.type).name +
+                         " is not supported yet (use F16 or F32)");
+    }
+    return {};
+}
+}  // namespace
+
+void KvCache::PoolDeleter::operator()(uint8_t* p) const { ::operator delete(p, kPoolAlignment); }
+
+Expected<std::unique_ptr<KvCache>> KvCache::create(const KvCacheConfig& config) {
+    if (Status st = validate(config); !st) return makeError(st.message());
+    // Every product is overflow-checked: maxTokens and the shape come from the caller.
+    const uint64_t nBlocks64 =
+        (static_cast<uint64_t>(config.maxTokens) + static_cast<uint64_t>(config.blockTokens) - 1) /
+            static_cast<uint64_t>(config.blockTokens) + kSpareBlocks;
+    uint64_t headBytes = 0, blockBytes = 0, total = 0;
+    bool overflow = __builtin_mul_overflow(static_cast<uint64_t>(config.blockTokens),
+                                           static_cast<uint64_t>(config.headDim), &headBytes);
+    overflow |= __builtin_mul_overflow(headBytes, kvTypeInfo(config.type).bytes, &headBytes);
+    overflow |= __builtin_mul_overflow(headBytes, 2u * static_cast<uint64_t>(config.nKvHeads),
+                                       &blockBytes);
+    overflow |= __builtin_mul_overflow(blockBytes, static_cast<uint64_t>(config.nLayers),
+                                       &blockBytes);
+    overflow |= __builtin_mul_overflow(blockBytes, nBlocks64, &total);
+    if (overflow || nBlocks64 > static_cast<uint64_t>(std::numeric_limits<int32_t>::max()) ||
+        total > static_cast<uint64_t>(std::numeric_limits<std::ptrdiff_t>::max())) {
+        return makeError("KV cache of " + std::to_string(config.maxTokens) +
+                         " tokens is too large to address (maxTokens)");
+    }
+    void* pool = ::operator new(static_cast<size_t>(total), kPoolAlignment, std::nothrow);
+    if (pool == nullptr) {
+        return makeError("cannot allocate the KV cache: " +
+                         std::to_string(total >> 20) +
+                         " MiB for " + std::to_string(config.maxTokens) + " tokens");
+    }
+    std::unique_ptr<KvCache> cache(
+        new KvCache(config, static_cast<int32_t>(nBlocks64), static_cast<uint8_t*>(pool)));
+    cache->m_headBytes = static_cast<size_t>(headBytes);
+    cache->m_blockBytes = static_cast<size_t>(blockBytes);
+    return cache;
+}
+
+KvCache::KvCache(const KvCacheConfig& config, int32_t nBlocks, uint8_t* pool)
+    : m_config(config), m_pages(nBlocks, config.blockTokens), m_pool(pool) {}
+
+KvCache::~KvCache() = default;
+
+size_t KvCache::bytesPerElement() const { return kvTypeInfo(m_config.type).bytes; }
+
+size_t KvCache::bytesPerToken() const {
+    return 2 * static_cast<size_t>(m_config.nLayers) * m_config.nKvHeads * m_config.headDim *
+           bytesPerElement();
+}
+
+uint8_t* KvCache::headData(BlockId block, int layer, int kv, int kvHead) const {
+    const size_t index =
+        (static_cast<size_t>(layer) * 2 + static_cast<size_t>(kv)) * m_config.nKvHeads + kvHead;
+    return m_pool.get() + static_cast<size_t>(block) * m_blockBytes + index * m_headBytes;
+}
+
+const void* KvCache::keys(BlockId block, int layer, int kvHead) const {
+    return headData(block, layer, 0, kvHead);
+}
+
+const void* KvCache::values(BlockId block, int layer, int kvHead) const {
+    return headData(block, layer, 1, kvHead);
+}
+
+Status KvCache::reserve(SeqId seq, const std::vector<int32_t>& tokens) {
+    auto copies = m_pages.reserve(seq, tokens);
+    if (!copies) return copies.error();
+    // Copy-on-write: the whole block (every layer) is copied; unused slots are harmless.
+    for (const KvBlockCopy& c : *copies) {
+        std::memcpy(m_pool.get() + static_cast<size_t>(c.dst) * m_blockBytes,
+                    m_pool.get() + static_cast<size_t>(c.src) * m_blockBytes, m_blockBytes);
+    }
+    return {};
+}
+
+void KvCache::store(SeqId seq, int layer, int pos, const float* k, const float* v) {
+    const int bt = m_config.blockTokens, hd = m_config.headDim;
+    const std::vector<BlockId>& table = m_pages.blockTable(seq);
+    assert(layer >= 0 && layer < m_config.nLayers);
+    assert(pos >= 0 && pos < m_pages.length(seq) + m_pages.reserved(seq));
+    const BlockId block = table[static_cast<size_t>(pos / bt)];
+    const size_t slot = static_cast<size_t>(pos % bt) * hd;
+    const AttentionKernelTable* kernels = attentionKernels(AttentionKernel::Auto);
+    for (int h = 0; h < m_config.nKvHeads; ++h) {
+        const float* src[2] = {k + static_cast<size_t>(h) * hd, v + static_cast<size_t>(h) * hd};
+        for (int kv = 0; kv < 2; ++kv) {
+            uint8_t* dst = headData(block, layer, kv, h);
+            if (m_config.type == KvType::F32) {
+                std::memcpy(reinterpret_cast<float*>(dst) + slot, src[kv], hd * sizeof(float));
+            } else {
+                kernels->floatToHalf(src[kv], reinterpret_cast<uint16_t*>(dst) + slot, hd);
+            }
+        }
+    }
+}
+
+}  // namespace folio

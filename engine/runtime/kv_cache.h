@@ -1,0 +1,103 @@
+#pragma once
+// Storage of the paged KV cache: one pool of blocks allocated once, laid out for attention, with
+// the page table (kv_pages.h) deciding which block holds which positions.
+//
+// Block layout (elements of type config().type):
+//   block b, layer l: K [nKvHeads][blockTokens][headDim] then V [nKvHeads][blockTokens][headDim]
+// so one head's keys (and values) in a block are contiguous and stream linearly.
+//
+// Use per forward pass of a chunk of tokens: reserve(seq, chunk) -> store() each layer's K/V of
+// every position -> attention() -> commit(seq).
+//
+// Thread-safety: the sequence operations (create/fork/free/reserve/commit/truncate/attach) are
+// for one thread (the engine thread). store() of distinct (layer, pos) and concurrent reads
+// through keys()/values() are safe once reserve() has returned.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "engine/runtime/kv_pages.h"
+#include "engine/status.h"
+
+namespace folio {
+
+enum class KvType { F32, F16, Q8_0 };  // Q8_0 is not implemented yet (create returns an Error)
+
+struct KvCacheConfig {
+    int nLayers = 0;
+    int nKvHeads = 0;
+    int headDim = 0;
+    int blockTokens = 16;
+    int64_t maxTokens = 0;  // pool capacity in tokens, over all sequences (rounded up to blocks)
+    KvType type = KvType::F16;
+};
+
+class KvCache {
+public:
+    using SeqId = KvPages::SeqId;
+    using BlockId = KvPages::BlockId;
+
+    // Blocks allocated beyond ceil(maxTokens / blockTokens): room for copy-on-write.
+    static constexpr int kSpareBlocks = 4;
+
+    // Validates the config and allocates the whole pool. A config that is invalid or a pool that
+    // cannot be allocated is an Error naming the problem.
+    static Expected<std::unique_ptr<KvCache>> create(const KvCacheConfig& config);
+    ~KvCache();
+    KvCache(const KvCache&) = delete;
+    KvCache& operator=(const KvCache&) = delete;
+
+    SeqId createSequence() { return m_pages.createSequence(); }
+    void freeSequence(SeqId seq) { m_pages.freeSequence(seq); }
+    SeqId forkSequence(SeqId src) { return m_pages.forkSequence(src); }
+
+    int length(SeqId seq) const { return m_pages.length(seq); }
+    const std::vector<int32_t>& tokens(SeqId seq) const { return m_pages.tokens(seq); }
+
+    // See KvPages::attachCachedPrefix: returns tokens attached (multiple of blockTokens,
+    // < tokens.size()); the sequence must be empty.
+    int attachCachedPrefix(SeqId seq, const std::vector<int32_t>& tokens) {
+        return m_pages.attachCachedPrefix(seq, tokens);
+    }
+    // Keeps only the first n committed tokens (n <= length); drops any reservation.
+    void truncate(SeqId seq, int n) { m_pages.truncate(seq, n); }
+
+    // Makes room for `tokens` at positions [length, length + tokens.size()) (allocating blocks and
+    // copying a shared partial block); Error when the pool is exhausted (nothing changes then).
+    Status reserve(SeqId seq, const std::vector<int32_t>& tokens);
+    // Stores K and V of position pos (reserved, not committed) in `layer`: k and v are
+    // [nKvHeads][headDim] f32 each, RoPE already applied to k.
+    void store(SeqId seq, int layer, int pos, const float* k, const float* v);
+    // Marks the reserved tokens as valid and publishes newly full blocks in the prefix index.
+    void commit(SeqId seq) { m_pages.commit(seq); }
+
+    // 2 * nLayers * nKvHeads * headDim * bytes per element.
+    size_t bytesPerToken() const;
+    size_t bytesPerElement() const;
+    KvStats stats() const { return m_pages.stats(); }
+    const KvCacheConfig& config() const { return m_config; }
+    const KvPages& pages() const { return m_pages; }
+
+    // Read access for attention. The block table covers positions [0, length + reserved).
+    const std::vector<BlockId>& blockTable(SeqId seq) const { return m_pages.blockTable(seq); }
+    // [blockTokens][headDim] elements of config().type for (block, layer, kvHead).
+    const void* keys(BlockId block, int layer, int kvHead) const;
+    const void* values(BlockId block, int layer, int kvHead) const;
+
+private:
+    KvCache(const KvCacheConfig& config, int32_t nBlocks, uint8_t* pool);
+    uint8_t* headData(BlockId block, int layer, int kv, int kvHead) const;
+
+    struct PoolDeleter {
+        void operator()(uint8_t* p) const;
+    };
+
+    KvCacheConfig m_config;
+    KvPages m_pages;
+    size_t m_headBytes = 0;   // blockTokens * headDim * element bytes
+    size_t m_blockBytes = 0;  // whole block: nLayers * 2 * nKvHeads * m_headBytes
+    std::unique_ptr<uint8_t, PoolDeleter> m_pool;  // nBlocks * m_blockBytes, 64-byte aligned
+};
+
+}  // namespace folio

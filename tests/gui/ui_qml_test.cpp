@@ -1,0 +1,257 @@
+// The QML window against stand-ins for `app` and `settings` that follow the AppController and
+// Settings contract (property names, invokables): it loads without a single QML warning, works
+// with no model, sends through the composer, shows branches/stats/thinking, pages the sidebar and
+// follows the theme. Needs only folio_ui, so it runs while the app layer changes.
+#include <QQmlApplicationEngine>
+#include <QQmlContext>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QtTest>
+
+#include "ui/conversation_list_model.h"
+#include "ui/message_list_model.h"
+#include "ui/qml_setup.h"
+
+class FakeApp : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(ConversationListModel* conversations READ conversations CONSTANT)
+    Q_PROPERTY(MessageListModel* messages READ messages CONSTANT)
+    Q_PROPERTY(qint64 currentConversationId MEMBER m_currentId NOTIFY currentConversationChanged)
+    Q_PROPERTY(QString currentTitle MEMBER m_title NOTIFY currentConversationChanged)
+    Q_PROPERTY(bool generating MEMBER m_generating NOTIFY generatingChanged)
+    Q_PROPERTY(bool modelReady MEMBER m_modelReady NOTIFY modelChanged)
+    Q_PROPERTY(QString modelName MEMBER m_modelName NOTIFY modelChanged)
+    Q_PROPERTY(QString deviceName MEMBER m_deviceName NOTIFY modelChanged)
+    Q_PROPERTY(QString statusText MEMBER m_statusText NOTIFY statusTextChanged)
+    Q_PROPERTY(double prefillProgress MEMBER m_prefill NOTIFY prefillProgressChanged)
+    Q_PROPERTY(int contextSize MEMBER m_contextSize NOTIFY modelChanged)
+    Q_PROPERTY(int contextUsed MEMBER m_contextUsed NOTIFY contextUsedChanged)
+    Q_PROPERTY(bool thinkingEnabled MEMBER m_thinking NOTIFY thinkingEnabledChanged)
+    Q_PROPERTY(QString databaseError MEMBER m_databaseError CONSTANT)
+
+public:
+    ConversationListModel* conversations() { return &m_conversations; }
+    MessageListModel* messages() { return &m_messages; }
+    void setModel(bool ready) {
+        m_modelReady = ready;
+        m_modelName = ready ? QStringLiteral("Qwen2.5 Coder 0.5B") : QString();
+        m_deviceName = ready ? QStringLiteral("CPU (AVX2, 2 threads)") : QString();
+        m_contextSize = ready ? 4096 : 0;
+        emit modelChanged();
+    }
+
+    QStringList calls;  // every invokable call, "name(args)"
+    ConversationListModel m_conversations;
+    MessageListModel m_messages;
+    qint64 m_currentId = 0;
+    QString m_title;
+    bool m_generating = false;
+    bool m_modelReady = false;
+    QString m_modelName, m_deviceName, m_statusText, m_databaseError;
+    double m_prefill = -1;
+    int m_contextSize = 0;
+    int m_contextUsed = 0;
+    bool m_thinking = false;
+
+    Q_INVOKABLE void newConversation() { calls << "newConversation()"; }
+    Q_INVOKABLE void selectConversation(qint64 id) { calls << QStringLiteral("select(%1)").arg(id); }
+    Q_INVOKABLE void renameConversation(qint64 id, const QString& t) { calls << "rename(" + t + ")"; }
+    Q_INVOKABLE void deleteConversation(qint64 id) { calls << QStringLiteral("delete(%1)").arg(id); }
+    Q_INVOKABLE void undoDelete() { calls << "undoDelete()"; }
+    Q_INVOKABLE void setPinned(qint64 id, bool pinned) { calls << "setPinned()"; }
+    Q_INVOKABLE void setSearchText(const QString& text) { calls << "search(" + text + ")"; }
+    Q_INVOKABLE void send(const QString& text) { calls << "send(" + text + ")"; }
+    Q_INVOKABLE void stop() { calls << "stop()"; }
+    Q_INVOKABLE void regenerate() { calls << "regenerate()"; }
+    Q_INVOKABLE void continueReply() { calls << "continueReply()"; }
+    Q_INVOKABLE void editMessage(qint64 id, const QString& text) { calls << "edit(" + text + ")"; }
+    Q_INVOKABLE void switchBranch(qint64 id, int delta) {
+        calls << QStringLiteral("switchBranch(%1,%2)").arg(id).arg(delta);
+    }
+    Q_INVOKABLE int countTokens(const QString& text) const {
+        return m_modelReady ? static_cast<int>(text.size() / 4) : -1;
+    }
+    Q_INVOKABLE void loadModel(const QString& path) { calls << "loadModel(" + path + ")"; }
+    Q_INVOKABLE void copyToClipboard(const QString& text) { calls << "copy(" + text + ")"; }
+
+signals:
+    void currentConversationChanged();
+    void generatingChanged();
+    void modelChanged();
+    void statusTextChanged();
+    void prefillProgressChanged();
+    void contextUsedChanged();
+    void thinkingEnabledChanged();
+    void errorOccurred(const QString& message);
+    void replyFinished(qint64 messageId);
+};
+
+class FakeSettings : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(QString modelPath MEMBER modelPath NOTIFY changed)
+    Q_PROPERTY(int threads MEMBER threads NOTIFY changed)
+    Q_PROPERTY(int contextSize MEMBER contextSize NOTIFY changed)
+    Q_PROPERTY(QString device MEMBER device NOTIFY changed)
+    Q_PROPERTY(QString samplingPreset MEMBER samplingPreset NOTIFY changed)
+    Q_PROPERTY(QString systemPrompt MEMBER systemPrompt NOTIFY changed)
+    Q_PROPERTY(QString theme MEMBER theme NOTIFY changed)
+    Q_PROPERTY(QString language MEMBER language NOTIFY changed)
+    Q_PROPERTY(int fontSize MEMBER fontSize NOTIFY changed)
+
+public:
+    QString modelPath, device = "cpu", samplingPreset = "qwen3-non-thinking";
+    QString systemPrompt = "You are a helpful assistant.", theme = "light", language;
+    int threads = 0, contextSize = 0, fontSize = 11;
+
+signals:
+    void changed();
+};
+
+class UiQmlTest : public QObject {
+    Q_OBJECT
+
+    FakeApp m_app;
+    FakeSettings m_settings;
+    std::unique_ptr<QQmlApplicationEngine> m_engine;
+    QList<QQmlError> m_warnings;
+    QQuickWindow* m_window = nullptr;
+
+    // Collects matches among QObject children and in the visual item tree (ListView delegates are
+    // only in the latter), depth-first.
+    static void search(QObject* node, const QString& name, QList<QObject*>& out) {
+        if (!node || out.contains(node)) return;
+        if (node->objectName() == name) out.append(node);
+        for (QObject* child : node->children()) search(child, name, out);
+        if (auto* item = qobject_cast<QQuickItem*>(node)) {
+            for (QQuickItem* child : item->childItems()) search(child, name, out);
+        }
+    }
+    // The first visible match (delegates of other rows share object names), else the first one.
+    template <typename T = QObject>
+    T* find(const char* name) {
+        QList<QObject*> hits;
+        if (m_window) {
+            search(m_window->contentItem(), QString::fromLatin1(name), hits);
+            search(m_window, QString::fromLatin1(name), hits);
+        }
+        QObject* hit = hits.isEmpty() ? nullptr : hits.first();
+        for (QObject* candidate : hits) {
+            if (candidate->property("visible").toBool()) {
+                hit = candidate;
+                break;
+            }
+        }
+        T* typed = qobject_cast<T*>(hit);
+        if (!typed) qFatal("no object named %s", name);  // fail loudly instead of crashing later
+        return typed;
+    }
+    QString warnings() const {
+        QStringList lines;
+        for (const QQmlError& e : m_warnings) lines << e.toString();
+        return lines.join('\n');
+    }
+
+private slots:
+    void initTestCase() {
+        folio::ui::setUpQuickStyle();
+        QList<ConversationItem> many;
+        const QDateTime now = QDateTime::currentDateTime();
+        for (int i = 1; i <= 10000; ++i)
+            many.append({i, QStringLiteral("Chat %1").arg(i), now.addSecs(-i), i == 5000});
+        m_app.m_conversations.setConversations(many);
+
+        m_engine = std::make_unique<QQmlApplicationEngine>();
+        connect(m_engine.get(), &QQmlEngine::warnings, this,
+                [this](const QList<QQmlError>& w) { m_warnings += w; });
+        m_engine->rootContext()->setContextProperty("app", &m_app);
+        m_engine->rootContext()->setContextProperty("settings", &m_settings);
+        m_engine->load(folio::ui::mainQmlUrl());
+        QCOMPARE(m_engine->rootObjects().size(), 1);
+        m_window = qobject_cast<QQuickWindow*>(m_engine->rootObjects().first());
+        QVERIFY(m_window);
+        QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    }
+
+    void showsSidebarAndChatWithoutModel() {
+        for (const char* name : {"sidebar", "chatArea", "composer", "statusBar", "welcomePane"}) {
+            auto* item = find<QQuickItem>(name);
+            QVERIFY2(item, name);
+            QVERIFY2(item->isVisible(), name);
+            QVERIFY2(item->width() > 0 && item->height() > 0, name);
+        }
+        QCOMPARE(find("modelLabel")->property("text").toString(), QStringLiteral("No model loaded"));
+        QVERIFY(find("welcomeText")->property("text").toString().contains("GGUF"));
+        // Enter with no model sends nothing.
+        find("composerInput")->setProperty("text", "hello");
+        QVariant sent;
+        QMetaObject::invokeMethod(find("composer"), "send", Q_RETURN_ARG(QVariant, sent));
+        QCOMPARE(sent, QVariant(false));
+        QVERIFY(!m_app.calls.contains("send(hello)"));
+        QVERIFY2(m_warnings.isEmpty(), qPrintable(warnings()));
+    }
+
+    void sidebarPagesTheConversations() {
+        auto* list = find<QQuickItem>("conversationList");
+        QVERIFY(list);
+        QTRY_VERIFY(list->property("count").toInt() >= ConversationListModel::kPageSize);
+        QVERIFY(list->property("count").toInt() < 10000);  // lazily paged, not all 10,000
+        QCOMPARE(m_app.m_conversations.at(0).id, 5000);  // the pinned one first
+    }
+
+    void composerSendsWhenModelReady() {
+        m_app.setModel(true);
+        QTRY_VERIFY(find<QQuickItem>("contextMeter")->isVisible());
+        find("composerInput")->setProperty("text", "Explain RAII");
+        QVariant sent;
+        QMetaObject::invokeMethod(find("composer"), "send", Q_RETURN_ARG(QVariant, sent));
+        QVERIFY(sent.toBool());
+        QVERIFY(m_app.calls.contains("send(Explain RAII)"));
+        QCOMPARE(find("composerInput")->property("text").toString(), QString());
+        QCOMPARE(find("modelLabel")->property("text").toString(), QStringLiteral("Qwen2.5 Coder 0.5B"));
+    }
+
+    void messagesShowStreamingBranchesAndStats() {
+        MessageItem user{1, "user", "Explain RAII", {}, 0, false, false, 1, 2, {}};
+        MessageItem reply{2, "assistant", {}, "Let me think", 2300, true, false, 0, 1, {}};
+        m_app.m_messages.setMessages({user, reply});
+        m_app.m_generating = true;
+        emit m_app.generatingChanged();
+        m_app.m_messages.appendText(2, "# RAII\n\n- *Resource* acquisition\n");
+        QTRY_VERIFY(!find<QQuickItem>("welcomePane")->isVisible());
+        QCOMPARE(find("sendButton")->property("text").toString(), QStringLiteral("Stop"));
+        QTRY_COMPARE(find("branchLabel")->property("text").toString(), QStringLiteral("2/2"));
+
+        reply.text = "# RAII\n\n- *Resource* acquisition\n";
+        reply.streaming = false;
+        reply.interrupted = true;
+        reply.stats = "TTFT 120 ms · 35.2 tok/s · 128 tokens";
+        m_app.m_messages.updateMessage(reply);
+        m_app.m_generating = false;
+        emit m_app.generatingChanged();
+        QTRY_COMPARE(find("statsLabel")->property("text").toString(), reply.stats);
+        QTRY_VERIFY(find<QQuickItem>("continueButton")->isVisible());
+        QVERIFY(find<QQuickItem>("regenerateButton")->isVisible());
+        QVERIFY(find("thinkingToggle")->property("text").toString().contains("2.3"));
+        QVERIFY(!find<QQuickItem>("thinkingText")->isVisible());  // collapsed by default
+        QMetaObject::invokeMethod(find("branchPrevious"), "clicked");
+        QVERIFY(m_app.calls.contains("switchBranch(1,-1)"));
+        QVERIFY2(m_warnings.isEmpty(), qPrintable(warnings()));
+    }
+
+    void themeFollowsSettings() {
+        const QColor light = m_window->property("palette").value<QObject*>()->property("window").value<QColor>();
+        m_settings.theme = "dark";
+        emit m_settings.changed();
+        const QColor dark = m_window->property("palette").value<QObject*>()->property("window").value<QColor>();
+        QVERIFY(light.lightnessF() > 0.5);
+        QVERIFY(dark.lightnessF() < 0.5);
+    }
+
+    void cleanupTestCase() {
+        m_engine.reset();
+        QVERIFY2(m_warnings.isEmpty(), qPrintable(warnings()));
+    }
+};
+
+QTEST_MAIN(UiQmlTest)
+#include "ui_qml_test.moc"

@@ -1,0 +1,170 @@
+// Teacher-forced logits of our engine against llama.cpp's (goldens in tests/data/goldens, made by
+// scripts/make_logit_goldens.py), on the default model and on synthetic Qwen3 models written by
+// scripts/make_synthetic_gguf.py. Also: perplexity within 1%, deterministic generation.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <cmath>
+
+#include "engine/model/model.h"
+#include "engine/runtime/generator.h"
+#include "engine/runtime/thread_pool.h"
+#include "support/test_env.h"
+
+using namespace folio;
+
+namespace {
+
+struct Golden {
+    std::vector<int32_t> tokens;
+    std::vector<std::vector<int32_t>> topIds;
+    std::vector<std::vector<double>> topLogits;
+    double perplexity = 0;
+};
+
+Golden readGolden(const QString& name) {
+    QFile f(folio::test::sourceDir() + "/tests/data/goldens/" + name + ".json");
+    Golden g;
+    if (!f.open(QIODevice::ReadOnly)) return g;
+    const QJsonObject o = QJsonDocument::fromJson(f.readAll()).object();
+    for (const auto& t : o["tokens"].toArray()) g.tokens.push_back(t.toInt());
+    for (const auto& row : o["top"].toArray()) {
+        std::vector<int32_t> ids;
+        std::vector<double> logits;
+        for (const auto& v : row.toObject()["ids"].toArray()) ids.push_back(v.toInt());
+        for (const auto& v : row.toObject()["logits"].toArray()) logits.push_back(v.toDouble());
+        g.topIds.push_back(ids);
+        g.topLogits.push_back(logits);
+    }
+    g.perplexity = o["perplexity"].toDouble();
+    return g;
+}
+
+// Compares our logits with the golden; returns a failure message or "".
+QString compare(const Golden& g, const std::vector<float>& logits, int nVocab, double maxRelAllowed,
+                QString& report) {
+    const int n = int(g.tokens.size());
+    int agree = 0;
+    double maxRel = 0.0, nll = 0.0;
+    for (int i = 0; i < n; ++i) {
+        const float* row = logits.data() + size_t(i) * nVocab;
+        int best = 0;
+        for (int v = 1; v < nVocab; ++v)
+            if (row[v] > row[best]) best = v;
+        // A different argmax only counts when the reference's own margin is not a near-tie.
+        const auto& ids = g.topIds[size_t(i)];
+        const auto& ref = g.topLogits[size_t(i)];
+        const bool nearTie = ref.size() > 1 && std::abs(ref[0] - ref[1]) < 1e-3 * std::abs(ref[0]);
+        if (best == ids[0] || (nearTie && best == ids[1])) ++agree;
+        double scale = 0.0;
+        for (double r : ref) scale = std::max(scale, std::abs(r));
+        for (size_t k = 0; k < ids.size(); ++k)
+            maxRel = std::max(maxRel, std::abs(double(row[ids[k]]) - ref[k]) / std::max(scale, 1e-6));
+        if (i + 1 < n) {
+            double mx = row[0];
+            for (int v = 1; v < nVocab; ++v) mx = std::max(mx, double(row[v]));
+            double sum = 0;
+            for (int v = 0; v < nVocab; ++v) sum += std::exp(double(row[v]) - mx);
+            nll += mx + std::log(sum) - row[g.tokens[size_t(i) + 1]];
+        }
+    }
+    const double ppl = std::exp(nll / (n - 1));
+    const double agreement = double(agree) / n;
+    report = QString("top-1 agreement %1/%2 (%3%), max relative logit difference %4, perplexity %5 "
+                     "vs llama.cpp %6")
+                 .arg(agree).arg(n).arg(agreement * 100, 0, 'f', 2).arg(maxRel, 0, 'g', 3)
+                 .arg(ppl, 0, 'f', 4).arg(g.perplexity, 0, 'f', 4);
+    if (agreement < 0.99) return "top-1 agreement below 99%: " + report;
+    if (maxRel > maxRelAllowed) return "logit difference too large: " + report;
+    if (std::abs(ppl - g.perplexity) / g.perplexity > 0.01) return "perplexity differs by >1%: " + report;
+    return {};
+}
+
+void checkModel(const QString& modelPath, const QString& goldenName, double maxRel) {
+    Golden g = readGolden(goldenName);
+    QVERIFY2(!g.tokens.empty(), qPrintable("missing golden " + goldenName));
+    auto model = Model::load(modelPath.toStdString());
+    QVERIFY2(model.ok(), model.ok() ? "" : model.error().message.c_str());
+    ThreadPool pool(2);
+    GeneratorOptions options;
+    options.contextLength = 1024;
+    options.chunkSize = 100;  // several chunks: exercises chunked prefill against the cache
+    auto gen = Generator::create(*model.value(), pool, options);
+    QVERIFY(gen.ok());
+    std::vector<float> logits;
+    Status s = gen.value()->evaluate(g.tokens, true, logits);
+    QVERIFY2(s.ok(), s.message().c_str());
+    QString report;
+    const QString failure = compare(g, logits, model.value()->config().nVocab, maxRel, report);
+    qInfo("%s: %s", qPrintable(goldenName), qPrintable(report));
+    QVERIFY2(failure.isEmpty(), qPrintable(failure));
+}
+
+QString python() {
+    const QString venv = folio::test::sourceDir() + "/.venv/bin/python3";
+    return QFileInfo(venv).isExecutable() ? venv : QStringLiteral("python3");
+}
+
+}  // namespace
+
+class ModelParityTest : public QObject {
+    Q_OBJECT
+private slots:
+    void defaultModelMatchesLlamaCpp() {
+        FOLIO_REQUIRE_MODEL();
+        // Q4_K_M: llama.cpp quantizes activations to 8 bits as we do; allow that noise.
+        checkModel(folio::test::modelPath(), "default-model", 2e-2);
+    }
+
+    void syntheticQwen3MatchesLlamaCpp_data() {
+        QTest::addColumn<QString>("type");
+        QTest::addColumn<double>("maxRel");
+        QTest::newRow("f16") << "f16" << 2e-3;
+        QTest::newRow("q8_0") << "q8_0" << 2e-2;
+    }
+    void syntheticQwen3MatchesLlamaCpp() {
+        QFETCH(QString, type);
+        QFETCH(double, maxRel);
+        FOLIO_REQUIRE_SHARED();
+        QTemporaryDir dir;
+        const QString out = dir.filePath("tiny-" + type + ".gguf");
+        QProcess p;
+        p.start(python(), {folio::test::sourceDir() + "/scripts/make_synthetic_gguf.py", "--shape",
+                           "tiny", "--type", type, "--tokenizer",
+                           folio::test::sharedPath("data/qwen3-tokenizer"), "--out", out});
+        QVERIFY(p.waitForFinished(120000));
+        if (p.exitCode() != 0)
+            QSKIP(qPrintable("cannot write the synthetic model (python gguf/numpy missing? run "
+                             "scripts/setup): " + p.readAllStandardError()));
+        checkModel(out, "tiny-qwen3-" + type, maxRel);
+    }
+
+    void generationIsDeterministic() {
+        FOLIO_REQUIRE_MODEL();
+        auto model = Model::load(folio::test::modelPath().toStdString());
+        QVERIFY(model.ok());
+        auto run = [&](int threads) {
+            ThreadPool pool(threads);
+            GeneratorOptions o;
+            o.contextLength = 512;
+            auto gen = Generator::create(*model.value(), pool, o);
+            std::string text;
+            GenerationHooks hooks;
+            hooks.onText = [&](std::string_view piece) { text += piece; };
+            SamplingParams sp = SamplingParams::qwen3NonThinking();
+            sp.seed = 1234;
+            auto prompt = model.value()->tokenizer().encode("Write a haiku about the sea.", false);
+            gen.value()->generate(prompt, sp, 24, {}, hooks);
+            return text;
+        };
+        const std::string a = run(2), b = run(2);
+        QVERIFY(!a.empty());
+        QCOMPARE(QString::fromStdString(a), QString::fromStdString(b));
+    }
+};
+
+QTEST_GUILESS_MAIN(ModelParityTest)
+#include "model_parity_test.moc"

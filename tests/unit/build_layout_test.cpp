@@ -1,0 +1,259 @@
+// The build's structural promises: engine/ has no Qt (sources and link line), the command-line
+// binary depends on neither Qt nor CUDA, folio-cli reports the project version, the desktop entry
+// and AppStream metadata validate and agree, the icons exist in every size, and `cmake --install`
+// lays out exactly the files packaging/CMakeLists.txt promises.
+#include <QDirIterator>
+#include <QFile>
+#include <QImageReader>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QXmlStreamReader>
+#include <QtTest>
+
+#include "support/test_env.h"
+
+namespace {
+
+const QString kAppId = QStringLiteral("io.folio.Folio");
+// The PNG sizes in resources/icons; keep in step with scripts/render-icons and packaging/.
+const int kIconSizes[] = {16, 24, 32, 48, 64, 128, 256, 512};
+
+// True when the line includes a Qt header: <QString>, <QtCore>, <QtCore/qglobal.h>, "QObject".
+bool includesQt(const QString& line) {
+    static const QRegularExpression kQtInclude(
+        QStringLiteral("^\\s*#\\s*include\\s*[<\"](Q[A-Z]\\w*|Qt\\w*)(/[^>\"]*)?[>\"]"));
+    return kQtInclude.match(line).hasMatch();
+}
+
+struct ProcessResult {
+    bool started = false;
+    int exitCode = -1;
+    QString out;  // stdout and stderr together
+};
+
+ProcessResult runTool(const QString& program, const QStringList& args, int timeoutMs = 120000) {
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(program, args);
+    ProcessResult r;
+    r.started = p.waitForStarted(10000);
+    if (!r.started) return r;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAll());
+    return r;
+}
+
+// DT_NEEDED entries of an ELF file, as readelf -d reports them.
+QStringList neededLibraries(const QString& readelf, const QString& binary) {
+    const ProcessResult r = runTool(readelf, {QStringLiteral("-d"), binary});
+    QStringList libs;
+    static const QRegularExpression kNeeded(QStringLiteral("\\(NEEDED\\).*\\[([^\\]]+)\\]"));
+    for (const QString& line : r.out.split('\n')) {
+        const QRegularExpressionMatch m = kNeeded.match(line);
+        if (m.hasMatch()) libs << m.captured(1);
+    }
+    return libs;
+}
+
+QString packagingFile(const QString& name) {
+    return QDir(folio::test::sourceDir()).filePath(QStringLiteral("packaging/") + name);
+}
+
+}  // namespace
+
+class BuildLayoutTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() {
+        QVERIFY2(!folio::test::sourceDir().isEmpty(), "FOLIO_SOURCE_DIR is not set");
+        QVERIFY2(!folio::test::binaryDir().isEmpty(), "FOLIO_BINARY_DIR is not set");
+    }
+
+    void qtIncludeMatcher_data() {
+        QTest::addColumn<QString>("line");
+        QTest::addColumn<bool>("isQt");
+        QTest::newRow("class header") << "#include <QString>" << true;
+        QTest::newRow("module header") << "#include <QtCore>" << true;
+        QTest::newRow("module path") << "#include <QtCore/qglobal.h>" << true;
+        QTest::newRow("spaced directive") << "  #  include <QObject>" << true;
+        QTest::newRow("quoted") << "#include \"QDebug\"" << true;
+        QTest::newRow("std queue") << "#include <queue>" << false;
+        QTest::newRow("engine header") << "#include \"engine/quant/quant.h\"" << false;
+        QTest::newRow("comment") << "// we never #include <QString> here" << false;
+    }
+
+    void qtIncludeMatcher() {
+        QFETCH(QString, line);
+        QFETCH(bool, isQt);
+        QCOMPARE(includesQt(line), isQt);
+    }
+
+    void engineSourcesIncludeNoQt() {
+        const QString engineDir = QDir(folio::test::sourceDir()).filePath(QStringLiteral("engine"));
+        QDirIterator it(engineDir, QDir::Files, QDirIterator::Subdirectories);
+        int scanned = 0;
+        QStringList offenders;
+        while (it.hasNext()) {
+            const QString path = it.next();
+            QFile f(path);
+            QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable("cannot read " + path));
+            ++scanned;
+            int lineNo = 0;
+            while (!f.atEnd()) {
+                const QString line = QString::fromUtf8(f.readLine());
+                ++lineNo;
+                if (includesQt(line))
+                    offenders
+                        << QStringLiteral("%1:%2: %3").arg(path).arg(lineNo).arg(line.trimmed());
+            }
+        }
+        QVERIFY2(scanned > 0, "no files found under engine/");
+        QVERIFY2(offenders.isEmpty(),
+                 qPrintable("Qt includes in engine/:\n" + offenders.join('\n')));
+    }
+
+    // The configure step writes each engine target's LINK_LIBRARIES (file(GENERATE) in
+    // tests/CMakeLists.txt); none may name Qt.
+    void engineTargetsLinkNoQt() {
+        const QDir bin(folio::test::binaryDir());
+        const QStringList files =
+            bin.entryList({QStringLiteral("folio_engine*_link_libraries.txt")}, QDir::Files);
+        QVERIFY2(files.contains(QStringLiteral("folio_engine_link_libraries.txt")),
+                 "folio_engine_link_libraries.txt missing from the build directory");
+        for (const QString& name : files) {
+            QFile f(bin.filePath(name));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QString libs = QString::fromUtf8(f.readAll());
+            QVERIFY2(!libs.contains(QStringLiteral("Qt"), Qt::CaseInsensitive),
+                     qPrintable(name + " names Qt:\n" + libs));
+        }
+    }
+
+    // folio-cli must load on a machine with neither Qt nor an NVIDIA driver; the app must not
+    // need the driver either (the .deb has no CUDA dependency).
+    void binariesNeedNeitherQtNorCuda() {
+        const QString readelf = QStandardPaths::findExecutable(QStringLiteral("readelf"));
+        if (readelf.isEmpty()) QSKIP("readelf (binutils) is not installed");
+        const QDir bin(QDir(folio::test::binaryDir()).filePath(QStringLiteral("bin")));
+        const QString cli = bin.filePath(QStringLiteral("folio-cli"));
+        QVERIFY2(QFileInfo(cli).isExecutable(), qPrintable(cli + " was not built"));
+        const QStringList cliLibs = neededLibraries(readelf, cli);
+        QVERIFY2(!cliLibs.isEmpty(), "readelf found no NEEDED entries in folio-cli");
+        static const QRegularExpression kCuda(QStringLiteral("^lib(cuda|cudart|cublas|nvrtc)"));
+        for (const QString& lib : cliLibs) {
+            QVERIFY2(!lib.startsWith(QStringLiteral("libQt")),
+                     qPrintable("folio-cli needs " + lib));
+            QVERIFY2(!kCuda.match(lib).hasMatch(), qPrintable("folio-cli needs " + lib));
+        }
+        const QString app = bin.filePath(QStringLiteral("folio"));
+        if (QFileInfo(app).isExecutable()) {
+            for (const QString& lib : neededLibraries(readelf, app))
+                QVERIFY2(!kCuda.match(lib).hasMatch(), qPrintable("folio needs " + lib));
+        }
+    }
+
+    void cliPrintsVersion() {
+        const QString cli =
+            QDir(folio::test::binaryDir()).filePath(QStringLiteral("bin/folio-cli"));
+        QVERIFY2(QFileInfo(cli).isExecutable(), qPrintable(cli + " was not built"));
+        const ProcessResult r = runTool(cli, {QStringLiteral("--version")}, 30000);
+        QVERIFY2(r.started, "folio-cli did not start");
+        QCOMPARE(r.exitCode, 0);
+        const QString firstLine = r.out.section('\n', 0, 0);
+        QCOMPARE(firstLine, QStringLiteral("folio-cli " FOLIO_PROJECT_VERSION));
+    }
+
+    void desktopEntryIsValid() {
+        const QString path = packagingFile(kAppId + QStringLiteral(".desktop"));
+        QFile f(path);
+        QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable("cannot read " + path));
+        const QString text = QString::fromUtf8(f.readAll());
+        QVERIFY(text.contains(
+            QStringLiteral("\nMimeType=application/pdf;text/plain;text/markdown;\n")));
+        QVERIFY(text.contains(QStringLiteral("\nCategories=Office;Utility;\n")));
+        QVERIFY(text.contains(QStringLiteral("\nIcon=folio\n")));
+        QVERIFY(text.contains(QStringLiteral("\nExec=folio %F\n")));
+
+        const QString tool =
+            QStandardPaths::findExecutable(QStringLiteral("desktop-file-validate"));
+        if (tool.isEmpty()) QSKIP("desktop-file-validate (desktop-file-utils) is not installed");
+        const ProcessResult r = runTool(tool, {path});
+        QVERIFY(r.started);
+        QVERIFY2(r.exitCode == 0 && !r.out.contains(QStringLiteral("error:")), qPrintable(r.out));
+    }
+
+    void metainfoIsValidAndMatchesDesktopEntry() {
+        const QString path = packagingFile(kAppId + QStringLiteral(".metainfo.xml"));
+        QFile f(path);
+        QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable("cannot read " + path));
+        QXmlStreamReader xml(&f);
+        QString id, launchable, icon;
+        while (!xml.atEnd()) {
+            if (xml.readNext() != QXmlStreamReader::StartElement) continue;
+            if (xml.name() == QLatin1String("id")) id = xml.readElementText();
+            if (xml.name() == QLatin1String("launchable")) launchable = xml.readElementText();
+            if (xml.name() == QLatin1String("icon")) icon = xml.readElementText();
+        }
+        QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+        QCOMPARE(id, kAppId);
+        QCOMPARE(launchable, kAppId + QStringLiteral(".desktop"));
+        QCOMPARE(icon, QStringLiteral("folio"));
+
+        const QString tool = QStandardPaths::findExecutable(QStringLiteral("appstreamcli"));
+        if (tool.isEmpty()) QSKIP("appstreamcli (appstream) is not installed");
+        const ProcessResult r =
+            runTool(tool, {QStringLiteral("validate"), QStringLiteral("--no-net"), path});
+        QVERIFY(r.started);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out));
+    }
+
+    void iconsExistInEverySize() {
+        const QDir icons(
+            QDir(folio::test::sourceDir()).filePath(QStringLiteral("resources/icons")));
+        QVERIFY2(QFileInfo(icons.filePath(QStringLiteral("folio.svg"))).size() > 0,
+                 "resources/icons/folio.svg is missing");
+        for (int size : kIconSizes) {
+            const QString png = icons.filePath(QStringLiteral("folio-%1.png").arg(size));
+            QImageReader reader(png);
+            QVERIFY2(reader.canRead(), qPrintable(png + ": " + reader.errorString()));
+            QCOMPARE(reader.size(), QSize(size, size));
+        }
+    }
+
+    // `cmake --install` into a temporary prefix installs the binaries, desktop entry, metadata
+    // and icons, and nothing else at the top level (no headers or static libraries).
+    void installTreeHasThePromisedFiles() {
+        QTemporaryDir prefix;
+        QVERIFY(prefix.isValid());
+        const ProcessResult r = runTool(QStringLiteral(FOLIO_CMAKE_COMMAND),
+                                        {QStringLiteral("--install"), folio::test::binaryDir(),
+                                         QStringLiteral("--prefix"), prefix.path()});
+        QVERIFY2(r.started && r.exitCode == 0, qPrintable(r.out));
+
+        const QDir root(prefix.path());
+        QStringList expected = {
+            QStringLiteral("bin/folio-cli"),
+            QStringLiteral("share/applications/io.folio.Folio.desktop"),
+            QStringLiteral("share/metainfo/io.folio.Folio.metainfo.xml"),
+            QStringLiteral("share/icons/hicolor/scalable/apps/folio.svg"),
+        };
+        for (int size : kIconSizes)
+            expected << QStringLiteral("share/icons/hicolor/%1x%1/apps/folio.png").arg(size);
+        if (FOLIO_HAVE_APP_TARGET) expected << QStringLiteral("bin/folio");
+        for (const QString& rel : expected)
+            QVERIFY2(QFileInfo::exists(root.filePath(rel)), qPrintable(rel + " not installed"));
+
+        const QStringList top = root.entryList(QDir::Dirs | QDir::Files | QDir::NoDotAndDotDot);
+        QCOMPARE(top, QStringList({QStringLiteral("bin"), QStringLiteral("share")}));
+    }
+};
+
+QTEST_GUILESS_MAIN(BuildLayoutTest)
+#include "build_layout_test.moc"

@@ -1,0 +1,179 @@
+// KV cache storage: config validation and allocation errors, the block layout, f16 rounding,
+// and copy-on-write of the bytes when a forked sequence writes into a shared block.
+#include <QtTest>
+
+#include <cstring>
+#include <random>
+
+#include "engine/quant/quant.h"
+#include "engine/runtime/kv_cache.h"
+
+using folio::KvCache;
+using folio::KvCacheConfig;
+using folio::KvType;
+
+namespace {
+
+KvCacheConfig smallConfig(KvType type) {
+    KvCacheConfig c;
+    c.nLayers = 2;
+    c.nKvHeads = 2;
+    c.headDim = 8;
+    c.blockTokens = 4;
+    c.maxTokens = 64;
+    c.type = type;
+    return c;
+}
+
+// Deterministic K/V of (layer, position): [nKvHeads][headDim] each, values in [-1, 1].
+std::vector<float> kvValues(const KvCacheConfig& c, int layer, int pos, int kv, int salt = 0) {
+    std::vector<float> x(size_t(c.nKvHeads) * c.headDim);
+    for (size_t i = 0; i < x.size(); ++i)
+        x[i] = std::sin(float(layer * 1000 + pos * 37 + int(i) * 3 + kv * 11 + salt * 7));
+    return x;
+}
+
+float readElement(const KvCache& cache, const void* head, int slot, int d) {
+    const int i = slot * cache.config().headDim + d;
+    if (cache.config().type == KvType::F32) return static_cast<const float*>(head)[i];
+    return folio::f16ToF32(static_cast<const uint16_t*>(head)[i]);
+}
+
+void storeRange(KvCache& cache, KvCache::SeqId seq, int from, int to, int salt = 0) {
+    const auto& c = cache.config();
+    for (int layer = 0; layer < c.nLayers; ++layer)
+        for (int pos = from; pos < to; ++pos)
+            cache.store(seq, layer, pos, kvValues(c, layer, pos, 0, salt).data(),
+                        kvValues(c, layer, pos, 1, salt).data());
+}
+
+// Compares the stored K/V of positions [from, to) with kvValues(salt) within `tol`.
+void checkRange(const KvCache& cache, KvCache::SeqId seq, int from, int to, float tol,
+                int salt = 0) {
+    const auto& c = cache.config();
+    const auto& table = cache.blockTable(seq);
+    for (int layer = 0; layer < c.nLayers; ++layer) {
+        for (int pos = from; pos < to; ++pos) {
+            const auto block = table[size_t(pos / c.blockTokens)];
+            const auto k = kvValues(c, layer, pos, 0, salt), v = kvValues(c, layer, pos, 1, salt);
+            for (int h = 0; h < c.nKvHeads; ++h) {
+                for (int d = 0; d < c.headDim; ++d) {
+                    const size_t i = size_t(h) * c.headDim + d;
+                    const int slot = pos % c.blockTokens;
+                    QVERIFY(std::abs(readElement(cache, cache.keys(block, layer, h), slot, d) -
+                                     k[i]) <= tol);
+                    QVERIFY(std::abs(readElement(cache, cache.values(block, layer, h), slot, d) -
+                                     v[i]) <= tol);
+                }
+            }
+        }
+    }
+}
+
+}  // namespace
+
+class KvCacheTest : public QObject {
+    Q_OBJECT
+private slots:
+    void rejectsBadConfigs() {
+        auto c = smallConfig(KvType::F16);
+        c.nLayers = 0;
+        auto r = KvCache::create(c);
+        QVERIFY(!r.ok());
+        QVERIFY(QString::fromStdString(r.error().message).contains("nLayers"));
+
+        c = smallConfig(KvType::F16);
+        c.maxTokens = int64_t(1) << 62;  // cannot be addressed
+        r = KvCache::create(c);
+        QVERIFY(!r.ok());
+        QVERIFY(QString::fromStdString(r.error().message).contains("maxTokens"));
+
+        c = smallConfig(KvType::F16);
+        c.nLayers = 1 << 20;
+        c.headDim = 1 << 20;
+        c.maxTokens = int64_t(1) << 30;  // overflows 64-bit byte counts
+        QVERIFY(!KvCache::create(c).ok());
+
+        QVERIFY(!KvCache::create(smallConfig(KvType::Q8_0)).ok());
+    }
+
+    void bytesPerTokenMatchesModelShapes() {
+        KvCacheConfig qwen25{24, 2, 64, 16, 1024, KvType::F16};
+        auto a = KvCache::create(qwen25);
+        QVERIFY(a.ok());
+        QCOMPARE((*a)->bytesPerToken(), size_t(2 * 24 * 2 * 64 * 2));
+        // Pool: ceil(1024 / 16) blocks plus the spares.
+        QCOMPARE((*a)->stats().blocksTotal, int64_t(64 + KvCache::kSpareBlocks));
+        qwen25.type = KvType::F32;
+        auto b = KvCache::create(qwen25);
+        QVERIFY(b.ok());
+        QCOMPARE((*b)->bytesPerToken(), size_t(2 * 24 * 2 * 64 * 4));
+    }
+
+    void storesInBlockLayout_data() {
+        QTest::addColumn<int>("type");
+        QTest::addColumn<float>("tol");
+        QTest::newRow("f32") << int(KvType::F32) << 0.0f;
+        QTest::newRow("f16") << int(KvType::F16) << 1.0f / 2048;  // half: 11-bit mantissa
+    }
+    void storesInBlockLayout() {
+        QFETCH(int, type);
+        QFETCH(float, tol);
+        auto r = KvCache::create(smallConfig(KvType(type)));
+        QVERIFY(r.ok());
+        KvCache& cache = **r;
+        auto s = cache.createSequence();
+        QVERIFY(cache.reserve(s, std::vector<int32_t>(11, 5)).ok());
+        storeRange(cache, s, 0, 11);
+        cache.commit(s);
+        QCOMPARE(cache.length(s), 11);
+        checkRange(cache, s, 0, 11, tol);
+        // K and V of different heads and layers do not overlap.
+        const auto b = cache.blockTable(s)[0];
+        QVERIFY(cache.keys(b, 0, 1) != cache.keys(b, 0, 0));
+        QVERIFY(cache.values(b, 1, 0) != cache.keys(b, 1, 0));
+    }
+
+    void forkCopiesBytesBeforeWriting() {
+        auto r = KvCache::create(smallConfig(KvType::F16));
+        QVERIFY(r.ok());
+        KvCache& cache = **r;
+        auto a = cache.createSequence();
+        QVERIFY(cache.reserve(a, {1, 2, 3, 4, 5, 6}).ok());
+        storeRange(cache, a, 0, 6);
+        cache.commit(a);
+
+        auto b = cache.forkSequence(a);
+        QVERIFY(cache.reserve(b, {9, 9}).ok());  // writes into the shared partial block
+        QCOMPARE(cache.stats().cowCopies, int64_t(1));
+        QVERIFY(cache.blockTable(b)[1] != cache.blockTable(a)[1]);
+        storeRange(cache, b, 6, 8, /*salt=*/3);
+        cache.commit(b);
+        checkRange(cache, b, 0, 6, 1.0f / 2048);  // copied prefix
+        checkRange(cache, b, 6, 8, 1.0f / 2048, 3);
+        checkRange(cache, a, 0, 6, 1.0f / 2048);  // the source is untouched
+
+        // Rewriting a published block after truncate leaves the cached copy intact.
+        cache.truncate(b, 5);
+        QVERIFY(cache.reserve(b, {8}).ok());
+        storeRange(cache, b, 5, 6, /*salt=*/4);
+        cache.commit(b);
+        checkRange(cache, a, 0, 6, 1.0f / 2048);
+        checkRange(cache, b, 5, 6, 1.0f / 2048, 4);
+    }
+
+    void exhaustionIsAStatus() {
+        auto r = KvCache::create(smallConfig(KvType::F16));
+        QVERIFY(r.ok());
+        KvCache& cache = **r;
+        auto s = cache.createSequence();
+        const auto total = (*r)->stats().blocksTotal * cache.config().blockTokens;
+        auto st = cache.reserve(s, std::vector<int32_t>(size_t(total) + 1, 1));
+        QVERIFY(!st.ok());
+        QVERIFY(QString::fromStdString(st.message()).contains("KV cache full"));
+        QVERIFY(cache.reserve(s, std::vector<int32_t>(size_t(total), 1)).ok());
+    }
+};
+
+QTEST_GUILESS_MAIN(KvCacheTest)
+#include "kv_cache_test.moc"

@@ -1,0 +1,138 @@
+// The Folio window: sidebar (conversations) | chat area, with a status bar, the settings and
+// shortcuts dialogs and an undo snackbar. Context properties: `app` (AppController) and
+// `settings` (Settings). Works with no model loaded (app.modelReady false).
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+ApplicationWindow {
+    id: window
+    objectName: "mainWindow"
+    width: 1100
+    height: 740
+    minimumWidth: 640
+    minimumHeight: 420
+    visible: true
+    title: app.currentTitle.length > 0 ? qsTr("%1 — Folio").arg(app.currentTitle) : "Folio"
+
+    // Theme: "light", "dark" or "system" (follows the platform palette's window lightness).
+    SystemPalette { id: systemPalette }
+    readonly property bool systemDark: systemPalette.window.hslLightness < 0.5
+    readonly property bool dark: settings.theme === "dark"
+                                 || (settings.theme !== "light" && systemDark)
+    readonly property var colors: dark ? darkColors : lightColors
+    readonly property var lightColors: ({
+        window: "#f4f4f6", windowText: "#1d1d21", base: "#ffffff", alternateBase: "#ececf0",
+        text: "#1d1d21", button: "#e8e8ec", buttonText: "#1d1d21", highlight: "#2f6fde",
+        highlightedText: "#ffffff", mid: "#b9b9c2", midlight: "#d8d8de", dark: "#8a8a94",
+        light: "#ffffff", placeholderText: "#8a8a94", link: "#1f5fc8"
+    })
+    readonly property var darkColors: ({
+        window: "#1e1f23", windowText: "#e6e6ea", base: "#26272c", alternateBase: "#2e2f35",
+        text: "#e6e6ea", button: "#34353c", buttonText: "#e6e6ea", highlight: "#4c8dff",
+        highlightedText: "#ffffff", mid: "#4a4b53", midlight: "#3a3b42", dark: "#121316",
+        light: "#50515a", placeholderText: "#8d8e98", link: "#7fb0ff"
+    })
+    palette.window: colors.window
+    palette.windowText: colors.windowText
+    palette.base: colors.base
+    palette.alternateBase: colors.alternateBase
+    palette.text: colors.text
+    palette.button: colors.button
+    palette.buttonText: colors.buttonText
+    palette.highlight: colors.highlight
+    palette.highlightedText: colors.highlightedText
+    palette.mid: colors.mid
+    palette.midlight: colors.midlight
+    palette.dark: colors.dark
+    palette.light: colors.light
+    palette.placeholderText: colors.placeholderText
+    palette.link: colors.link
+    palette.toolTipBase: colors.base
+    palette.toolTipText: colors.text
+    font.pointSize: settings.fontSize > 0 ? settings.fontSize : Qt.application.font.pointSize
+
+    function showMessage(text, undoable) { snackbar.show(text, undoable) }
+    function copyLastReply() {
+        const text = app.messages.lastAssistantText()
+        if (text.length > 0) {
+            app.copyToClipboard(text)
+            showMessage(qsTr("Reply copied"), false)
+        }
+    }
+
+    Connections {
+        target: app
+        function onErrorOccurred(message) { window.showMessage(message, false) }
+    }
+
+    Shortcut { sequences: ["Ctrl+N"]; onActivated: app.newConversation() }
+    Shortcut { sequences: ["Ctrl+F"]; onActivated: sidebar.focusSearch() }
+    Shortcut { sequences: ["Ctrl+L"]; onActivated: chatArea.focusComposer() }
+    Shortcut { sequences: ["Esc"]; enabled: app.generating; onActivated: app.stop() }
+    Shortcut { sequences: ["Ctrl+Shift+C"]; onActivated: window.copyLastReply() }
+    Shortcut { sequences: ["Ctrl+,"]; onActivated: settingsDialog.open() }
+    Shortcut { sequences: ["F1", "Ctrl+/"]; onActivated: shortcutsDialog.open() }
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 0
+
+        Rectangle {
+            objectName: "databaseBanner"
+            Layout.fillWidth: true
+            visible: app.databaseError.length > 0
+            implicitHeight: bannerText.implicitHeight + 12
+            color: window.dark ? "#5a3a12" : "#fff1d6"
+            Label {
+                id: bannerText
+                anchors.fill: parent
+                anchors.margins: 6
+                wrapMode: Text.Wrap
+                text: qsTr("Your conversation history could not be opened normally: %1")
+                      .arg(app.databaseError)
+            }
+        }
+
+        RowLayout {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            spacing: 0
+
+            Sidebar {
+                id: sidebar
+                objectName: "sidebar"
+                Layout.fillHeight: true
+                Layout.preferredWidth: 270
+                onDeleted: title => window.showMessage(qsTr("Deleted “%1”").arg(title), true)
+            }
+            Rectangle {
+                Layout.fillHeight: true
+                implicitWidth: 1
+                color: palette.mid
+            }
+            ChatArea {
+                id: chatArea
+                objectName: "chatArea"
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                onSettingsRequested: settingsDialog.open()
+                onShortcutsRequested: shortcutsDialog.open()
+                onCopied: window.showMessage(qsTr("Copied"), false)
+            }
+        }
+
+        StatusBar {
+            objectName: "statusBar"
+            Layout.fillWidth: true
+        }
+    }
+
+    SettingsDialog { id: settingsDialog; objectName: "settingsDialog" }
+    ShortcutsDialog { id: shortcutsDialog; objectName: "shortcutsDialog" }
+    Snackbar {
+        id: snackbar
+        objectName: "snackbar"
+        onUndo: app.undoDelete()
+    }
+}

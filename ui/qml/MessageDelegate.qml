@@ -1,0 +1,204 @@
+// One message. User messages: plain text, right-aligned bubble, Edit (creates a branch).
+// Assistant messages: Markdown, a collapsible thinking block (collapsed by default), the stats
+// line, Copy, Regenerate (last reply) and Continue (interrupted last reply). Messages with
+// siblings show the branch navigator ‹ 2/3 ›.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+Control {
+    id: root
+    required property var model
+    required property int index
+    property bool isLast: false
+    readonly property bool isUser: model.role === "user"
+    property bool editing: false
+    property bool thinkingOpen: false
+    signal copied()
+
+    padding: 0
+    implicitHeight: column.implicitHeight
+
+    function formatSeconds(ms) { return (ms / 1000).toFixed(ms < 10000 ? 1 : 0) }
+
+    ColumnLayout {
+        id: column
+        width: Math.min(root.width - 32, 820)
+        x: (root.width - width) / 2
+        spacing: 4
+
+        Rectangle {
+            id: bubble
+            objectName: "messageBubble"
+            Layout.alignment: root.isUser ? Qt.AlignRight : Qt.AlignLeft
+            Layout.maximumWidth: column.width * (root.isUser ? 0.85 : 1.0)
+            Layout.preferredWidth: root.editing ? column.width * 0.85
+                                                : content.implicitWidth + 24
+            implicitHeight: content.implicitHeight + 20
+            radius: 10
+            color: root.isUser ? Qt.rgba(palette.highlight.r, palette.highlight.g,
+                                         palette.highlight.b, 0.16)
+                               : palette.base
+            border.color: root.isUser ? "transparent" : palette.midlight
+
+            ColumnLayout {
+                id: content
+                x: 12
+                y: 10
+                width: bubble.width - 24
+                spacing: 6
+
+                // Thinking block: header toggles; body hidden by default.
+                ItemDelegate {
+                    objectName: "thinkingToggle"
+                    visible: !root.isUser && root.model.thinking.length > 0
+                    Layout.fillWidth: true
+                    padding: 2
+                    text: (root.thinkingOpen ? "▾ " : "▸ ")
+                          + (root.model.streaming && root.model.text.length === 0
+                             ? qsTr("Thinking…")
+                             : qsTr("Thought for %1 s").arg(root.formatSeconds(root.model.thinkingMs)))
+                    font.italic: true
+                    onClicked: root.thinkingOpen = !root.thinkingOpen
+                }
+                TextEdit {
+                    objectName: "thinkingText"
+                    visible: root.thinkingOpen && !root.isUser && root.model.thinking.length > 0
+                    Layout.fillWidth: true
+                    readOnly: true
+                    selectByMouse: true
+                    wrapMode: TextEdit.Wrap
+                    textFormat: TextEdit.PlainText
+                    text: root.model.thinking
+                    color: palette.placeholderText
+                    font.pointSize: root.font.pointSize * 0.92
+                }
+
+                TextEdit {
+                    id: body
+                    objectName: "messageText"
+                    visible: !root.editing
+                    Layout.fillWidth: true
+                    readOnly: true
+                    selectByMouse: true
+                    selectedTextColor: palette.highlightedText
+                    selectionColor: palette.highlight
+                    wrapMode: TextEdit.Wrap
+                    // User text is shown as typed; replies are Markdown (headings, lists,
+                    // tables, code blocks).
+                    textFormat: root.isUser ? TextEdit.PlainText : TextEdit.MarkdownText
+                    text: root.model.text.length > 0 || !root.model.streaming ? root.model.text : "…"
+                    color: palette.text
+                    font: root.font
+                    onLinkActivated: link => Qt.openUrlExternally(link)
+                }
+
+                // Inline editor for a user message: saving creates a new branch.
+                ColumnLayout {
+                    visible: root.editing
+                    Layout.fillWidth: true
+                    TextArea {
+                        id: editor
+                        objectName: "editField"
+                        Layout.fillWidth: true
+                        wrapMode: TextEdit.Wrap
+                        selectByMouse: true
+                        Keys.onEscapePressed: root.editing = false
+                    }
+                    RowLayout {
+                        Layout.alignment: Qt.AlignRight
+                        Button {
+                            text: qsTr("Cancel")
+                            flat: true
+                            onClicked: root.editing = false
+                        }
+                        Button {
+                            text: qsTr("Save and send")
+                            highlighted: true
+                            enabled: editor.text.trim().length > 0 && !app.generating
+                            onClicked: {
+                                root.editing = false
+                                app.editMessage(root.model.messageId, editor.text)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        // Stats, branch navigator and actions.
+        RowLayout {
+            Layout.alignment: root.isUser ? Qt.AlignRight : Qt.AlignLeft
+            spacing: 2
+            visible: !root.editing
+
+            ToolButton {
+                objectName: "branchPrevious"
+                visible: root.model.branchCount > 1
+                enabled: root.model.branchIndex > 0 && !app.generating
+                text: "‹"
+                onClicked: app.switchBranch(root.model.messageId, -1)
+                Accessible.name: qsTr("Previous version")
+            }
+            Label {
+                objectName: "branchLabel"
+                visible: root.model.branchCount > 1
+                text: qsTr("%1/%2").arg(root.model.branchIndex + 1).arg(root.model.branchCount)
+            }
+            ToolButton {
+                objectName: "branchNext"
+                visible: root.model.branchCount > 1
+                enabled: root.model.branchIndex < root.model.branchCount - 1 && !app.generating
+                text: "›"
+                onClicked: app.switchBranch(root.model.messageId, 1)
+                Accessible.name: qsTr("Next version")
+            }
+            ToolButton {
+                text: qsTr("Copy")
+                visible: root.model.text.length > 0
+                onClicked: {
+                    app.copyToClipboard(root.model.text)
+                    root.copied()
+                }
+            }
+            ToolButton {
+                objectName: "editButton"
+                text: qsTr("Edit")
+                visible: root.isUser && !app.generating
+                onClicked: {
+                    editor.text = root.model.text
+                    root.editing = true
+                    editor.forceActiveFocus()
+                }
+            }
+            ToolButton {
+                objectName: "regenerateButton"
+                text: qsTr("Regenerate")
+                visible: !root.isUser && root.isLast && !app.generating && app.modelReady
+                onClicked: app.regenerate()
+            }
+            ToolButton {
+                objectName: "continueButton"
+                text: qsTr("Continue")
+                visible: !root.isUser && root.isLast && root.model.interrupted
+                         && !app.generating && app.modelReady
+                onClicked: app.continueReply()
+            }
+            Label {
+                objectName: "statsLabel"
+                visible: !root.isUser && root.model.stats.length > 0
+                Layout.leftMargin: 6
+                text: root.model.stats
+                opacity: 0.65
+                font.pointSize: root.font.pointSize * 0.85
+            }
+            Label {
+                visible: root.model.interrupted && !root.isUser
+                Layout.leftMargin: 6
+                text: qsTr("(stopped)")
+                opacity: 0.65
+                font.pointSize: root.font.pointSize * 0.85
+            }
+        }
+    }
+}

@@ -1,0 +1,192 @@
+// Settings, bound straight to the `settings` object (every change is saved at once).
+// The model file takes effect with "Load"; threads, context size and device on the next load.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Dialogs
+import QtQuick.Layouts
+
+Dialog {
+    id: root
+    title: qsTr("Settings")
+    modal: true
+    anchors.centerIn: Overlay.overlay
+    width: Math.min(parent ? parent.width - 40 : 640, 640)
+    height: Math.min(parent ? parent.height - 40 : 600, 640)
+    standardButtons: Dialog.Close
+
+    // Choice tables: value stored in settings -> label shown.
+    readonly property var deviceChoices: [
+        {value: "cpu", text: qsTr("CPU")},
+        {value: "gpu", text: qsTr("GPU (CUDA)")}
+    ]
+    readonly property var presetChoices: [
+        {value: "qwen3-non-thinking", text: qsTr("Balanced (recommended)")},
+        {value: "qwen3-thinking", text: qsTr("Thinking (for reasoning models)")},
+        {value: "precise", text: qsTr("Precise (deterministic)")},
+        {value: "creative", text: qsTr("Creative")}
+    ]
+    readonly property var themeChoices: [
+        {value: "system", text: qsTr("Same as the system")},
+        {value: "light", text: qsTr("Light")},
+        {value: "dark", text: qsTr("Dark")}
+    ]
+    readonly property var languageChoices: [
+        {value: "", text: qsTr("Same as the system")},
+        {value: "en", text: "English"},
+        {value: "zh_CN", text: "简体中文"}
+    ]
+
+    function localPath(url) {
+        const s = url.toString()
+        return s.startsWith("file://") ? decodeURIComponent(s.substring(7)) : s
+    }
+
+    FileDialog {
+        id: modelFileDialog
+        title: qsTr("Choose a model file")
+        nameFilters: [qsTr("GGUF models (*.gguf)"), qsTr("All files (*)")]
+        onAccepted: settings.modelPath = root.localPath(selectedFile)
+    }
+
+    component ChoiceBox: ComboBox {
+        id: box
+        property var choices: []
+        property string value
+        signal chosen(string value)
+        Layout.fillWidth: true
+        model: choices
+        textRole: "text"
+        valueRole: "value"
+        currentIndex: Math.max(0, indexOfValue(value))
+        onActivated: chosen(currentValue)
+    }
+
+    ScrollView {
+        id: scroll
+        anchors.fill: parent
+        contentWidth: availableWidth
+
+        GridLayout {
+            width: scroll.availableWidth
+            columns: 2
+            columnSpacing: 12
+            rowSpacing: 10
+
+            Label { text: qsTr("Model file") }
+            RowLayout {
+                Layout.fillWidth: true
+                TextField {
+                    id: modelPathField
+                    objectName: "modelPathField"
+                    Layout.fillWidth: true
+                    text: settings.modelPath
+                    placeholderText: qsTr("Path to a .gguf file")
+                    selectByMouse: true
+                    onEditingFinished: settings.modelPath = text
+                }
+                Button {
+                    text: qsTr("Browse…")
+                    onClicked: modelFileDialog.open()
+                }
+                Button {
+                    objectName: "loadModelButton"
+                    text: qsTr("Load")
+                    enabled: modelPathField.text.length > 0 && !app.generating
+                    onClicked: {
+                        settings.modelPath = modelPathField.text
+                        app.loadModel(modelPathField.text)
+                    }
+                }
+            }
+
+            Label { text: qsTr("Threads") }
+            SpinBox {
+                objectName: "threadsBox"
+                from: 0
+                to: 256
+                editable: true
+                value: settings.threads
+                textFromValue: (v, locale) => v === 0 ? qsTr("Automatic") : Number(v).toLocaleString(locale, "f", 0)
+                valueFromText: (text, locale) => text === qsTr("Automatic") ? 0 : Number.fromLocaleString(locale, text)
+                onValueModified: settings.threads = value
+            }
+
+            Label { text: qsTr("Context size") }
+            SpinBox {
+                objectName: "contextBox"
+                from: 0
+                to: 131072
+                stepSize: 1024
+                editable: true
+                value: settings.contextSize
+                textFromValue: (v, locale) => v === 0 ? qsTr("Model default") : Number(v).toLocaleString(locale, "f", 0)
+                valueFromText: (text, locale) => text === qsTr("Model default") ? 0 : Number.fromLocaleString(locale, text)
+                onValueModified: settings.contextSize = value
+            }
+
+            Label { text: qsTr("Device") }
+            ChoiceBox {
+                objectName: "deviceBox"
+                choices: root.deviceChoices
+                value: settings.device
+                onChosen: v => settings.device = v
+            }
+
+            Label { text: qsTr("Sampling") }
+            ChoiceBox {
+                objectName: "presetBox"
+                choices: root.presetChoices
+                value: settings.samplingPreset
+                onChosen: v => settings.samplingPreset = v
+            }
+
+            Label {
+                text: qsTr("System prompt")
+                Layout.alignment: Qt.AlignTop
+            }
+            TextArea {
+                objectName: "systemPromptField"
+                Layout.fillWidth: true
+                Layout.preferredHeight: 96
+                wrapMode: TextEdit.Wrap
+                selectByMouse: true
+                text: settings.systemPrompt
+                placeholderText: qsTr("Instructions given to the model at the start of every new chat")
+                onEditingFinished: settings.systemPrompt = text
+            }
+
+            Label { text: qsTr("Theme") }
+            ChoiceBox {
+                objectName: "themeBox"
+                choices: root.themeChoices
+                value: settings.theme
+                onChosen: v => settings.theme = v
+            }
+
+            Label { text: qsTr("Language") }
+            ChoiceBox {
+                objectName: "languageBox"
+                choices: root.languageChoices
+                value: settings.language
+                onChosen: v => settings.language = v
+            }
+
+            Label { text: qsTr("Font size") }
+            SpinBox {
+                objectName: "fontSizeBox"
+                from: 7
+                to: 32
+                value: settings.fontSize > 0 ? settings.fontSize : Qt.application.font.pointSize
+                onValueModified: settings.fontSize = value
+            }
+
+            Label {
+                Layout.columnSpan: 2
+                Layout.fillWidth: true
+                wrapMode: Text.Wrap
+                opacity: 0.7
+                text: qsTr("Threads, context size and device apply the next time a model is loaded.")
+            }
+        }
+    }
+}

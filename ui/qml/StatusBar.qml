@@ -1,0 +1,40 @@
+// Bottom line: the model, the device it runs on, and the app's status (loading, errors).
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+Pane {
+    padding: 4
+    leftPadding: 10
+    rightPadding: 10
+    background: Rectangle {
+        color: palette.alternateBase
+        Rectangle { width: parent.width; height: 1; color: palette.midlight }
+    }
+
+    RowLayout {
+        anchors.fill: parent
+        spacing: 12
+        Label {
+            objectName: "modelLabel"
+            text: app.modelReady && app.modelName.length > 0 ? app.modelName : qsTr("No model loaded")
+            font.bold: app.modelReady
+            elide: Text.ElideRight
+            Layout.maximumWidth: 320
+        }
+        Label {
+            objectName: "deviceLabel"
+            visible: app.modelReady && app.deviceName.length > 0
+            text: app.deviceName
+            opacity: 0.75
+        }
+        Label {
+            objectName: "statusLabel"
+            Layout.fillWidth: true
+            text: app.statusText
+            elide: Text.ElideRight
+            horizontalAlignment: Text.AlignRight
+            opacity: 0.75
+        }
+    }
+}
