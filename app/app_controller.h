@@ -10,6 +10,7 @@
 #include <QObject>
 #include <QString>
 #include <QTimer>
+#include <algorithm>
 #include <memory>
 
 #include "app/conversation_store.h"
@@ -62,6 +63,8 @@ public:
     bool thinkingEnabled() const { return m_thinkingEnabled; }
     void setThinkingEnabled(bool enabled);
     QString databaseError() const { return m_databaseError; }
+    // Upper bound of generated tokens per reply (default 2048); for tests and tools.
+    void setMaxReplyTokens(int tokens) { m_maxReplyTokens = std::max(tokens, 1); }
 
     Q_INVOKABLE void newConversation();
     Q_INVOKABLE void selectConversation(qint64 id);
@@ -145,4 +148,5 @@ private:
     bool m_replyDirty = false;  // text arrived since the last checkpoint
     QTimer m_checkpointTimer;   // 1 s while generating
     bool m_stopRequested = false;
+    int m_maxReplyTokens = 2048;
 };

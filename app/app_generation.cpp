@@ -12,8 +12,6 @@ using folio::PathEntry;
 
 namespace {
 
-const int kMaxReplyTokens = 2048;
-
 // Finish reasons that leave the reply unfinished (offer Continue).
 bool isInterrupted(folio::FinishReason reason) {
     return reason == folio::FinishReason::Cancelled || reason == folio::FinishReason::Length ||
@@ -40,7 +38,7 @@ void AppController::startReply(qint64 userMessageId, qint64 continueId) {
         if (e.message.id == userMessageId) break;
     }
     const QString system = systemPromptFor(*conversation);
-    const int budget = std::max(m_contextSize - std::min(kMaxReplyTokens, m_contextSize / 4), 0);
+    const int budget = std::max(m_contextSize - std::min(m_maxReplyTokens, m_contextSize / 4), 0);
     folio::HistoryPlan plan = folio::planHistory(system, std::max(m_worker->countTokens(system), 0),
                                                  turns, m_worker->templateOverheadPerMessage(), budget);
 
@@ -48,7 +46,7 @@ void AppController::startReply(qint64 userMessageId, qint64 continueId) {
     request.messages = std::move(plan.messages);
     request.thinking = m_thinkingEnabled;
     request.sampling = folio::samplingForPreset(m_settings->samplingPreset());
-    request.maxTokens = kMaxReplyTokens;
+    request.maxTokens = m_maxReplyTokens;
 
     m_replyText.clear();
     m_replyThinking.clear();

@@ -35,8 +35,8 @@ struct ScaleFields {
     int offsets[2];  // -1: none
 };
 constexpr ScaleFields kScaleFields[] = {
-    {GgmlType::Q4_0, 18, {0, -1}}, {GgmlType::Q4_1, 20, {0, 2}},  {GgmlType::Q5_0, 22, {0, -1}},
-    {GgmlType::Q5_1, 24, {0, 2}},  {GgmlType::Q8_0, 34, {0, -1}}, {GgmlType::Q4_K, 144, {0, 2}},
+    {GgmlType::Q4_0, 18, {0, -1}}, {GgmlType::Q4_1, 20, {0, 2}},     {GgmlType::Q5_0, 22, {0, -1}},
+    {GgmlType::Q5_1, 24, {0, 2}},  {GgmlType::Q8_0, 34, {0, -1}},    {GgmlType::Q4_K, 144, {0, 2}},
     {GgmlType::Q5_K, 176, {0, 2}}, {GgmlType::Q6_K, 210, {208, -1}},
 };
 
@@ -46,9 +46,11 @@ std::vector<uint8_t> makeMatrix(GgmlType t, std::mt19937& rng) {
     std::uniform_int_distribution<int> byte(0, 255);
     for (auto& b : m) b = static_cast<uint8_t>(byte(rng));
     if (t == GgmlType::F16 || t == GgmlType::BF16) {
-        for (size_t i = 0; i < m.size(); i += 2) m[i + 1] = static_cast<uint8_t>(0x30 | (m[i + 1] & 0x8F));
+        for (size_t i = 0; i < m.size(); i += 2)
+            m[i + 1] = static_cast<uint8_t>(0x30 | (m[i + 1] & 0x8F));
     } else if (t == GgmlType::F32) {
-        for (size_t i = 0; i < m.size(); i += 4) m[i + 3] = static_cast<uint8_t>(0x3C | (m[i + 3] & 0x81));
+        for (size_t i = 0; i < m.size(); i += 4)
+            m[i + 3] = static_cast<uint8_t>(0x3C | (m[i + 3] & 0x81));
     }
     for (const ScaleFields& f : kScaleFields) {
         if (f.type != t) continue;

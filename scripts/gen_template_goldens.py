@@ -39,6 +39,7 @@ TEMPLATES = {
     "qwen2.5": ("Qwen-Qwen2.5-7B-Instruct.jinja", ""),
     "qwen3.5": ("Qwen3.5-4B.jinja", ""),
     "llama3": ("meta-llama-Llama-3.2-3B-Instruct.jinja", "<|begin_of_text|>"),
+    "gemma": ("google-gemma-2-2b-it.jinja", "<bos>"),
     "chatml": (None, ""),
 }
 
@@ -89,6 +90,7 @@ CONVERSATIONS = [
                        m("user", "Double it.")]),
     ("think_last_assistant", [m("user", "What is 2+2?"), m("assistant", THINK_REPLY)]),
     ("plain_last_assistant", [m("user", "Hi"), m("assistant", "Hello! How can I help?")]),
+    ("last_assistant_newlines", [m("user", "Q"), m("assistant", "\n\nAnswer after newlines\n")]),
     ("think_newlines", [m("user", "Q"),
                         m("assistant", "<think>\n\n\nmany newlines\n\n\n</think>\n\n\n\nA"),
                         m("user", "Q2")]),

@@ -17,13 +17,13 @@ struct FormatterEntry {
 
 // The registry. Aliases map to the same factory.
 constexpr FormatterEntry kFormatters[] = {
-    {"qwen3", chat::makeQwen3},     {"qwen2.5", chat::makeQwen25}, {"qwen3.5", chat::makeQwen35},
-    {"llama3", chat::makeLlama3},   {"chatml", chat::makeChatMl},
+    {"qwen3", chat::makeQwen3},   {"qwen2.5", chat::makeQwen25}, {"qwen3.5", chat::makeQwen35},
+    {"llama3", chat::makeLlama3}, {"gemma", chat::makeGemma},    {"chatml", chat::makeChatMl},
 };
 
 constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
-    {"qwen2", "qwen2.5"}, {"qwen25", "qwen2.5"}, {"qwen35", "qwen3.5"},
-    {"llama-3", "llama3"}, {"llama3.2", "llama3"},
+    {"qwen2", "qwen2.5"},  {"qwen25", "qwen2.5"},  {"qwen35", "qwen3.5"},
+    {"llama-3", "llama3"}, {"llama3.2", "llama3"}, {"gemma2", "gemma"},
 };
 
 // Marker sets that identify a family from its embedded Jinja source; every marker of an entry
@@ -39,13 +39,14 @@ const MarkerRule kMarkerRules[] = {
     {{"<|im_start|>", "last_query_index", "render_content", "<think>"}, "qwen3.5"},
     {{"<|im_start|>", "last_query_index", "reasoning_content", "</think>"}, "qwen3"},
     {{"<|im_start|>", "You are Qwen, created by Alibaba Cloud."}, "qwen2.5"},
+    {{"<start_of_turn>", "<end_of_turn>"}, "gemma"},
     {{"<|im_start|>", "<|im_end|>"}, "chatml"},
 };
 
 // general.architecture values (GGUF) and model_type values (config.json).
 constexpr std::pair<std::string_view, std::string_view> kArchitectures[] = {
-    {"qwen3", "qwen3"},   {"qwen3moe", "qwen3"}, {"qwen2", "qwen2.5"},
-    {"qwen35", "qwen3.5"}, {"qwen3_5", "qwen3.5"}, {"llama", "llama3"},
+    {"qwen3", "qwen3"},     {"qwen3moe", "qwen3"}, {"qwen2", "qwen2.5"}, {"qwen35", "qwen3.5"},
+    {"qwen3_5", "qwen3.5"}, {"llama", "llama3"},   {"gemma2", "gemma"},  {"gemma", "gemma"},
 };
 
 std::string_view canonicalName(std::string_view name) {

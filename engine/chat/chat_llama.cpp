@@ -67,6 +67,8 @@ public:
 
 }  // namespace
 
-std::unique_ptr<ChatFormatter> makeLlama3() { return std::make_unique<Llama3Formatter>(); }
+std::unique_ptr<ChatFormatter> makeLlama3() {
+    return std::make_unique<Llama3Formatter>();
+}
 
 }  // namespace folio::chat

@@ -135,7 +135,8 @@ public:
     PromptText render(const std::vector<ChatMessage>& messages,
                       const ChatTemplateOptions& options) const override {
         ChatMlWriter w;
-        if (!messages.empty() && messages[0].role == "system") w.turn("system", messages[0].content);
+        if (!messages.empty() && messages[0].role == "system")
+            w.turn("system", messages[0].content);
         const long n = static_cast<long>(messages.size());
         const long lastQuery = lastQueryIndex(messages, false, n - 1);
         for (long i = 0; i < n; ++i) {
@@ -230,9 +231,17 @@ private:
 
 }  // namespace
 
-std::unique_ptr<ChatFormatter> makeChatMl() { return std::make_unique<ChatMlFormatter>(); }
-std::unique_ptr<ChatFormatter> makeQwen25() { return std::make_unique<Qwen25Formatter>(); }
-std::unique_ptr<ChatFormatter> makeQwen3() { return std::make_unique<Qwen3Formatter>(); }
-std::unique_ptr<ChatFormatter> makeQwen35() { return std::make_unique<Qwen35Formatter>(); }
+std::unique_ptr<ChatFormatter> makeChatMl() {
+    return std::make_unique<ChatMlFormatter>();
+}
+std::unique_ptr<ChatFormatter> makeQwen25() {
+    return std::make_unique<Qwen25Formatter>();
+}
+std::unique_ptr<ChatFormatter> makeQwen3() {
+    return std::make_unique<Qwen3Formatter>();
+}
+std::unique_ptr<ChatFormatter> makeQwen35() {
+    return std::make_unique<Qwen35Formatter>();
+}
 
 }  // namespace folio::chat

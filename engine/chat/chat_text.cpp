@@ -17,7 +17,11 @@ bool isPyWhitespace(uint32_t cp) {
 // code point is reported as 0xFFFD so that they are never whitespace).
 size_t decodeAt(std::string_view s, size_t i, uint32_t& cp) {
     const auto b0 = static_cast<unsigned char>(s[i]);
-    size_t len = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 0;
+    size_t len = b0 < 0x80           ? 1
+                 : (b0 >> 5) == 0x6  ? 2
+                 : (b0 >> 4) == 0xE  ? 3
+                 : (b0 >> 3) == 0x1E ? 4
+                                     : 0;
     if (len == 0 || i + len > s.size()) {
         cp = 0xFFFD;
         return 1;
@@ -65,7 +69,9 @@ std::string_view rstripNewlines(std::string_view s) {
     return i == std::string_view::npos ? std::string_view() : s.substr(0, i + 1);
 }
 
-std::string_view stripNewlines(std::string_view s) { return rstripNewlines(lstripNewlines(s)); }
+std::string_view stripNewlines(std::string_view s) {
+    return rstripNewlines(lstripNewlines(s));
+}
 
 std::string_view beforeFirst(std::string_view s, std::string_view sep) {
     size_t i = s.find(sep);
@@ -80,7 +86,8 @@ std::string_view afterLast(std::string_view s, std::string_view sep) {
 bool splitThink(std::string_view content, std::string_view& reasoning, std::string_view& answer) {
     if (content.find("</think>") == std::string_view::npos) return false;
     answer = lstripNewlines(afterLast(content, "</think>"));
-    reasoning = lstripNewlines(afterLast(rstripNewlines(beforeFirst(content, "</think>")), "<think>"));
+    reasoning =
+        lstripNewlines(afterLast(rstripNewlines(beforeFirst(content, "</think>")), "<think>"));
     return true;
 }
 

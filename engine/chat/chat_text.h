@@ -29,11 +29,12 @@ std::string_view afterLast(std::string_view s, std::string_view sep);
 // Returns false (and leaves the outputs alone) when there is no "</think>".
 bool splitThink(std::string_view content, std::string_view& reasoning, std::string_view& answer);
 
-// Factories of the registered formatters (chat_qwen.cpp, chat_llama.cpp).
+// Factories of the registered formatters (chat_qwen.cpp, chat_llama.cpp, chat_gemma.cpp).
 std::unique_ptr<ChatFormatter> makeChatMl();
 std::unique_ptr<ChatFormatter> makeQwen25();
 std::unique_ptr<ChatFormatter> makeQwen3();
 std::unique_ptr<ChatFormatter> makeQwen35();
 std::unique_ptr<ChatFormatter> makeLlama3();
+std::unique_ptr<ChatFormatter> makeGemma();
 
 }  // namespace folio::chat

@@ -121,14 +121,19 @@ void JsonValue::set(std::string key, JsonValue v) {
 bool JsonValue::operator==(const JsonValue& other) const {
     if (m_type != other.m_type) return false;
     switch (m_type) {
-        case Type::Null: return true;
-        case Type::Bool: return m_bool == other.m_bool;
+        case Type::Null:
+            return true;
+        case Type::Bool:
+            return m_bool == other.m_bool;
         case Type::Number:
             if (m_isInteger && other.m_isInteger) return m_integer == other.m_integer;
             return m_number == other.m_number;
-        case Type::String: return m_string == other.m_string;
-        case Type::Array: return m_array == other.m_array;
-        case Type::Object: return m_object == other.m_object;
+        case Type::String:
+            return m_string == other.m_string;
+        case Type::Array:
+            return m_array == other.m_array;
+        case Type::Object:
+            return m_object == other.m_object;
     }
     return false;
 }
@@ -181,26 +186,31 @@ private:
                 ++column;
             }
         }
-        return makeError("json: " + m_error + " at byte " + std::to_string(m_errorPos) +
-                         " (line " + std::to_string(line) + ", column " +
-                         std::to_string(column) + ")");
+        return makeError("json: " + m_error + " at byte " + std::to_string(m_errorPos) + " (line " +
+                         std::to_string(line) + ", column " + std::to_string(column) + ")");
     }
 
     bool parseValue(JsonValue& out, int depth) {
         if (atEnd()) return setError("unexpected end of input, expected a value");
         switch (peek()) {
-            case '{': return parseObject(out, depth + 1);
-            case '[': return parseArray(out, depth + 1);
+            case '{':
+                return parseObject(out, depth + 1);
+            case '[':
+                return parseArray(out, depth + 1);
             case '"': {
                 std::string s;
                 if (!parseString(s)) return false;
                 out = JsonValue::string(std::move(s));
                 return true;
             }
-            case 't': return parseLiteral("true", JsonValue::boolean(true), out);
-            case 'f': return parseLiteral("false", JsonValue::boolean(false), out);
-            case 'n': return parseLiteral("null", JsonValue::null(), out);
-            default: return parseNumber(out);
+            case 't':
+                return parseLiteral("true", JsonValue::boolean(true), out);
+            case 'f':
+                return parseLiteral("false", JsonValue::boolean(false), out);
+            case 'n':
+                return parseLiteral("null", JsonValue::null(), out);
+            default:
+                return parseNumber(out);
         }
     }
 
@@ -281,10 +291,14 @@ private:
         for (int i = 0; i < 4; ++i) {
             char c = m_text[m_pos + i];
             uint32_t d;
-            if (c >= '0' && c <= '9') d = c - '0';
-            else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-            else if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
-            else return setError("invalid hex digit in \\u escape");
+            if (c >= '0' && c <= '9')
+                d = c - '0';
+            else if (c >= 'a' && c <= 'f')
+                d = c - 'a' + 10;
+            else if (c >= 'A' && c <= 'F')
+                d = c - 'A' + 10;
+            else
+                return setError("invalid hex digit in \\u escape");
             out = out * 16 + d;
         }
         m_pos += 4;
@@ -317,10 +331,14 @@ private:
         const auto b0 = static_cast<unsigned char>(m_text[m_pos]);
         size_t len;
         uint32_t cp, minCp;
-        if (b0 >= 0xC2 && b0 <= 0xDF) len = 2, cp = b0 & 0x1F, minCp = 0x80;
-        else if (b0 >= 0xE0 && b0 <= 0xEF) len = 3, cp = b0 & 0x0F, minCp = 0x800;
-        else if (b0 >= 0xF0 && b0 <= 0xF4) len = 4, cp = b0 & 0x07, minCp = 0x10000;
-        else return setError("invalid UTF-8 in string");
+        if (b0 >= 0xC2 && b0 <= 0xDF)
+            len = 2, cp = b0 & 0x1F, minCp = 0x80;
+        else if (b0 >= 0xE0 && b0 <= 0xEF)
+            len = 3, cp = b0 & 0x0F, minCp = 0x800;
+        else if (b0 >= 0xF0 && b0 <= 0xF4)
+            len = 4, cp = b0 & 0x07, minCp = 0x10000;
+        else
+            return setError("invalid UTF-8 in string");
         if (m_text.size() - m_pos < len) return setError("truncated UTF-8 sequence in string");
         for (size_t i = 1; i < len; ++i) {
             const auto b = static_cast<unsigned char>(m_text[m_pos + i]);
@@ -357,8 +375,8 @@ private:
             if (atEnd()) return setError("unterminated escape");
             const char e = m_text[m_pos];
             static constexpr std::pair<char, char> kEscapes[] = {
-                {'"', '"'}, {'\\', '\\'}, {'/', '/'}, {'b', '\b'},
-                {'f', '\f'}, {'n', '\n'}, {'r', '\r'}, {'t', '\t'}};
+                {'"', '"'},  {'\\', '\\'}, {'/', '/'},  {'b', '\b'},
+                {'f', '\f'}, {'n', '\n'},  {'r', '\r'}, {'t', '\t'}};
             bool simple = false;
             for (const auto& [code, value] : kEscapes) {
                 if (e == code) {
@@ -451,7 +469,7 @@ private:
 // ---- Writer ----
 
 void appendNumber(std::string& out, const JsonValue& v) {
-    if (auto i = v.asInt64(); i && std::fabs(v.asDouble()) < 9007199254740992.0) {
+    if (auto i = v.asInt64()) {  // integers (and integral doubles within int64) print exactly
         out += std::to_string(*i);
         return;
     }
@@ -474,10 +492,18 @@ void appendIndent(std::string& out, int indent, int level) {
 void writeValue(std::string& out, const JsonValue& v, int indent, int level) {
     const bool pretty = indent >= 0;
     switch (v.type()) {
-        case JsonValue::Type::Null: out += "null"; return;
-        case JsonValue::Type::Bool: out += v.asBool() ? "true" : "false"; return;
-        case JsonValue::Type::Number: appendNumber(out, v); return;
-        case JsonValue::Type::String: appendJsonString(out, v.asString()); return;
+        case JsonValue::Type::Null:
+            out += "null";
+            return;
+        case JsonValue::Type::Bool:
+            out += v.asBool() ? "true" : "false";
+            return;
+        case JsonValue::Type::Number:
+            appendNumber(out, v);
+            return;
+        case JsonValue::Type::String:
+            appendJsonString(out, v.asString());
+            return;
         case JsonValue::Type::Array: {
             out += '[';
             bool first = true;
@@ -521,13 +547,27 @@ void appendJsonString(std::string& out, std::string_view s) {
     for (char ch : s) {
         const auto c = static_cast<unsigned char>(ch);
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             default:
                 if (c < 0x20) {
                     out += "\\u00";

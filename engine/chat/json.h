@@ -60,8 +60,8 @@ public:
     // Convenience: the member's string value, or nullopt when absent or not a string.
     std::optional<std::string_view> stringAt(std::string_view key) const;
 
-    void push(JsonValue v);                   // asserts isArray()
-    void set(std::string key, JsonValue v);   // asserts isObject(); replaces an existing key
+    void push(JsonValue v);                  // asserts isArray()
+    void set(std::string key, JsonValue v);  // asserts isObject(); replaces an existing key
 
     bool operator==(const JsonValue& other) const;
 
@@ -77,7 +77,8 @@ private:
 };
 
 struct JsonParseOptions {
-    int maxDepth = 256;  // nesting of arrays/objects; deeper input is an error, not a stack overflow
+    int maxDepth =
+        256;  // nesting of arrays/objects; deeper input is an error, not a stack overflow
 };
 
 // Parses one JSON value; surrounding whitespace is allowed, anything else after it is an error.

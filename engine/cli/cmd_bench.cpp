@@ -34,7 +34,7 @@ int runBench(int argc, char** argv) {
     // Random token ids, as llama-bench uses, so no tokenizer or template is involved.
     std::mt19937 rng(1234);
     std::uniform_int_distribution<int> pick(0, std::min(nVocab, 150000) - 1);
-    std::vector<int32_t> prompt(size_t(nPrompt));
+    std::vector<int32_t> prompt(static_cast<size_t>(nPrompt));
     for (auto& t : prompt) t = pick(rng);
 
     auto t0 = Clock::now();

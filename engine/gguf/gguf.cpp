@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 #include <system_error>
 
 namespace folio {
@@ -72,19 +73,34 @@ struct ValueTypeInfo {
 };
 
 // Indexed by the on-disk type number.
+// clang-format off
 constexpr ValueTypeInfo kValueTypes[] = {
-    {GgufValueType::UInt8, "uint8", 1, 1, true},      {GgufValueType::Int8, "int8", 1, 1, true},
-    {GgufValueType::UInt16, "uint16", 2, 2, true},    {GgufValueType::Int16, "int16", 2, 2, true},
-    {GgufValueType::UInt32, "uint32", 4, 4, true},    {GgufValueType::Int32, "int32", 4, 4, true},
-    {GgufValueType::Float32, "float32", 4, 4, false}, {GgufValueType::Bool, "bool", 1, 1, false},
-    {GgufValueType::String, "string", 0, 8, false},   {GgufValueType::Array, "array", 0, 12, false},
-    {GgufValueType::UInt64, "uint64", 8, 8, true},    {GgufValueType::Int64, "int64", 8, 8, true},
-    {GgufValueType::Float64, "float64", 8, 8, false},
+    {GgufValueType::UInt8,   "uint8",   1, 1,  true},
+    {GgufValueType::Int8,    "int8",    1, 1,  true},
+    {GgufValueType::UInt16,  "uint16",  2, 2,  true},
+    {GgufValueType::Int16,   "int16",   2, 2,  true},
+    {GgufValueType::UInt32,  "uint32",  4, 4,  true},
+    {GgufValueType::Int32,   "int32",   4, 4,  true},
+    {GgufValueType::Float32, "float32", 4, 4,  false},
+    {GgufValueType::Bool,    "bool",    1, 1,  false},
+    {GgufValueType::String,  "string",  0, 8,  false},
+    {GgufValueType::Array,   "array",   0, 12, false},
+    {GgufValueType::UInt64,  "uint64",  8, 8,  true},
+    {GgufValueType::Int64,   "int64",   8, 8,  true},
+    {GgufValueType::Float64, "float64", 8, 8,  false},
 };
+// clang-format on
+
+constexpr bool valueTypesIndexedByNumber() {
+    for (uint32_t i = 0; i < std::size(kValueTypes); ++i) {
+        if (static_cast<uint32_t>(kValueTypes[i].type) != i) return false;
+    }
+    return true;
+}
+static_assert(valueTypesIndexedByNumber(), "kValueTypes[i] must describe type number i");
 
 const ValueTypeInfo* valueTypeInfo(uint32_t raw) {
-    constexpr uint32_t n = sizeof(kValueTypes) / sizeof(kValueTypes[0]);
-    return raw < n ? &kValueTypes[raw] : nullptr;
+    return raw < std::size(kValueTypes) ? &kValueTypes[raw] : nullptr;
 }
 const ValueTypeInfo& valueTypeInfo(GgufValueType t) {
     return *valueTypeInfo(static_cast<uint32_t>(t));
@@ -196,10 +212,15 @@ Status readArray(GgufReader& r, GgufValue& v) {
         r.skip(v.arrayCount * elem->size);  // fits: checked above
         return {};
     }
+    // Walk the strings once so that getStringArray() can trust every length later. (No message
+    // strings are built per element: vocabularies hold ~150k of them.)
     for (uint64_t i = 0; i < v.arrayCount; ++i) {
-        std::string_view s;
-        Status st = readString(r, "array element " + std::to_string(i), UINT64_MAX, s);
-        if (!st) return st;
+        uint64_t len = 0;
+        if (!r.read(len)) return fail(truncatedAt(r, "array element " + std::to_string(i)));
+        if (!r.skip(len)) {
+            return fail("array element " + std::to_string(i) + " length " + std::to_string(len) +
+                        " exceeds the " + std::to_string(r.left()) + " bytes left in the file");
+        }
     }
     return {};
 }

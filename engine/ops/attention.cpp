@@ -74,7 +74,8 @@ void runItem(const AttentionJob& job, int g, int t0, int t1, int part, Scratch& 
             if (nKeys <= 0) continue;
             for (int h = 0; h < group; ++h) {
                 const int row = (t - t0) * group + h;
-                const float* qRow = job.q + (static_cast<int64_t>(t) * job.nHead + g * group + h) * hd;
+                const float* qRow =
+                    job.q + (static_cast<int64_t>(t) * job.nHead + g * group + h) * hd;
                 job.kernels->rowBlock(qRow, k, v, nKeys, hd, job.scale, &s.m[row], &s.l[row],
                                       s.acc.data() + static_cast<int64_t>(row) * hd,
                                       s.scores.data());

@@ -100,8 +100,8 @@ FOLIO_AVX2 inline __m256 expNonPositive(__m256 x) {
     p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.5f));
     p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
     p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
-    const __m256i e = _mm256_slli_epi32(
-        _mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    const __m256i e =
+        _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
     return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
 }
 
@@ -147,9 +147,8 @@ FOLIO_AVX2 void scoresAvx2(const float* q, const float* k, int nKeys, int headDi
     }
 }
 
-FOLIO_AVX2 void rowBlockAvx2(const float* q, const float* k, const float* v, int nKeys,
-                             int headDim, float scale, float* m, float* l, float* acc,
-                             float* scores) {
+FOLIO_AVX2 void rowBlockAvx2(const float* q, const float* k, const float* v, int nKeys, int headDim,
+                             float scale, float* m, float* l, float* acc, float* scores) {
     scoresAvx2(q, k, nKeys, headDim, scale, scores);
     float blockMax = scores[0];
     for (int j = 1; j < nKeys; ++j) blockMax = std::max(blockMax, scores[j]);
@@ -211,18 +210,17 @@ FOLIO_AVX2 void rowBlockAvx2(const float* q, const float* k, const float* v, int
 }
 #endif  // FOLIO_ATTN_X86
 
-constexpr AttentionKernelTable kScalarKernels = {AttentionKernel::Scalar, "scalar",
-                                                 halfToFloatScalar, floatToHalfScalar,
-                                                 rowBlockScalar};
+constexpr AttentionKernelTable kScalarKernels = {
+    AttentionKernel::Scalar, "scalar", halfToFloatScalar, floatToHalfScalar, rowBlockScalar};
 #ifdef FOLIO_ATTN_X86
 constexpr AttentionKernelTable kAvx2Kernels = {AttentionKernel::Avx2, "avx2", halfToFloatAvx2,
                                                floatToHalfAvx2, rowBlockAvx2};
-#endif
 
 bool haveAvx2() {
     const CpuFeatures& f = cpuFeatures();
     return f.avx2 && f.fma && f.f16c;
 }
+#endif
 
 }  // namespace
 

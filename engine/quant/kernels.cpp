@@ -7,6 +7,7 @@
 #include <cassert>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "engine/quant/cpu_features.h"
 #include "engine/quant/kernels_internal.h"
@@ -73,7 +74,9 @@ void quantizeActQ8K(const float* x, ActQ8K* y, int64_t n) {
     }
 }
 
-int levelRank(KernelLevel l) { return static_cast<int>(l); }
+int levelRank(KernelLevel l) {
+    return static_cast<int>(l);
+}
 
 std::atomic<int>& levelSlot() {
     static std::atomic<int> level{levelRank(detectKernelLevel())};
@@ -82,32 +85,51 @@ std::atomic<int>& levelSlot() {
 
 const KernelTable* tableFor(KernelLevel level) {
     switch (level) {
-        case KernelLevel::Avx512: return avx512Kernels();
-        case KernelLevel::Avx2: return avx2Kernels();
-        case KernelLevel::Scalar: break;
+        case KernelLevel::Avx512:
+            return avx512Kernels();
+        case KernelLevel::Avx2:
+            return avx2Kernels();
+        case KernelLevel::Scalar:
+            break;
     }
     return &scalarKernels();
 }
 
 // The kernels for `t` at the active level, falling back to scalar where a level lacks a type.
+// All null for an unsupported type (a caller bug: callers check kernelSupports first).
 const DotMultiFn* kernelsFor(GgmlType t) {
+    static constexpr DotMultiFn kNone[kMaxMulti] = {};
     const auto raw = static_cast<uint32_t>(t);
-    assert(raw < static_cast<uint32_t>(kTypeSlots));
+    assert(kernelSupports(t));
+    if (raw >= static_cast<uint32_t>(kTypeSlots)) return kNone;
     const KernelTable* table = tableFor(kernelLevel());
     if (table && table->multi[raw][0]) return table->multi[raw];
     return scalarKernels().multi[raw];
 }
 
+// Release builds answer an unsupported type with NaN outputs rather than a crash.
+void fillNan(float* out, int64_t nRows, int64_t nAct, int64_t outStride) {
+    for (int64_t j = 0; j < nAct; ++j)
+        for (int64_t r = 0; r < nRows; ++r)
+            out[j * outStride + r] = std::numeric_limits<float>::quiet_NaN();
+}
+
 }  // namespace
 
-bool kernelSupports(GgmlType weightType) { return actFormat(weightType) != ActFormat::None; }
+bool kernelSupports(GgmlType weightType) {
+    return actFormat(weightType) != ActFormat::None;
+}
 
 size_t activationRowBytes(GgmlType weightType, int64_t n) {
     switch (actFormat(weightType)) {
-        case ActFormat::F32: return static_cast<size_t>(n) * sizeof(float);
-        case ActFormat::Q8: return static_cast<size_t>(n / kQK) * sizeof(ActQ8);
-        case ActFormat::Q8K: return static_cast<size_t>(n / kQKK) * sizeof(ActQ8K);
-        case ActFormat::None: break;
+        case ActFormat::F32:
+            return static_cast<size_t>(n) * sizeof(float);
+        case ActFormat::Q8:
+            return static_cast<size_t>(n / kQK) * sizeof(ActQ8);
+        case ActFormat::Q8K:
+            return static_cast<size_t>(n / kQKK) * sizeof(ActQ8K);
+        case ActFormat::None:
+            break;
     }
     return 0;
 }
@@ -125,7 +147,8 @@ void quantizeActivationRow(GgmlType weightType, const float* x, void* dst, int64
             assert(n % kQKK == 0);
             quantizeActQ8K(x, static_cast<ActQ8K*>(dst), n);
             return;
-        case ActFormat::None: break;
+        case ActFormat::None:
+            break;
     }
     assert(false && "quantizeActivationRow: unsupported weight type");
 }
@@ -133,6 +156,7 @@ void quantizeActivationRow(GgmlType weightType, const float* x, void* dst, int64
 void dotRows(GgmlType weightType, const uint8_t* w, size_t rowStride, int64_t nRows,
              const void* act, int64_t n, float* out) {
     const DotMultiFn fn = kernelsFor(weightType)[0];
+    if (!fn) return fillNan(out, nRows, 1, 1);
     const auto* a = static_cast<const uint8_t*>(act);
     for (int64_t r = 0; r < nRows; ++r) fn(w + r * rowStride, a, 0, n, out + r, 1);
 }
@@ -143,6 +167,7 @@ void dotRowsMulti(GgmlType weightType, const uint8_t* w, size_t rowStride, int64
     // L1 across the tile's rows and each weight block is decoded once per group.
     constexpr int64_t kRowTile = 8;
     const DotMultiFn* fns = kernelsFor(weightType);
+    if (!fns[0]) return fillNan(out, nRows, nAct, outStride);
     const size_t actBytes = activationRowBytes(weightType, n);
     for (int64_t r0 = 0; r0 < nRows; r0 += kRowTile) {
         const int64_t r1 = std::min(nRows, r0 + kRowTile);
@@ -175,9 +200,12 @@ void setKernelLevel(KernelLevel level) {
 
 const char* kernelLevelName(KernelLevel level) {
     switch (level) {
-        case KernelLevel::Scalar: return "scalar";
-        case KernelLevel::Avx2: return "avx2";
-        case KernelLevel::Avx512: return "avx512";
+        case KernelLevel::Scalar:
+            return "scalar";
+        case KernelLevel::Avx2:
+            return "avx2";
+        case KernelLevel::Avx512:
+            return "avx512";
     }
     return "unknown";
 }

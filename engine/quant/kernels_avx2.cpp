@@ -19,8 +19,12 @@ constexpr folio::quant::KernelTable kAvx2Table = makeX86Table();
 }
 #pragma GCC pop_options
 
-const folio::quant::KernelTable* folio::quant::avx2Kernels() { return &kAvx2Table; }
+const folio::quant::KernelTable* folio::quant::avx2Kernels() {
+    return &kAvx2Table;
+}
 
 #else
-const folio::quant::KernelTable* folio::quant::avx2Kernels() { return nullptr; }
+const folio::quant::KernelTable* folio::quant::avx2Kernels() {
+    return nullptr;
+}
 #endif

@@ -20,8 +20,12 @@ constexpr folio::quant::KernelTable kAvx512Table = makeX86Table();
 }
 #pragma GCC pop_options
 
-const folio::quant::KernelTable* folio::quant::avx512Kernels() { return &kAvx512Table; }
+const folio::quant::KernelTable* folio::quant::avx512Kernels() {
+    return &kAvx512Table;
+}
 
 #else
-const folio::quant::KernelTable* folio::quant::avx512Kernels() { return nullptr; }
+const folio::quant::KernelTable* folio::quant::avx512Kernels() {
+    return nullptr;
+}
 #endif

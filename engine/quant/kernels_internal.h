@@ -39,9 +39,9 @@ struct BlockQ8_0 {
     int8_t qs[kQK];
 };
 struct BlockQ4_K {
-    uint16_t d;           // super-block scale for the 6-bit sub-block scales
-    uint16_t dmin;        // super-block scale for the 6-bit sub-block mins
-    uint8_t scales[12];   // 8 scales + 8 mins, 6 bits each, packed
+    uint16_t d;            // super-block scale for the 6-bit sub-block scales
+    uint16_t dmin;         // super-block scale for the 6-bit sub-block mins
+    uint8_t scales[12];    // 8 scales + 8 mins, 6 bits each, packed
     uint8_t qs[kQKK / 2];  // 4 chunks of 64: low nibbles = sub-block 2c, high = 2c+1
 };
 struct BlockQ5_K {
@@ -52,8 +52,8 @@ struct BlockQ5_K {
     uint8_t qs[kQKK / 2];
 };
 struct BlockQ6_K {
-    uint8_t ql[kQKK / 2];  // low 4 bits
-    uint8_t qh[kQKK / 4];  // high 2 bits
+    uint8_t ql[kQKK / 2];      // low 4 bits
+    uint8_t qh[kQKK / 4];      // high 2 bits
     int8_t scales[kQKK / 16];  // one per 16 elements
     uint16_t d;
 };
@@ -105,7 +105,7 @@ inline uint16_t loadU16(const void* p) {
 // w: one weight row; act: activation rows actStride bytes apart; out[j * outStride] = result j.
 using DotMultiFn = void (*)(const uint8_t* w, const uint8_t* act, size_t actStride, int64_t n,
                             float* out, int64_t outStride);
-constexpr int kMaxMulti = 4;  // activation rows handled per weight row pass
+constexpr int kMaxMulti = 4;    // activation rows handled per weight row pass
 constexpr int kTypeSlots = 32;  // indexed by the raw GgmlType number (all supported are < 32)
 
 struct KernelTable {

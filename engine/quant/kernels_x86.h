@@ -166,7 +166,8 @@ void dotQ4Q5K(const uint8_t* w, const uint8_t* act, size_t actStride, int64_t n,
         __m256i sumi[NA];
         for (int j = 0; j < NA; ++j) sumi[j] = _mm256_setzero_si256();
         __m256i hv = _mm256_setzero_si256();
-        if constexpr (kFive) hv = loadBytes(reinterpret_cast<const folio::quant::BlockQ5_K&>(x[b]).qh);
+        if constexpr (kFive)
+            hv = loadBytes(reinterpret_cast<const folio::quant::BlockQ5_K&>(x[b]).qh);
         for (int c = 0; c < 4; ++c) {
             const __m256i raw = loadBytes(x[b].qs + 32 * c);
             __m256i lo = _mm256_and_si256(raw, lowMask);
@@ -207,7 +208,8 @@ void dotQ6K(const uint8_t* w, const uint8_t* act, size_t actStride, int64_t n, f
     for (int j = 0; j < NA; ++j) acc[j] = _mm256_setzero_ps();
     for (int64_t b = 0; b < n / kQKK; ++b) {
         const int8_t* sc = x[b].scales;
-        const __m256i sc16 = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(sc)));
+        const __m256i sc16 =
+            _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(sc)));
         __m256i sumi[NA];
         for (int j = 0; j < NA; ++j) {
             const ActQ8K& y = reinterpret_cast<const ActQ8K*>(act + j * actStride)[b];
@@ -220,22 +222,26 @@ void dotQ6K(const uint8_t* w, const uint8_t* act, size_t actStride, int64_t n, f
             const __m256i ql1 = loadBytes(x[b].ql + 64 * h + 32);
             const __m256i qh = loadBytes(x[b].qh + 32 * h);
             __m256i q[4];
-            q[0] = _mm256_or_si256(_mm256_and_si256(ql0, lowMask),
-                                   _mm256_slli_epi16(_mm256_and_si256(qh, _mm256_set1_epi8(0x03)), 4));
-            q[1] = _mm256_or_si256(_mm256_and_si256(ql1, lowMask),
-                                   _mm256_slli_epi16(_mm256_and_si256(qh, _mm256_set1_epi8(0x0C)), 2));
+            q[0] =
+                _mm256_or_si256(_mm256_and_si256(ql0, lowMask),
+                                _mm256_slli_epi16(_mm256_and_si256(qh, _mm256_set1_epi8(0x03)), 4));
+            q[1] =
+                _mm256_or_si256(_mm256_and_si256(ql1, lowMask),
+                                _mm256_slli_epi16(_mm256_and_si256(qh, _mm256_set1_epi8(0x0C)), 2));
             q[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), lowMask),
                                    _mm256_and_si256(qh, _mm256_set1_epi8(0x30)));
             q[3] = _mm256_or_si256(
                 _mm256_and_si256(_mm256_srli_epi16(ql1, 4), lowMask),
-                _mm256_srli_epi16(_mm256_and_si256(qh, _mm256_set1_epi8(static_cast<char>(0xC0))), 2));
+                _mm256_srli_epi16(_mm256_and_si256(qh, _mm256_set1_epi8(static_cast<char>(0xC0))),
+                                  2));
             for (int k = 0; k < 4; ++k) {
                 const int g = 8 * h + 2 * k;  // first of the two scale groups of these 32
                 const __m256i scale =
                     _mm256_set_m128i(_mm_set1_epi16(sc[g + 1]), _mm_set1_epi16(sc[g]));
                 for (int j = 0; j < NA; ++j) {
                     const ActQ8K& y = reinterpret_cast<const ActQ8K*>(act + j * actStride)[b];
-                    const __m256i p = dotU8S8Scaled(q[k], loadBytes(y.qs + 128 * h + 32 * k), scale);
+                    const __m256i p =
+                        dotU8S8Scaled(q[k], loadBytes(y.qs + 128 * h + 32 * k), scale);
                     sumi[j] = _mm256_add_epi32(sumi[j], p);
                 }
             }
@@ -318,12 +324,36 @@ constexpr void addAll(folio::quant::KernelTable& t, folio::GgmlType type) {
     slot[3] = K<4>::fn;
 }
 
-template <class T> struct B32 { template <int NA> struct K { static constexpr auto fn = dotBlocks32<T, NA>; }; };
-template <class L> struct Fl { template <int NA> struct K { static constexpr auto fn = dotFloat<L, NA>; }; };
-template <int NA> struct KQ8_0 { static constexpr auto fn = dotQ8_0<NA>; };
-template <int NA> struct KQ4_K { static constexpr auto fn = dotQ4Q5K<false, NA>; };
-template <int NA> struct KQ5_K { static constexpr auto fn = dotQ4Q5K<true, NA>; };
-template <int NA> struct KQ6_K { static constexpr auto fn = dotQ6K<NA>; };
+template <class T>
+struct B32 {
+    template <int NA>
+    struct K {
+        static constexpr auto fn = dotBlocks32<T, NA>;
+    };
+};
+template <class L>
+struct Fl {
+    template <int NA>
+    struct K {
+        static constexpr auto fn = dotFloat<L, NA>;
+    };
+};
+template <int NA>
+struct KQ8_0 {
+    static constexpr auto fn = dotQ8_0<NA>;
+};
+template <int NA>
+struct KQ4_K {
+    static constexpr auto fn = dotQ4Q5K<false, NA>;
+};
+template <int NA>
+struct KQ5_K {
+    static constexpr auto fn = dotQ4Q5K<true, NA>;
+};
+template <int NA>
+struct KQ6_K {
+    static constexpr auto fn = dotQ6K<NA>;
+};
 
 constexpr folio::quant::KernelTable makeX86Table() {
     using folio::GgmlType;

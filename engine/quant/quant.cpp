@@ -31,9 +31,15 @@ float bitsFloat(uint32_t u) {
 // Each dequantizer writes one block (blockSize floats) from one block of bytes.
 using DequantBlockFn = void (*)(const uint8_t* block, float* y);
 
-void dequantF32(const uint8_t* b, float* y) { std::memcpy(y, b, 4); }
-void dequantF16(const uint8_t* b, float* y) { *y = f16ToF32(loadU16(b)); }
-void dequantBf16(const uint8_t* b, float* y) { *y = bf16ToF32(loadU16(b)); }
+void dequantF32(const uint8_t* b, float* y) {
+    std::memcpy(y, b, 4);
+}
+void dequantF16(const uint8_t* b, float* y) {
+    *y = f16ToF32(loadU16(b));
+}
+void dequantBf16(const uint8_t* b, float* y) {
+    *y = bf16ToF32(loadU16(b));
+}
 
 void dequantQ4_0(const uint8_t* p, float* y) {
     const auto* b = reinterpret_cast<const BlockQ4_0*>(p);
@@ -193,7 +199,9 @@ uint16_t f32ToF16(float f) {
     return static_cast<uint16_t>(sign | (abs >> 13));
 }
 
-float bf16ToF32(uint16_t h) { return bitsFloat(static_cast<uint32_t>(h) << 16); }
+float bf16ToF32(uint16_t h) {
+    return bitsFloat(static_cast<uint32_t>(h) << 16);
+}
 
 uint16_t f32ToBf16(float f) {
     const uint32_t bits = floatBits(f);

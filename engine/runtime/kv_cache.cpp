@@ -49,22 +49,25 @@ Status validate(const KvCacheConfig& c) {
 }
 }  // namespace
 
-void KvCache::PoolDeleter::operator()(uint8_t* p) const { ::operator delete(p, kPoolAlignment); }
+void KvCache::PoolDeleter::operator()(uint8_t* p) const {
+    ::operator delete(p, kPoolAlignment);
+}
 
 Expected<std::unique_ptr<KvCache>> KvCache::create(const KvCacheConfig& config) {
     if (Status st = validate(config); !st) return makeError(st.message());
     // Every product is overflow-checked: maxTokens and the shape come from the caller.
     const uint64_t nBlocks64 =
         (static_cast<uint64_t>(config.maxTokens) + static_cast<uint64_t>(config.blockTokens) - 1) /
-            static_cast<uint64_t>(config.blockTokens) + kSpareBlocks;
+            static_cast<uint64_t>(config.blockTokens) +
+        kSpareBlocks;
     uint64_t headBytes = 0, blockBytes = 0, total = 0;
     bool overflow = __builtin_mul_overflow(static_cast<uint64_t>(config.blockTokens),
                                            static_cast<uint64_t>(config.headDim), &headBytes);
     overflow |= __builtin_mul_overflow(headBytes, kvTypeInfo(config.type).bytes, &headBytes);
-    overflow |= __builtin_mul_overflow(headBytes, 2u * static_cast<uint64_t>(config.nKvHeads),
-                                       &blockBytes);
-    overflow |= __builtin_mul_overflow(blockBytes, static_cast<uint64_t>(config.nLayers),
-                                       &blockBytes);
+    overflow |=
+        __builtin_mul_overflow(headBytes, 2u * static_cast<uint64_t>(config.nKvHeads), &blockBytes);
+    overflow |=
+        __builtin_mul_overflow(blockBytes, static_cast<uint64_t>(config.nLayers), &blockBytes);
     overflow |= __builtin_mul_overflow(blockBytes, nBlocks64, &total);
     if (overflow || nBlocks64 > static_cast<uint64_t>(std::numeric_limits<int32_t>::max()) ||
         total > static_cast<uint64_t>(std::numeric_limits<std::ptrdiff_t>::max())) {
@@ -73,8 +76,7 @@ Expected<std::unique_ptr<KvCache>> KvCache::create(const KvCacheConfig& config) 
     }
     void* pool = ::operator new(static_cast<size_t>(total), kPoolAlignment, std::nothrow);
     if (pool == nullptr) {
-        return makeError("cannot allocate the KV cache: " +
-                         std::to_string(total >> 20) +
+        return makeError("cannot allocate the KV cache: " + std::to_string(total >> 20) +
                          " MiB for " + std::to_string(config.maxTokens) + " tokens");
     }
     std::unique_ptr<KvCache> cache(
@@ -89,7 +91,9 @@ KvCache::KvCache(const KvCacheConfig& config, int32_t nBlocks, uint8_t* pool)
 
 KvCache::~KvCache() = default;
 
-size_t KvCache::bytesPerElement() const { return kvTypeInfo(m_config.type).bytes; }
+size_t KvCache::bytesPerElement() const {
+    return kvTypeInfo(m_config.type).bytes;
+}
 
 size_t KvCache::bytesPerToken() const {
     return 2 * static_cast<size_t>(m_config.nLayers) * m_config.nKvHeads * m_config.headDim *

@@ -52,7 +52,8 @@ public:
     void freeSequence(SeqId seq) { m_pages.freeSequence(seq); }
     SeqId forkSequence(SeqId src) { return m_pages.forkSequence(src); }
 
-    int length(SeqId seq) const { return m_pages.length(seq); }
+    int length(SeqId seq) const { return m_pages.length(seq); }  // committed tokens
+    int reserved(SeqId seq) const { return m_pages.reserved(seq); }
     const std::vector<int32_t>& tokens(SeqId seq) const { return m_pages.tokens(seq); }
 
     // See KvPages::attachCachedPrefix: returns tokens attached (multiple of blockTokens,

@@ -82,9 +82,15 @@ KvPages::SeqId KvPages::forkSequence(SeqId src) {
     return id;
 }
 
-int KvPages::length(SeqId seq) const { return static_cast<int>(seqRef(seq).tokens.size()); }
-int KvPages::reserved(SeqId seq) const { return static_cast<int>(seqRef(seq).pending.size()); }
-const std::vector<int32_t>& KvPages::tokens(SeqId seq) const { return seqRef(seq).tokens; }
+int KvPages::length(SeqId seq) const {
+    return static_cast<int>(seqRef(seq).tokens.size());
+}
+int KvPages::reserved(SeqId seq) const {
+    return static_cast<int>(seqRef(seq).pending.size());
+}
+const std::vector<int32_t>& KvPages::tokens(SeqId seq) const {
+    return seqRef(seq).tokens;
+}
 const std::vector<KvPages::BlockId>& KvPages::blockTable(SeqId seq) const {
     return seqRef(seq).blocks;
 }
@@ -194,8 +200,8 @@ Expected<std::vector<KvBlockCopy>> KvPages::reserve(SeqId seq, const std::vector
         const Block& last = m_blocks[static_cast<size_t>(s.blocks[lastIndex])];
         cow = last.refs > 1 || last.published;
     }
-    const int64_t need = blocksFor(end, m_blockTokens) - static_cast<int64_t>(s.blocks.size()) +
-                         (cow ? 1 : 0);
+    const int64_t need =
+        blocksFor(end, m_blockTokens) - static_cast<int64_t>(s.blocks.size()) + (cow ? 1 : 0);
     if (need > availableBlocks()) {
         return makeError("KV cache full: " + std::to_string(tokens.size()) + " more tokens need " +
                          std::to_string(need) + " blocks of " + std::to_string(m_blockTokens) +

@@ -59,14 +59,14 @@ public:
 
     // Sequence ids are small non-negative integers, reused after freeSequence.
     SeqId createSequence();
-    void freeSequence(SeqId seq);           // releases its blocks (published ones stay cached)
+    void freeSequence(SeqId seq);  // releases its blocks (published ones stay cached)
     // A new sequence with src's committed tokens, sharing their blocks (src's reservation is
     // not forked).
     SeqId forkSequence(SeqId src);
     bool isSequence(SeqId seq) const;
 
-    int length(SeqId seq) const;            // committed tokens
-    int reserved(SeqId seq) const;          // reserved, not yet committed tokens
+    int length(SeqId seq) const;                          // committed tokens
+    int reserved(SeqId seq) const;                        // reserved, not yet committed tokens
     const std::vector<int32_t>& tokens(SeqId seq) const;  // committed token ids
     // Block table: covers positions [0, length + reserved).
     const std::vector<BlockId>& blockTable(SeqId seq) const;
@@ -94,23 +94,23 @@ private:
     struct Block {
         int refs = 0;
         bool published = false;
-        uint64_t key = 0;           // valid when published
-        uint64_t parentKey = 0;     // key of the previous block in the chain (collision check)
-        std::vector<int32_t> ids;   // the block's token ids when published (collision check)
+        uint64_t key = 0;          // valid when published
+        uint64_t parentKey = 0;    // key of the previous block in the chain (collision check)
+        std::vector<int32_t> ids;  // the block's token ids when published (collision check)
         std::list<BlockId>::iterator lru;  // valid when published && refs == 0
     };
     struct Sequence {
         bool live = false;
-        std::vector<int32_t> tokens;    // committed
-        std::vector<int32_t> pending;   // reserved, not committed
+        std::vector<int32_t> tokens;   // committed
+        std::vector<int32_t> pending;  // reserved, not committed
         std::vector<BlockId> blocks;
-        std::vector<uint64_t> keys;     // chain key of each full committed block
+        std::vector<uint64_t> keys;  // chain key of each full committed block
     };
 
     Sequence& seqRef(SeqId seq);
     const Sequence& seqRef(SeqId seq) const;
     int64_t availableBlocks() const { return static_cast<int64_t>(m_free.size() + m_lru.size()); }
-    BlockId allocate();          // caller checked availableBlocks() > 0
+    BlockId allocate();  // caller checked availableBlocks() > 0
     void retain(BlockId block);
     void release(BlockId block);
     void unpublish(BlockId block);
@@ -120,8 +120,8 @@ private:
 
     int m_blockTokens;
     std::vector<Block> m_blocks;
-    std::vector<BlockId> m_free;            // LIFO free list
-    std::list<BlockId> m_lru;               // cached blocks, least recently used first
+    std::vector<BlockId> m_free;  // LIFO free list
+    std::list<BlockId> m_lru;     // cached blocks, least recently used first
     std::vector<Sequence> m_seqs;
     std::vector<SeqId> m_freeSeqIds;
     int64_t m_prefixHitTokens = 0;

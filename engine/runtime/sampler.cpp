@@ -44,7 +44,8 @@ bool presenceEnabled(const SamplingParams& p) {
 }
 // Subtracts the penalty once from every token that occurred at least once.
 void applyPresence(SamplerState& s, const SamplingParams& p) {
-    for (int32_t id : s.penaltyTokens) s.candidates[static_cast<size_t>(id)].logit -= p.presencePenalty;
+    for (int32_t id : s.penaltyTokens)
+        s.candidates[static_cast<size_t>(id)].logit -= p.presencePenalty;
 }
 
 bool temperatureEnabled(const SamplingParams& p) {
@@ -55,20 +56,33 @@ void applyTemperature(SamplerState& s, const SamplingParams& p) {
     for (TokenCandidate& c : s.candidates) c.logit *= inv;
 }
 
-bool topKEnabled(const SamplingParams& p) { return p.topK > 0; }
-// Keeps the k largest logits, sorted: nth_element is O(n), then only k are sorted.
+bool topKEnabled(const SamplingParams& p) {
+    return p.topK > 0;
+}
+// Keeps the k largest logits, sorted. One pass with an in-place heap of the best k (the heap's
+// root is the worst kept candidate), so k = 20 over 152k logits costs ~n comparisons.
 void applyTopK(SamplerState& s, const SamplingParams& p) {
     const auto k = static_cast<size_t>(p.topK);
-    if (k < s.candidates.size()) {
-        auto kth = s.candidates.begin() + static_cast<std::ptrdiff_t>(k);
-        std::nth_element(s.candidates.begin(), kth, s.candidates.end(), byLogitDescending);
-        s.candidates.resize(k);
+    auto& c = s.candidates;
+    if (k < c.size()) {
+        const auto heapEnd = c.begin() + static_cast<std::ptrdiff_t>(k);
+        // byLogitDescending as the heap order puts the smallest (worst) element at the root.
+        std::make_heap(c.begin(), heapEnd, byLogitDescending);
+        for (size_t i = k; i < c.size(); ++i) {
+            if (!byLogitDescending(c[i], c.front())) continue;
+            std::pop_heap(c.begin(), heapEnd, byLogitDescending);
+            *(heapEnd - 1) = c[i];
+            std::push_heap(c.begin(), heapEnd, byLogitDescending);
+        }
+        c.resize(k);
         s.sorted = false;
     }
     sortCandidates(s);
 }
 
-bool always(const SamplingParams&) { return true; }
+bool always(const SamplingParams&) {
+    return true;
+}
 void applySoftmax(SamplerState& s, const SamplingParams&) {
     float maxLogit = -INFINITY;
     for (const TokenCandidate& c : s.candidates) maxLogit = std::max(maxLogit, c.logit);
@@ -84,34 +98,58 @@ void applySoftmax(SamplerState& s, const SamplingParams&) {
     s.normalized = true;
 }
 
-bool topPEnabled(const SamplingParams& p) { return p.topP < 1.0f; }
+bool topPEnabled(const SamplingParams& p) {
+    return p.topP < 1.0f;
+}
 // Keeps the smallest prefix (by descending probability) whose mass reaches topP; at least one.
+// Without a preceding top-k the candidates are unsorted (152k for Qwen): instead of sorting all
+// of them, sort growing chunks selected with nth_element until the mass is reached (usually
+// within the first chunk), so the cost stays O(n) in practice.
 void applyTopP(SamplerState& s, const SamplingParams& p) {
     assert(s.normalized);
-    sortCandidates(s);
+    auto& c = s.candidates;
+    const size_t n = c.size();
+    size_t done = 0;  // c[0, done) is sorted and holds the largest candidates
+    size_t chunk = s.sorted ? n : 256;
     double cumulative = 0.0;
-    size_t keep = s.candidates.size();
-    for (size_t i = 0; i < s.candidates.size(); ++i) {
-        cumulative += s.candidates[i].prob;
-        if (cumulative >= p.topP) {
-            keep = i + 1;
-            break;
+    while (done < n) {
+        const size_t next = std::min(n, done + chunk);
+        if (!s.sorted) {
+            const auto first = c.begin() + std::ptrdiff_t(done),
+                       mid = c.begin() + std::ptrdiff_t(next);
+            if (next < n) std::nth_element(first, mid, c.end(), byLogitDescending);
+            std::sort(first, mid, byLogitDescending);
         }
+        for (size_t i = done; i < next; ++i) {
+            cumulative += c[i].prob;
+            if (cumulative >= p.topP) {
+                c.resize(i + 1);
+                s.sorted = true;
+                renormalize(s);
+                return;
+            }
+        }
+        done = next;
+        chunk *= 4;
     }
-    s.candidates.resize(std::max<size_t>(keep, 1));
+    s.sorted = true;  // the mass never reached topP (rounding): everything is kept, now sorted
     renormalize(s);
 }
 
-bool minPEnabled(const SamplingParams& p) { return p.minP > 0.0f; }
+bool minPEnabled(const SamplingParams& p) {
+    return p.minP > 0.0f;
+}
 // Keeps the tokens whose probability is at least minP times the largest one.
 void applyMinP(SamplerState& s, const SamplingParams& p) {
     assert(s.normalized);
     float maxProb = 0.0f;
     for (const TokenCandidate& c : s.candidates) maxProb = std::max(maxProb, c.prob);
     const float threshold = p.minP * maxProb;
-    auto end = std::stable_partition(s.candidates.begin(), s.candidates.end(),
-                                     [&](const TokenCandidate& c) { return c.prob >= threshold; });
-    s.candidates.erase(end, s.candidates.end());
+    // Stable in-place compaction (std::stable_partition may allocate).
+    size_t out = 0;
+    for (const TokenCandidate& c : s.candidates)
+        if (c.prob >= threshold) s.candidates[out++] = c;
+    s.candidates.resize(out);
     renormalize(s);
 }
 
@@ -128,7 +166,9 @@ constexpr size_t kFirstNonPenaltyStage = 2;
 
 }  // namespace
 
-std::span<const SamplerStage> samplerStages() { return kStages; }
+std::span<const SamplerStage> samplerStages() {
+    return kStages;
+}
 
 const SamplerStage* findSamplerStage(std::string_view name) {
     for (const SamplerStage& stage : kStages)
@@ -170,7 +210,9 @@ void Sampler::collectPenaltyTokens(const std::vector<int32_t>& recentTokens) {
     size_t out = 0;
     for (size_t i = 0; i < m_state.penaltyTokens.size();) {
         size_t j = i;
-        while (j < m_state.penaltyTokens.size() && m_state.penaltyTokens[j] == m_state.penaltyTokens[i]) ++j;
+        while (j < m_state.penaltyTokens.size() &&
+               m_state.penaltyTokens[j] == m_state.penaltyTokens[i])
+            ++j;
         m_state.penaltyTokens[out++] = m_state.penaltyTokens[i];
         m_state.penaltyCounts.push_back(static_cast<int32_t>(j - i));
         i = j;
@@ -180,14 +222,21 @@ void Sampler::collectPenaltyTokens(const std::vector<int32_t>& recentTokens) {
 
 int32_t Sampler::sample(const float* logits, const std::vector<int32_t>& recentTokens) {
     auto& cands = m_state.candidates;
-    cands.resize(static_cast<size_t>(m_vocabSize));  // capacity kept: no allocation after the first call
+    cands.resize(
+        static_cast<size_t>(m_vocabSize));  // capacity kept: no allocation after the first call
     for (int32_t i = 0; i < m_vocabSize; ++i) {
-        const float logit = std::isnan(logits[i]) ? -INFINITY : logits[i];  // keeps sort well-defined
+        const float logit =
+            std::isnan(logits[i]) ? -INFINITY : logits[i];  // keeps sort well-defined
         cands[size_t(i)] = {i, logit, 0.0f};
     }
     m_state.sorted = false;
     m_state.normalized = false;
-    collectPenaltyTokens(recentTokens);
+    if (repetitionEnabled(m_params) || presenceEnabled(m_params)) {
+        collectPenaltyTokens(recentTokens);
+    } else {
+        m_state.penaltyTokens.clear();
+        m_state.penaltyCounts.clear();
+    }
 
     for (size_t i = 0; i < kFirstNonPenaltyStage; ++i)
         if (kStages[i].enabled(m_params)) kStages[i].apply(m_state, m_params);

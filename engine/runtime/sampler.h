@@ -53,15 +53,18 @@ const SamplerStage* findSamplerStage(std::string_view name);
 int32_t drawCandidate(const SamplerState& state, double u);
 
 // Maps a 64-bit random value to a double in [0, 1) using its top 53 bits.
-inline double unitInterval(uint64_t bits) { return static_cast<double>(bits >> 11) * 0x1.0p-53; }
+inline double unitInterval(uint64_t bits) {
+    return static_cast<double>(bits >> 11) * 0x1.0p-53;
+}
 
 class Sampler {
 public:
     // vocabSize: the number of logits sample() reads. params.seed == 0 draws a random seed.
     Sampler(const SamplingParams& params, int32_t vocabSize);
 
-    // logits: [vocabSize] floats for the next position. recentTokens: the context so far (only
-    // the last penaltyLastN are looked at; ids outside the vocabulary are ignored).
+    // logits: [vocabSize] floats for the next position (NaN is treated as -inf). recentTokens:
+    // the context so far; the last penaltyLastN are looked at (0: penalties off, < 0: all of
+    // them); ids outside the vocabulary are ignored.
     // After the first call no memory is allocated (buffers are reused).
     int32_t sample(const float* logits, const std::vector<int32_t>& recentTokens);
 

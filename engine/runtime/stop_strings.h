@@ -20,7 +20,9 @@ public:
     explicit StopStringMatcher(std::vector<std::string> stops);
 
     struct Result {
-        std::string text;  // (not "emit": that is a Qt keyword macro)
+        // Note for Qt code: Qt defines `emit` as a macro; #undef it (or use QT_NO_KEYWORDS) in a
+        // Qt translation unit that reads this member.
+        std::string emit;
         bool stopped = false;
     };
     // After a stop, further pushes return {"", true}.

@@ -35,7 +35,9 @@ const std::array<int16_t, 324>& charToByte() {
     return table;
 }
 
-uint64_t pairKey(int32_t a, int32_t b) { return (uint64_t(uint32_t(a)) << 32) | uint32_t(b); }
+uint64_t pairKey(int32_t a, int32_t b) {
+    return (uint64_t(uint32_t(a)) << 32) | uint32_t(b);
+}
 
 uint64_t hashKey(uint64_t k) {
     k ^= k >> 33;
@@ -46,7 +48,9 @@ uint64_t hashKey(uint64_t k) {
 
 }  // namespace
 
-uint32_t byteLevelChar(uint8_t byte) { return byteToChar()[byte]; }
+uint32_t byteLevelChar(uint8_t byte) {
+    return byteToChar()[byte];
+}
 
 bool byteLevelDecode(std::string_view text, std::string& out) {
     out.clear();
@@ -74,8 +78,7 @@ Expected<std::unique_ptr<BpeModel>> BpeModel::create(
         m->m_byteToken[b] = it == data.textToId.end() ? -1 : it->second;
     }
     for (size_t id = 0; id < data.texts.size(); ++id) {
-        if (data.types[id] == TokenType::Normal)
-            m->m_rawToId.emplace(data.bytes[id], int32_t(id));
+        if (data.types[id] == TokenType::Normal) m->m_rawToId.emplace(data.bytes[id], int32_t(id));
     }
     size_t capacity = 16;
     while (capacity < merges.size() * 2) capacity *= 2;
@@ -116,8 +119,9 @@ uint64_t BpeModel::findMerge(int32_t a, int32_t b) const {
 }
 
 void BpeModel::encode(std::string_view text, std::vector<int32_t>& out) const {
-    preTokenize(m_kind, text,
-                [&](size_t offset, size_t length) { encodeWord(text.substr(offset, length), out); });
+    preTokenize(m_kind, text, [&](size_t offset, size_t length) {
+        encodeWord(text.substr(offset, length), out);
+    });
 }
 
 void BpeModel::encodeWord(std::string_view word, std::vector<int32_t>& out) const {

@@ -24,7 +24,8 @@ public:
 
 private:
     bool fail(const char* what) {
-        if (m_error.empty()) m_error = "JSON: " + std::string(what) + " at byte " + std::to_string(m_pos);
+        if (m_error.empty())
+            m_error = "JSON: " + std::string(what) + " at byte " + std::to_string(m_pos);
         return false;
     }
     void skipSpace() {
@@ -43,20 +44,33 @@ private:
         skipSpace();
         if (m_pos >= m_text.size()) return fail("unexpected end");
         switch (m_text[m_pos]) {
-            case '{': return parseObject(out, depth);
-            case '[': return parseArray(out, depth);
-            case '"': out.type = Type::String; return parseString(out.string);
-            case 't': out.type = Type::Bool; out.boolean = true; return literal("true");
-            case 'f': out.type = Type::Bool; out.boolean = false; return literal("false");
-            case 'n': out.type = Type::Null; return literal("null");
-            default: return parseNumber(out);
+            case '{':
+                return parseObject(out, depth);
+            case '[':
+                return parseArray(out, depth);
+            case '"':
+                out.type = Type::String;
+                return parseString(out.string);
+            case 't':
+                out.type = Type::Bool;
+                out.boolean = true;
+                return literal("true");
+            case 'f':
+                out.type = Type::Bool;
+                out.boolean = false;
+                return literal("false");
+            case 'n':
+                out.type = Type::Null;
+                return literal("null");
+            default:
+                return parseNumber(out);
         }
     }
 
     bool parseNumber(Value& out) {
         const size_t start = m_pos;
-        while (m_pos < m_text.size() && std::string_view("+-0123456789.eE").find(m_text[m_pos]) !=
-                                            std::string_view::npos)
+        while (m_pos < m_text.size() &&
+               std::string_view("+-0123456789.eE").find(m_text[m_pos]) != std::string_view::npos)
             ++m_pos;
         if (m_pos == start) return fail("unexpected character");
         const std::string token(m_text.substr(start, m_pos - start));
@@ -73,10 +87,14 @@ private:
         for (int i = 0; i < 4; ++i) {
             const char c = m_text[m_pos++];
             v <<= 4;
-            if (c >= '0' && c <= '9') v |= uint32_t(c - '0');
-            else if (c >= 'a' && c <= 'f') v |= uint32_t(c - 'a' + 10);
-            else if (c >= 'A' && c <= 'F') v |= uint32_t(c - 'A' + 10);
-            else return fail("invalid \\u escape");
+            if (c >= '0' && c <= '9')
+                v |= uint32_t(c - '0');
+            else if (c >= 'a' && c <= 'f')
+                v |= uint32_t(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F')
+                v |= uint32_t(c - 'A' + 10);
+            else
+                return fail("invalid \\u escape");
         }
         return true;
     }
@@ -85,16 +103,34 @@ private:
         if (m_pos >= m_text.size()) return fail("truncated escape");
         const char c = m_text[m_pos++];
         switch (c) {
-            case '"': out.push_back('"'); return true;
-            case '\\': out.push_back('\\'); return true;
-            case '/': out.push_back('/'); return true;
-            case 'b': out.push_back('\b'); return true;
-            case 'f': out.push_back('\f'); return true;
-            case 'n': out.push_back('\n'); return true;
-            case 'r': out.push_back('\r'); return true;
-            case 't': out.push_back('\t'); return true;
-            case 'u': break;
-            default: return fail("invalid escape");
+            case '"':
+                out.push_back('"');
+                return true;
+            case '\\':
+                out.push_back('\\');
+                return true;
+            case '/':
+                out.push_back('/');
+                return true;
+            case 'b':
+                out.push_back('\b');
+                return true;
+            case 'f':
+                out.push_back('\f');
+                return true;
+            case 'n':
+                out.push_back('\n');
+                return true;
+            case 'r':
+                out.push_back('\r');
+                return true;
+            case 't':
+                out.push_back('\t');
+                return true;
+            case 'u':
+                break;
+            default:
+                return fail("invalid escape");
         }
         uint32_t cp = 0;
         if (!parseHex4(cp)) return false;
@@ -188,6 +224,8 @@ bool Value::boolOr(std::string_view key, bool fallback) const {
     return v && v->isBool() ? v->boolean : fallback;
 }
 
-Expected<Value> parse(std::string_view text) { return Parser(text).run(); }
+Expected<Value> parse(std::string_view text) {
+    return Parser(text).run();
+}
 
 }  // namespace folio::json

@@ -20,9 +20,9 @@ public:
     Type type = Type::Null;
     bool boolean = false;
     double number = 0.0;
-    std::string string;                                  // String
-    std::vector<Value> array;                            // Array
-    std::vector<std::pair<std::string, Value>> object;   // Object, in document order
+    std::string string;                                 // String
+    std::vector<Value> array;                           // Array
+    std::vector<std::pair<std::string, Value>> object;  // Object, in document order
 
     bool isNull() const { return type == Type::Null; }
     bool isString() const { return type == Type::String; }

@@ -69,7 +69,9 @@ private:
     std::string_view m_s;
 };
 
-bool isCrLf(uint32_t cp) { return cp == '\r' || cp == '\n'; }
+bool isCrLf(uint32_t cp) {
+    return cp == '\r' || cp == '\n';
+}
 
 // End of the run of characters satisfying pred starting at pos (pos itself when none).
 template <class Pred>
@@ -147,7 +149,8 @@ size_t matchQwenFamily(const Cursor& c, size_t pos, uint8_t letterMask, size_t m
     }
     // \p{N}{1,maxDigits}
     if (c0.flags & kNumber)
-        return runEnd(c, pos, [](const Char& ch) { return ch.flags & kNumber; }, maxDigits);
+        return runEnd(
+            c, pos, [](const Char& ch) { return ch.flags & kNumber; }, maxDigits);
     // " ?[^\s<letters>\p{N}]+[\r\n]*"
     const uint8_t notSymbol = kSpace | kNumber | letterMask;
     auto isSymbol = [notSymbol](const Char& ch) { return !(ch.flags & notSymbol); };
@@ -163,10 +166,14 @@ size_t matchQwenFamily(const Cursor& c, size_t pos, uint8_t letterMask, size_t m
 size_t matchAt(PreTokenizerKind kind, const Cursor& c, size_t pos) {
     using namespace unicode;
     switch (kind) {
-        case PreTokenizerKind::Gpt2: return matchGpt2(c, pos);
-        case PreTokenizerKind::Llama3: return matchQwenFamily(c, pos, kLetter, 3);
-        case PreTokenizerKind::Qwen2: return matchQwenFamily(c, pos, kLetter, 1);
-        case PreTokenizerKind::Qwen35: return matchQwenFamily(c, pos, kLetter | kMark, 1);
+        case PreTokenizerKind::Gpt2:
+            return matchGpt2(c, pos);
+        case PreTokenizerKind::Llama3:
+            return matchQwenFamily(c, pos, kLetter, 3);
+        case PreTokenizerKind::Qwen2:
+            return matchQwenFamily(c, pos, kLetter, 1);
+        case PreTokenizerKind::Qwen35:
+            return matchQwenFamily(c, pos, kLetter | kMark, 1);
     }
     return c.size();
 }

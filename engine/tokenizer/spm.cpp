@@ -48,11 +48,23 @@ private:
 
 // Field numbers from sentencepiece_model.proto.
 enum : uint32_t {
-    kModelPieces = 1, kModelTrainerSpec = 2, kModelNormalizerSpec = 3,
-    kPieceText = 1, kPieceScore = 2, kPieceType = 3,
-    kTrainerModelType = 3, kTrainerVocabSize = 4, kTrainerByteFallback = 35,
-    kTrainerUnkId = 40, kTrainerBosId = 41, kTrainerEosId = 42, kTrainerPadId = 43,
-    kNormName = 1, kNormAddDummyPrefix = 3, kNormRemoveExtraSpaces = 4, kNormEscapeSpaces = 5,
+    kModelPieces = 1,
+    kModelTrainerSpec = 2,
+    kModelNormalizerSpec = 3,
+    kPieceText = 1,
+    kPieceScore = 2,
+    kPieceType = 3,
+    kTrainerModelType = 3,
+    kTrainerVocabSize = 4,
+    kTrainerByteFallback = 35,
+    kTrainerUnkId = 40,
+    kTrainerBosId = 41,
+    kTrainerEosId = 42,
+    kTrainerPadId = 43,
+    kNormName = 1,
+    kNormAddDummyPrefix = 3,
+    kNormRemoveExtraSpaces = 4,
+    kNormEscapeSpaces = 5,
 };
 constexpr int kModelTypeBpe = 2;
 

@@ -10,8 +10,8 @@ namespace {
 
 // Texts that end a turn in the chat formats we know, besides the ids the model names.
 constexpr std::string_view kEndOfGenerationTexts[] = {
-    "<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<|eom_id|>", "<|end_of_text|>",
-    "<end_of_turn>", "<|end|>", "<|return|>", "<EOT>", "<|END_OF_TURN_TOKEN|>",
+    "<|im_end|>",    "<|endoftext|>", "<|eot_id|>", "<|eom_id|>", "<|end_of_text|>",
+    "<end_of_turn>", "<|end|>",       "<|return|>", "<EOT>",      "<|END_OF_TURN_TOKEN|>",
 };
 
 bool isAddedType(TokenType t) {
@@ -189,16 +189,26 @@ std::optional<int32_t> Tokenizer::tokenId(std::string_view tokenText) const {
     return it->second;
 }
 
-int32_t Tokenizer::vocabSize() const { return int32_t(m_data->texts.size()); }
-int32_t Tokenizer::bosId() const { return m_data->bos; }
-int32_t Tokenizer::eosId() const { return m_data->eos; }
-bool Tokenizer::addBosDefault() const { return m_data->addBos && m_data->bos >= 0; }
+int32_t Tokenizer::vocabSize() const {
+    return int32_t(m_data->texts.size());
+}
+int32_t Tokenizer::bosId() const {
+    return m_data->bos;
+}
+int32_t Tokenizer::eosId() const {
+    return m_data->eos;
+}
+bool Tokenizer::addBosDefault() const {
+    return m_data->addBos && m_data->bos >= 0;
+}
 
 bool Tokenizer::isEndOfGeneration(int32_t id) const {
     return id >= 0 && id < vocabSize() && m_data->endOfGeneration[id] != 0;
 }
 
-std::string_view Tokenizer::chatTemplate() const { return m_data->chatTemplate; }
+std::string_view Tokenizer::chatTemplate() const {
+    return m_data->chatTemplate;
+}
 
 std::string Tokenizer::describe() const {
     if (m_data->kind == TokenizerData::Kind::Spm) return "spm";

@@ -19,7 +19,13 @@ namespace folio {
 
 // Token types as GGUF (llama.cpp) and SentencePiece number them.
 enum class TokenType : int32_t {
-    Undefined = 0, Normal = 1, Unknown = 2, Control = 3, UserDefined = 4, Unused = 5, Byte = 6,
+    Undefined = 0,
+    Normal = 1,
+    Unknown = 2,
+    Control = 3,
+    UserDefined = 4,
+    Unused = 5,
+    Byte = 6,
 };
 
 // Byte trie over added-token texts, for leftmost-longest matching in O(text * depth).
@@ -52,7 +58,7 @@ struct TokenizerData {
     std::vector<TokenType> types;    // per id
     std::vector<float> scores;       // per id (SentencePiece only)
     std::unordered_map<std::string_view, int32_t> textToId;  // views into texts
-    std::vector<uint8_t> endOfGeneration;                     // per id
+    std::vector<uint8_t> endOfGeneration;                    // per id
     int32_t bos = -1, eos = -1, eot = -1, eom = -1, unk = -1;
     bool addBos = false;
     bool addSpacePrefix = true;  // SentencePiece: encode " " + text (llama.cpp and HF Llama)
@@ -74,7 +80,8 @@ class BpeModel {
 public:
     // texts/types: the vocabulary; merges: ranked pairs of vocabulary texts.
     static Expected<std::unique_ptr<BpeModel>> create(
-        const TokenizerData& data, const std::vector<std::pair<std::string_view, std::string_view>>& merges,
+        const TokenizerData& data,
+        const std::vector<std::pair<std::string_view, std::string_view>>& merges,
         const PreTokenizerInfo& pre);
     // Appends the ids of text (no added tokens inside; already normalised).
     void encode(std::string_view text, std::vector<int32_t>& out) const;

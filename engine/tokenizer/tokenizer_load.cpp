@@ -11,7 +11,7 @@
 namespace folio {
 namespace {
 
-constexpr size_t kMaxVocab = 16 * 1024 * 1024;  // sanity bound on ids read from files
+constexpr size_t kMaxVocab = 16 * 1024 * 1024;          // sanity bound on ids read from files
 constexpr std::string_view kSpmSpace = "\xE2\x96\x81";  // U+2581, SentencePiece's space
 
 using Merges = std::vector<std::pair<std::string_view, std::string_view>>;
@@ -202,10 +202,12 @@ Status readJsonVocab(const json::Value& root, const json::Value& model, Tokenize
         return int64_t(id->number);
     };
     for (const auto& [text, id] : vocab->object)
-        if (checkId(&id) < 0) return makeError("tokenizer.json: bad id for vocab entry '" + text + "'");
+        if (checkId(&id) < 0)
+            return makeError("tokenizer.json: bad id for vocab entry '" + text + "'");
     if (added && added->isArray())
         for (const json::Value& a : added->array)
-            if (checkId(a.find("id")) < 0) return makeError("tokenizer.json: added token with a bad id");
+            if (checkId(a.find("id")) < 0)
+                return makeError("tokenizer.json: added token with a bad id");
     d.texts.assign(size, std::string());
     d.types.assign(size, TokenType::Unused);
     for (const auto& [text, id] : vocab->object) {
@@ -270,7 +272,8 @@ const PreTokenizerInfo* jsonPreTokenizer(const json::Value& root, bool* nfc, std
             if (split.stringOr("type", "") == "Split" &&
                 split.stringOr("behavior", "") == "Isolated" && !split.boolOr("invert", false) &&
                 byteLevel.stringOr("type", "") == "ByteLevel" &&
-                !byteLevel.boolOr("use_regex", true) && !byteLevel.boolOr("add_prefix_space", false)) {
+                !byteLevel.boolOr("use_regex", true) &&
+                !byteLevel.boolOr("add_prefix_space", false)) {
                 if (const PreTokenizerInfo* info = findPreTokenizerByRegex(regex)) return info;
                 *why = "tokenizer.json: pre-tokenizer regex is not one we implement: " +
                        std::string(regex);
@@ -289,7 +292,8 @@ void readTokenizerConfig(const json::Value& cfg, TokenizerData& d) {
             d.chatTemplate = t->string;
         } else if (t->isArray()) {  // [{"name": "default", "template": ...}, ...]
             for (const json::Value& e : t->array)
-                if (e.stringOr("name", "") == "default") d.chatTemplate = e.stringOr("template", "");
+                if (e.stringOr("name", "") == "default")
+                    d.chatTemplate = e.stringOr("template", "");
         }
     }
     auto idOf = [&](std::string_view text) -> int32_t {

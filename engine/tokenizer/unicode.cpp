@@ -17,7 +17,9 @@ constexpr uint32_t kJamoLBase = 0x1100, kJamoVBase = 0x1161, kJamoTBase = 0x11A7
 constexpr uint32_t kJamoLCount = 19, kJamoVCount = 21, kJamoTCount = 28;
 constexpr uint32_t kJamoNCount = kJamoVCount * kJamoTCount;
 
-bool isCont(unsigned char b) { return (b & 0xC0) == 0x80; }
+bool isCont(unsigned char b) {
+    return (b & 0xC0) == 0x80;
+}
 
 uint8_t lookupRange(const t::FlagRange* ranges, size_t count, uint32_t cp) {
     const t::FlagRange* end = ranges + count;
@@ -45,8 +47,9 @@ const std::array<uint8_t, 0x10000>& bmpFlags() {
 
 const t::Decomposition* findDecomposition(uint32_t cp) {
     const t::Decomposition* end = t::kDecompositions + t::kDecompositionCount;
-    const t::Decomposition* it = std::lower_bound(
-        t::kDecompositions, end, cp, [](const t::Decomposition& d, uint32_t v) { return d.cp < v; });
+    const t::Decomposition* it =
+        std::lower_bound(t::kDecompositions, end, cp,
+                         [](const t::Decomposition& d, uint32_t v) { return d.cp < v; });
     return it != end && it->cp == cp ? it : nullptr;
 }
 
@@ -74,8 +77,8 @@ uint32_t compose(uint32_t a, uint32_t b) {
         b < kJamoVBase + kJamoVCount) {
         return kHangulBase + ((a - kJamoLBase) * kJamoVCount + (b - kJamoVBase)) * kJamoTCount;
     }
-    if (a >= kHangulBase && a < kHangulBase + kHangulCount && (a - kHangulBase) % kJamoTCount == 0 &&
-        b > kJamoTBase && b < kJamoTBase + kJamoTCount) {
+    if (a >= kHangulBase && a < kHangulBase + kHangulCount &&
+        (a - kHangulBase) % kJamoTCount == 0 && b > kJamoTBase && b < kJamoTBase + kJamoTCount) {
         return a + (b - kJamoTBase);
     }
     const t::Composition* end = t::kCompositions + t::kCompositionCount;
@@ -172,6 +175,27 @@ size_t completeUtf8Prefix(std::string_view text) {
     return lead;
 }
 
+// Bytes of the maximal subpart of an ill-formed sequence at pos (Unicode's "U+FFFD
+// substitution of maximal subparts"): a lead byte plus the continuation bytes that were valid
+// so far, or 1.
+static size_t maximalSubpart(std::string_view text, size_t pos) {
+    const auto* s = reinterpret_cast<const unsigned char*>(text.data());
+    const unsigned char b0 = s[pos];
+    const size_t need = b0 >= 0xF5 ? 1 : b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC2 ? 2 : 1;
+    size_t len = 1;
+    while (len < need && pos + len < text.size()) {
+        const unsigned char b = s[pos + len];
+        unsigned char lo = 0x80, hi = 0xBF;
+        if (len == 1) {
+            lo = b0 == 0xE0 ? 0xA0 : b0 == 0xF0 ? 0x90 : 0x80;
+            hi = b0 == 0xED ? 0x9F : b0 == 0xF4 ? 0x8F : 0xBF;
+        }
+        if (b < lo || b > hi) break;
+        ++len;
+    }
+    return len;
+}
+
 std::string sanitizeUtf8(std::string_view text) {
     std::string out;
     out.reserve(text.size());
@@ -180,6 +204,7 @@ std::string sanitizeUtf8(std::string_view text) {
         const uint32_t cp = decodeUtf8(text, pos, &len);
         if (cp >= kInvalidByteBase) {
             out += "\xEF\xBF\xBD";
+            len = maximalSubpart(text, pos);
         } else {
             out.append(text.substr(pos, len));
         }
@@ -257,6 +282,8 @@ std::string nfc(std::string_view text) {
     return result;
 }
 
-const char* unicodeVersion() { return tables::kUnicodeVersion; }
+const char* unicodeVersion() {
+    return tables::kUnicodeVersion;
+}
 
 }  // namespace folio::unicode

@@ -38,7 +38,8 @@ bool isValidUtf8(std::string_view text);
 // valid) UTF-8 sequence. Bytes that can never become valid are counted as complete.
 size_t completeUtf8Prefix(std::string_view text);
 
-// Replaces every invalid byte with U+FFFD.
+// Replaces ill-formed sequences with U+FFFD, one per maximal subpart (as Python's and
+// ICU's decoders do): a truncated "\xE6\x88" becomes one U+FFFD.
 std::string sanitizeUtf8(std::string_view text);
 
 uint8_t charFlags(uint32_t cp);  // CharFlag bits; 0 for pseudo code points

@@ -2,15 +2,12 @@
 // Settings contract (property names, invokables): it loads without a single QML warning, works
 // with no model, sends through the composer, shows branches/stats/thinking, pages the sidebar and
 // follows the theme. Needs only folio_ui, so it runs while the app layer changes.
-#include <QQmlApplicationEngine>
-#include <QQmlContext>
-#include <QQuickItem>
-#include <QQuickWindow>
 #include <QtTest>
+#include <memory>
 
+#include "gui/window_test_util.h"
 #include "ui/conversation_list_model.h"
 #include "ui/message_list_model.h"
-#include "ui/qml_setup.h"
 
 class FakeApp : public QObject {
     Q_OBJECT
@@ -112,63 +109,23 @@ class UiQmlTest : public QObject {
 
     FakeApp m_app;
     FakeSettings m_settings;
-    std::unique_ptr<QQmlApplicationEngine> m_engine;
-    QList<QQmlError> m_warnings;
+    std::unique_ptr<folio::test::QmlWindow> m_qml;
     QQuickWindow* m_window = nullptr;
 
-    // Collects matches among QObject children and in the visual item tree (ListView delegates are
-    // only in the latter), depth-first.
-    static void search(QObject* node, const QString& name, QList<QObject*>& out) {
-        if (!node || out.contains(node)) return;
-        if (node->objectName() == name) out.append(node);
-        for (QObject* child : node->children()) search(child, name, out);
-        if (auto* item = qobject_cast<QQuickItem*>(node)) {
-            for (QQuickItem* child : item->childItems()) search(child, name, out);
-        }
-    }
-    // The first visible match (delegates of other rows share object names), else the first one.
     template <typename T = QObject>
-    T* find(const char* name) {
-        QList<QObject*> hits;
-        if (m_window) {
-            search(m_window->contentItem(), QString::fromLatin1(name), hits);
-            search(m_window, QString::fromLatin1(name), hits);
-        }
-        QObject* hit = hits.isEmpty() ? nullptr : hits.first();
-        for (QObject* candidate : hits) {
-            if (candidate->property("visible").toBool()) {
-                hit = candidate;
-                break;
-            }
-        }
-        T* typed = qobject_cast<T*>(hit);
-        if (!typed) qFatal("no object named %s", name);  // fail loudly instead of crashing later
-        return typed;
-    }
-    QString warnings() const {
-        QStringList lines;
-        for (const QQmlError& e : m_warnings) lines << e.toString();
-        return lines.join('\n');
-    }
+    T* find(const char* name) { return m_qml->find<T>(name); }
 
 private slots:
     void initTestCase() {
-        folio::ui::setUpQuickStyle();
         QList<ConversationItem> many;
         const QDateTime now = QDateTime::currentDateTime();
         for (int i = 1; i <= 10000; ++i)
             many.append({i, QStringLiteral("Chat %1").arg(i), now.addSecs(-i), i == 5000});
         m_app.m_conversations.setConversations(many);
 
-        m_engine = std::make_unique<QQmlApplicationEngine>();
-        connect(m_engine.get(), &QQmlEngine::warnings, this,
-                [this](const QList<QQmlError>& w) { m_warnings += w; });
-        m_engine->rootContext()->setContextProperty("app", &m_app);
-        m_engine->rootContext()->setContextProperty("settings", &m_settings);
-        m_engine->load(folio::ui::mainQmlUrl());
-        QCOMPARE(m_engine->rootObjects().size(), 1);
-        m_window = qobject_cast<QQuickWindow*>(m_engine->rootObjects().first());
-        QVERIFY(m_window);
+        m_qml = std::make_unique<folio::test::QmlWindow>(&m_app, &m_settings);
+        m_window = m_qml->window();
+        QVERIFY2(m_window, qPrintable(m_qml->warnings()));
         QVERIFY(QTest::qWaitForWindowExposed(m_window));
     }
 
@@ -187,7 +144,7 @@ private slots:
         QMetaObject::invokeMethod(find("composer"), "send", Q_RETURN_ARG(QVariant, sent));
         QCOMPARE(sent, QVariant(false));
         QVERIFY(!m_app.calls.contains("send(hello)"));
-        QVERIFY2(m_warnings.isEmpty(), qPrintable(warnings()));
+        QVERIFY2(!m_qml->hasWarnings(), qPrintable(m_qml->warnings()));
     }
 
     void sidebarPagesTheConversations() {
@@ -235,7 +192,7 @@ private slots:
         QVERIFY(!find<QQuickItem>("thinkingText")->isVisible());  // collapsed by default
         QMetaObject::invokeMethod(find("branchPrevious"), "clicked");
         QVERIFY(m_app.calls.contains("switchBranch(1,-1)"));
-        QVERIFY2(m_warnings.isEmpty(), qPrintable(warnings()));
+        QVERIFY2(!m_qml->hasWarnings(), qPrintable(m_qml->warnings()));
     }
 
     void themeFollowsSettings() {
@@ -248,8 +205,8 @@ private slots:
     }
 
     void cleanupTestCase() {
-        m_engine.reset();
-        QVERIFY2(m_warnings.isEmpty(), qPrintable(warnings()));
+        QVERIFY2(!m_qml->hasWarnings(), qPrintable(m_qml->warnings()));
+        m_qml.reset();
     }
 };
 

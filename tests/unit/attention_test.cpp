@@ -1,13 +1,13 @@
 // Paged flash-style attention against a naive full-softmax reference computed in double, for
 // decode and prefill shapes, GQA ratios 1, 2 and 7, f32 and f16 storage, scalar and AVX2 kernels;
 // plus determinism across thread counts and identical results with shared prefix blocks.
-#include <QtTest>
+#include "engine/ops/attention.h"
 
+#include <QtTest>
 #include <cmath>
 #include <cstring>
 #include <random>
 
-#include "engine/ops/attention.h"
 #include "engine/quant/quant.h"
 
 using folio::AttentionKernel;
@@ -110,8 +110,8 @@ std::unique_ptr<KvCache> filledCache(const Problem& p, KvType type, KvCache::Seq
     return cache;
 }
 
-std::vector<float> run(const KvCache& cache, KvCache::SeqId seq, const Problem& p,
-                       ThreadPool& pool, AttentionKernel kernel) {
+std::vector<float> run(const KvCache& cache, KvCache::SeqId seq, const Problem& p, ThreadPool& pool,
+                       AttentionKernel kernel) {
     std::vector<float> out(p.q.size(), std::nanf(""));
     folio::attention(cache, seq, kLayer, p.q.data(), p.nTok, p.startPos, p.nHead, p.scale(),
                      out.data(), pool, kernel);
@@ -142,19 +142,20 @@ private slots:
         QTest::addColumn<int>("nKv");
         QTest::addColumn<int>("headDim");
         QTest::addColumn<int>("type");
-        const int shapes[][3] = {{14, 2, 64}, {16, 8, 128}, {4, 4, 32}};  // GQA 7, 2, 1
+        // GQA 7 (Qwen2.5-0.5B), 2 (Qwen3-0.6B), 1; then head sizes that exercise the kernels'
+        // 8-wide and scalar tails.
+        const int shapes[][3] = {{14, 2, 64}, {16, 8, 128}, {4, 4, 32}, {6, 3, 40}, {2, 1, 20}};
         const int positions[][2] = {{1, 0}, {37, 0}, {1, 1000}, {37, 1000}, {300, 0}};
         for (auto type : {KvType::F32, KvType::F16}) {
             for (const auto& s : shapes) {
                 for (const auto& pos : positions) {
-                    const QByteArray name = QByteArray(type == KvType::F32 ? "f32" : "f16") +
-                                            " h" + QByteArray::number(s[0]) + "/" +
-                                            QByteArray::number(s[1]) + " d" +
-                                            QByteArray::number(s[2]) + " n" +
-                                            QByteArray::number(pos[0]) + "@" +
-                                            QByteArray::number(pos[1]);
-                    QTest::newRow(name.constData()) << pos[0] << pos[1] << s[0] << s[1] << s[2]
-                                                    << int(type);
+                    const QByteArray name =
+                        QByteArray(type == KvType::F32 ? "f32" : "f16") + " h" +
+                        QByteArray::number(s[0]) + "/" + QByteArray::number(s[1]) + " d" +
+                        QByteArray::number(s[2]) + " n" + QByteArray::number(pos[0]) + "@" +
+                        QByteArray::number(pos[1]);
+                    QTest::newRow(name.constData())
+                        << pos[0] << pos[1] << s[0] << s[1] << s[2] << int(type);
                 }
             }
         }
@@ -176,8 +177,8 @@ private slots:
         auto cache = filledCache(p, KvType(type), &seq);
         QVERIFY(cache);
         const bool half = KvType(type) == KvType::F16;
-        const auto want = half ? reference(p, roundedToHalf(p.k), roundedToHalf(p.v))
-                               : reference(p, p.k, p.v);
+        const auto want =
+            half ? reference(p, roundedToHalf(p.k), roundedToHalf(p.v)) : reference(p, p.k, p.v);
         const auto exact = reference(p, p.k, p.v);
         ThreadPool one(1), two(2);
         for (AttentionKernel kernel : availableKernels()) {

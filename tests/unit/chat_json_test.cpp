@@ -24,7 +24,8 @@ private slots:
     void stringsAndEscapes_data() {
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QByteArray>("expected");
-        QTest::newRow("simple escapes") << QByteArray("\"a\\\"b\\\\c\\/d\\n\\t\\r\\b\\f\"") << QByteArray("a\"b\\c/d\n\t\r\b\f");
+        QTest::newRow("simple escapes") << QByteArray("\"a\\\"b\\\\c\\/d\\n\\t\\r\\b\\f\"")
+                                        << QByteArray("a\"b\\c/d\n\t\r\b\f");
         QTest::newRow("bmp escape") << QByteArray("\"\\u00e9\\u4F60\"") << QByteArray("é你");
         QTest::newRow("surrogate pair") << QByteArray("\"\\ud83d\\ude00\"") << QByteArray("😀");
         QTest::newRow("raw utf8") << QByteArray("\"你好 😀\"") << QByteArray("你好 😀");
@@ -77,7 +78,7 @@ private slots:
     void objects() {
         auto v = parseJson("{\"b\": 1, \"a\": [true, null, \"x\"], \"b\": 2}");
         QVERIFY(v.ok());
-        QCOMPARE(v->members().size(), size_t(3));  // file order kept
+        QCOMPARE(v->members().size(), size_t(3));               // file order kept
         QCOMPARE(v->find("b")->asInt64().value(), int64_t(2));  // last duplicate wins
         QCOMPARE(v->find("a")->items().size(), size_t(3));
         QCOMPARE(v->find("a")->items()[2].asString(), std::string("x"));
@@ -92,13 +93,41 @@ private slots:
         o.set("f", JsonValue::number(0.1));
         o.set("list", JsonValue::array({JsonValue::boolean(true), JsonValue::null()}));
         const std::string compact = toJson(o);
-        QCOMPARE(compact, std::string("{\"text\": \"line\\n\\\"q\\\"\\\\ \\u0001 é\", \"n\": -3, \"f\": 0.1, \"list\": [true, null]}"));
+        QCOMPARE(compact, std::string("{\"text\": \"line\\n\\\"q\\\"\\\\ \\u0001 é\", \"n\": -3, "
+                                      "\"f\": 0.1, \"list\": [true, null]}"));
         QCOMPARE(*parseJson(compact), o);
         const std::string pretty = toJson(o, 2);
         QVERIFY(pretty.find("\n  \"n\": -3,") != std::string::npos);
         QCOMPARE(*parseJson(pretty), o);
         QCOMPARE(jsonQuote("a\tb"), std::string("\"a\\tb\""));
         QCOMPARE(toJson(JsonValue::number(NAN)), std::string("null"));
+        QCOMPARE(toJson(JsonValue::integer(INT64_MAX)), std::string("9223372036854775807"));
+        QCOMPARE(toJson(JsonValue::number(1.5e300)), std::string("1.5e+300"));
+    }
+
+    // Corrupted inputs never crash or hang: each either parses or reports an error.
+    void mutatedInputs() {
+        const std::string base =
+            "{\"messages\": [{\"role\": \"user\", \"content\": \"h\\u00e9 \\ud83d\\ude00\"}, "
+            "[1.5e3, -0, true, null, {\"k\": []}]]}";
+        QVERIFY(parseJson(base).ok());
+        uint64_t x = 99;
+        int failures = 0;
+        for (int round = 0; round < 3000; ++round) {
+            std::string s = base;
+            for (int k = 0; k < 1 + round % 4; ++k) {
+                x = x * 6364136223846793005ull + 1442695040888963407ull;
+                s[(x >> 33) % s.size()] = char(x >> 56);
+            }
+            auto v = parseJson(s);
+            if (!v.ok()) {
+                ++failures;
+                QVERIFY(v.error().message.rfind("json: ", 0) == 0);
+            } else {
+                QVERIFY(parseJson(toJson(*v)).ok());  // what parses also round-trips
+            }
+        }
+        QVERIFY(failures > 0);
     }
 };
 

@@ -1,12 +1,12 @@
 // KV cache storage: config validation and allocation errors, the block layout, f16 rounding,
 // and copy-on-write of the bytes when a forked sequence writes into a shared block.
-#include <QtTest>
+#include "engine/runtime/kv_cache.h"
 
+#include <QtTest>
 #include <cstring>
 #include <random>
 
 #include "engine/quant/quant.h"
-#include "engine/runtime/kv_cache.h"
 
 using folio::KvCache;
 using folio::KvCacheConfig;

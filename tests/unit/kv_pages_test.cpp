@@ -1,12 +1,11 @@
 // The KV page table on its own (no tensors): allocator, refcounts, fork + copy-on-write,
 // truncate, the prefix index, LRU eviction, exhaustion and the one-partial-block waste bound.
-#include <QtTest>
+#include "engine/runtime/kv_pages.h"
 
+#include <QtTest>
 #include <map>
 #include <numeric>
 #include <random>
-
-#include "engine/runtime/kv_pages.h"
 
 using folio::KvPages;
 
@@ -30,7 +29,9 @@ void append(KvPages& pages, KvPages::SeqId seq, const std::vector<int32_t>& toke
     pages.commit(seq);
 }
 
-int ceilDiv(int a, int b) { return (a + b - 1) / b; }
+int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
+}
 
 }  // namespace
 

@@ -9,10 +9,10 @@
 //  * SIMD vs scalar kernel, and dotRowsMulti vs dotRows: both see identical int8 activations, so
 //    only float summation order differs: 2e-6 * sum|w_i x_i|.
 #include <QtTest>
-
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <thread>
 #include <vector>
 
 #include "engine/quant/kernels.h"
@@ -34,9 +34,9 @@ struct ScaleFields {
 };
 
 const ScaleFields kScales[] = {
-    {GgmlType::Q4_0, 18, {0, -1}},  {GgmlType::Q4_1, 20, {0, 2}}, {GgmlType::Q5_0, 22, {0, -1}},
-    {GgmlType::Q5_1, 24, {0, 2}},   {GgmlType::Q8_0, 34, {0, -1}}, {GgmlType::Q4_K, 144, {0, 2}},
-    {GgmlType::Q5_K, 176, {0, 2}},  {GgmlType::Q6_K, 210, {208, -1}},
+    {GgmlType::Q4_0, 18, {0, -1}}, {GgmlType::Q4_1, 20, {0, 2}},     {GgmlType::Q5_0, 22, {0, -1}},
+    {GgmlType::Q5_1, 24, {0, 2}},  {GgmlType::Q8_0, 34, {0, -1}},    {GgmlType::Q4_K, 144, {0, 2}},
+    {GgmlType::Q5_K, 176, {0, 2}}, {GgmlType::Q6_K, 210, {208, -1}},
 };
 
 bool isFloatType(GgmlType t) {
@@ -83,11 +83,13 @@ Bounds bounds(GgmlType t, const std::vector<uint8_t>& row, const std::vector<flo
     const int64_t n = static_cast<int64_t>(x.size());
     std::vector<float> w(n);
     folio::dequantizeRow(t, row.data(), w.data(), n);
-    const int64_t block = t == GgmlType::Q4_K || t == GgmlType::Q5_K || t == GgmlType::Q6_K ? 256 : 32;
+    const int64_t block =
+        t == GgmlType::Q4_K || t == GgmlType::Q5_K || t == GgmlType::Q6_K ? 256 : 32;
     Bounds b{0, 0};
     for (int64_t i0 = 0; i0 < n; i0 += block) {
         double amax = 0;
-        for (int64_t i = i0; i < std::min(n, i0 + block); ++i) amax = std::max(amax, double(std::fabs(x[i])));
+        for (int64_t i = i0; i < std::min(n, i0 + block); ++i)
+            amax = std::max(amax, double(std::fabs(x[i])));
         for (int64_t i = i0; i < std::min(n, i0 + block); ++i) {
             if (!isFloatType(t)) b.quantError += std::fabs(double(w[i])) * amax / 254.0;
             b.magnitude += std::fabs(double(w[i]) * x[i]);
@@ -172,13 +174,18 @@ private slots:
                 QVERIFY2(std::fabs(double(out[r]) - ref) <= tol,
                          qPrintable(QString("%1 row %2: got %3 ref %4 tol %5")
                                         .arg(folio::kernelLevelName(level))
-                                        .arg(r).arg(out[r]).arg(ref).arg(tol)));
+                                        .arg(r)
+                                        .arg(out[r])
+                                        .arg(ref)
+                                        .arg(tol)));
                 if (level == KernelLevel::Scalar) scalarOut[r] = out[r];
                 const double simdTol = 2e-6 * b.magnitude + 1e-6;
                 QVERIFY2(std::fabs(double(out[r]) - scalarOut[r]) <= simdTol,
                          qPrintable(QString("%1 vs scalar row %2: %3 vs %4")
                                         .arg(folio::kernelLevelName(level))
-                                        .arg(r).arg(out[r]).arg(scalarOut[r])));
+                                        .arg(r)
+                                        .arg(out[r])
+                                        .arg(scalarOut[r])));
             }
         }
     }
@@ -220,18 +227,52 @@ private slots:
                 folio::dotRows(t, w.data(), stride, nRows, act.data() + j * actBytes, n,
                                single.data());
                 for (int64_t r = 0; r < nRows; ++r) {
-                    const Bounds b = bounds(t, std::vector<uint8_t>(w.begin() + r * stride,
-                                                                    w.begin() + (r + 1) * stride),
-                                            xs[j]);
+                    const Bounds b = bounds(
+                        t,
+                        std::vector<uint8_t>(w.begin() + r * stride, w.begin() + (r + 1) * stride),
+                        xs[j]);
                     QVERIFY2(std::fabs(double(multi[j * outStride + r]) - single[r]) <=
                                  2e-6 * b.magnitude + 1e-6,
                              qPrintable(QString("%1 act %2 row %3")
-                                            .arg(folio::kernelLevelName(level)).arg(j).arg(r)));
+                                            .arg(folio::kernelLevelName(level))
+                                            .arg(j)
+                                            .arg(r)));
                 }
                 for (int64_t r = nRows; r < outStride; ++r)
                     QCOMPARE(multi[j * outStride + r], -7.0f);  // padding untouched
             }
         }
+    }
+
+    void concurrentCallsAgree() {
+        // Several threads on disjoint row ranges of one matrix give the single-thread answer.
+        const GgmlType t = GgmlType::Q4_K;
+        const int64_t n = 1024, nRows = 64;
+        std::mt19937 rng(5);
+        std::vector<uint8_t> w;
+        for (int64_t r = 0; r < nRows; ++r) {
+            const auto row = makeRow(t, n, rng, false);
+            w.insert(w.end(), row.begin(), row.end());
+        }
+        std::normal_distribution<float> xd(0.0f, 1.0f);
+        std::vector<float> x(n);
+        for (auto& v : x) v = xd(rng);
+        std::vector<uint8_t> act(folio::activationRowBytes(t, n));
+        folio::quantizeActivationRow(t, x.data(), act.data(), n);
+        const size_t stride = folio::rowBytes(t, n);
+        std::vector<float> serial(nRows), parallel(nRows);
+        folio::dotRows(t, w.data(), stride, nRows, act.data(), n, serial.data());
+        std::vector<std::thread> threads;
+        for (int k = 0; k < 4; ++k) {
+            threads.emplace_back([&, k] {
+                const int64_t r0 = k * nRows / 4;
+                for (int rep = 0; rep < 50; ++rep)
+                    folio::dotRows(t, w.data() + r0 * stride, stride, nRows / 4, act.data(), n,
+                                   parallel.data() + r0);
+            });
+        }
+        for (auto& th : threads) th.join();
+        QCOMPARE(parallel, serial);
     }
 };
 

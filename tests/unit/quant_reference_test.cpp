@@ -1,7 +1,6 @@
 // Scalar reference of the weight formats: hand-built blocks with values worked out from the GGUF
 // block layouts, f16/bf16 conversion edge cases, and quantize -> dequantize error bounds.
 #include <QtTest>
-
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -14,7 +13,9 @@ using folio::GgmlType;
 
 namespace {
 
-void putU16(std::vector<uint8_t>& b, size_t at, uint16_t v) { std::memcpy(b.data() + at, &v, 2); }
+void putU16(std::vector<uint8_t>& b, size_t at, uint16_t v) {
+    std::memcpy(b.data() + at, &v, 2);
+}
 
 std::vector<float> dequant(GgmlType t, const std::vector<uint8_t>& block, int n) {
     std::vector<float> y(n);
@@ -45,8 +46,8 @@ private slots:
         QCOMPARE(folio::f16ToF32(0x3C00), 1.0f);
         QCOMPARE(folio::f16ToF32(0xC000), -2.0f);
         QCOMPARE(folio::f16ToF32(0x7BFF), 65504.0f);
-        QCOMPARE(folio::f16ToF32(0x0400), std::ldexp(1.0f, -14));        // smallest normal
-        QCOMPARE(folio::f16ToF32(0x0001), std::ldexp(1.0f, -24));        // smallest subnormal
+        QCOMPARE(folio::f16ToF32(0x0400), std::ldexp(1.0f, -14));  // smallest normal
+        QCOMPARE(folio::f16ToF32(0x0001), std::ldexp(1.0f, -24));  // smallest subnormal
         QCOMPARE(folio::f16ToF32(0x03FF), 1023.0f * std::ldexp(1.0f, -24));
         QVERIFY(std::isinf(folio::f16ToF32(0x7C00)) && folio::f16ToF32(0x7C00) > 0);
         QVERIFY(std::isinf(folio::f16ToF32(0xFC00)) && folio::f16ToF32(0xFC00) < 0);
@@ -67,9 +68,9 @@ private slots:
         QCOMPARE(folio::f32ToF16(1.0f + 3 * ulp / 2), uint16_t(0x3C02));  // tie -> even
         QCOMPARE(folio::f32ToF16(1.0f + ulp * 0.51f), uint16_t(0x3C01));
         const float sub = std::ldexp(1.0f, -24);
-        QCOMPARE(folio::f32ToF16(sub / 2), uint16_t(0x0000));        // tie -> even (zero)
+        QCOMPARE(folio::f32ToF16(sub / 2), uint16_t(0x0000));  // tie -> even (zero)
         QCOMPARE(folio::f32ToF16(sub * 0.75f), uint16_t(0x0001));
-        QCOMPARE(folio::f32ToF16(sub * 1.5f), uint16_t(0x0002));     // tie -> even
+        QCOMPARE(folio::f32ToF16(sub * 1.5f), uint16_t(0x0002));  // tie -> even
         QCOMPARE(folio::f32ToF16(sub * 1023), uint16_t(0x03FF));
         QCOMPARE(folio::f32ToF16(1e-10f), uint16_t(0x0000));
         QVERIFY((folio::f32ToF16(std::nanf("")) & 0x7FFF) > 0x7C00);
@@ -189,9 +190,10 @@ private slots:
         putU16(blk, 0, 0x3C00);
         putU16(blk, 2, 0x3800);
         packScalesK4(blk.data() + 4, kSc, kMin);
-        for (int i = 0; i < 128; ++i) blk[16 + i] = static_cast<uint8_t>((i % 16) | ((15 - i % 16) << 4));
+        for (int i = 0; i < 128; ++i)
+            blk[16 + i] = static_cast<uint8_t>((i % 16) | ((15 - i % 16) << 4));
         const auto y = dequant(GgmlType::Q4_K, blk, 256);
-        QCOMPARE(y[0], 0.0f);      // sub-block 0: 1 * 0 - 0.5 * 0
+        QCOMPARE(y[0], 0.0f);  // sub-block 0: 1 * 0 - 0.5 * 0
         QCOMPARE(y[1], 1.0f);
         QCOMPARE(y[32], 29.5f);    // sub-block 1 (sc 2, min 1), high nibble of qs[0] = 15
         QCOMPARE(y[192], -3.0f);   // sub-block 6 (sc 7, min 6), low nibble 0
@@ -212,7 +214,8 @@ private slots:
         putU16(blk, 2, 0x3800);
         packScalesK4(blk.data() + 4, kSc, kMin);
         for (int l = 0; l < 32; ++l) blk[16 + l] = (l % 2 == 0) ? 0x55 : 0xAA;
-        for (int i = 0; i < 128; ++i) blk[48 + i] = static_cast<uint8_t>((i % 16) | ((15 - i % 16) << 4));
+        for (int i = 0; i < 128; ++i)
+            blk[48 + i] = static_cast<uint8_t>((i % 16) | ((15 - i % 16) << 4));
         const auto y = dequant(GgmlType::Q5_K, blk, 256);
         QCOMPARE(y[0], 16.0f);     // q = 0 + 16, sc 1, min 0
         QCOMPARE(y[32], 29.5f);    // odd sub-block, even l: no 5th bit
@@ -234,7 +237,8 @@ private slots:
         std::vector<uint8_t> blk(210);
         for (int i = 0; i < 128; ++i) blk[i] = 0x21;
         for (int i = 0; i < 64; ++i) blk[128 + i] = 0xE4;
-        for (int g = 0; g < 16; ++g) blk[192 + g] = static_cast<uint8_t>(static_cast<int8_t>(g - 8));
+        for (int g = 0; g < 16; ++g)
+            blk[192 + g] = static_cast<uint8_t>(static_cast<int8_t>(g - 8));
         putU16(blk, 208, 0x3800);
         const auto y = dequant(GgmlType::Q6_K, blk, 256);
         const int qOf[4] = {-31, -15, 2, 18};
@@ -261,11 +265,18 @@ private slots:
             if (t == GgmlType::F16)
                 for (int i = 0; i < n; ++i) putU16(row, 2 * i, folio::f32ToF16(val(rng)));
             if (t == GgmlType::Q4_0 || t == GgmlType::Q8_0)
-                for (size_t o = 0; o < row.size(); o += (t == GgmlType::Q4_0 ? 18 : 34)) putU16(row, o, 0x3000);
+                for (size_t o = 0; o < row.size(); o += (t == GgmlType::Q4_0 ? 18 : 34))
+                    putU16(row, o, 0x3000);
             if (t == GgmlType::Q5_1)
-                for (size_t o = 0; o < row.size(); o += 24) { putU16(row, o, 0x3000); putU16(row, o + 2, 0xB000); }
+                for (size_t o = 0; o < row.size(); o += 24) {
+                    putU16(row, o, 0x3000);
+                    putU16(row, o + 2, 0xB000);
+                }
             if (t == GgmlType::Q4_K)
-                for (size_t o = 0; o < row.size(); o += 144) { putU16(row, o, 0x2000); putU16(row, o + 2, 0x2000); }
+                for (size_t o = 0; o < row.size(); o += 144) {
+                    putU16(row, o, 0x2000);
+                    putU16(row, o + 2, 0x2000);
+                }
             if (t == GgmlType::Q6_K)
                 for (size_t o = 0; o < row.size(); o += 210) putU16(row, o + 208, 0x2000);
             folio::dequantizeRow(t, row.data(), w.data(), n);
@@ -294,8 +305,7 @@ private slots:
             for (int j = 0; j < 32; ++j) amax = std::max(amax, std::fabs(x[32 * b + j]));
             // Half a step of amax/127, plus the f16 rounding of the scale (2^-11 relative).
             const float bound = amax / 127.0f * 0.5f + amax * std::ldexp(1.0f, -11) + 1e-7f;
-            for (int j = 0; j < 32; ++j)
-                QVERIFY(std::fabs(y[32 * b + j] - x[32 * b + j]) <= bound);
+            for (int j = 0; j < 32; ++j) QVERIFY(std::fabs(y[32 * b + j] - x[32 * b + j]) <= bound);
         }
         QCOMPARE(y[5], 0.0f);
         // An all-zero block quantizes to zeros, not NaN.

@@ -5,6 +5,9 @@
 #include <map>
 #include <set>
 
+// Qt's `emit` keyword macro would rewrite StopStringMatcher::Result::emit.
+#undef emit
+
 #include "engine/runtime/sampler.h"
 #include "engine/runtime/stop_strings.h"
 
@@ -50,11 +53,17 @@ class SamplerTest : public QObject {
     Q_OBJECT
 private slots:
     void chainOrder() {
-        const char* expected[] = {"repetition_penalty", "presence_penalty", "temperature", "top_k",
-                                  "softmax", "top_p", "min_p"};
+        const char* expected[] = {"repetition_penalty",
+                                  "presence_penalty",
+                                  "temperature",
+                                  "top_k",
+                                  "softmax",
+                                  "top_p",
+                                  "min_p"};
         const auto stages = samplerStages();
         QCOMPARE(stages.size(), std::size(expected));
-        for (size_t i = 0; i < stages.size(); ++i) QCOMPARE(stages[i].name, std::string_view(expected[i]));
+        for (size_t i = 0; i < stages.size(); ++i)
+            QCOMPARE(stages[i].name, std::string_view(expected[i]));
     }
 
     // Each logit stage on a hand-computed example: input logits -> expected logits by id.
@@ -67,12 +76,12 @@ private slots:
                                         << std::vector<float>{1, 1, -2, 3};
         QTest::newRow("presence 0.5") << "presence_penalty" << std::vector<float>{2, 1, -1, 3}
                                       << std::vector<float>{1.5f, 1, -1.5f, 3};
-        QTest::newRow("temperature 0.5") << "temperature" << std::vector<float>{2, 1, -1, 3}
-                                         << std::vector<float>{4, 2, -2, 6};
+        QTest::newRow("temperature 0.5")
+            << "temperature" << std::vector<float>{2, 1, -1, 3} << std::vector<float>{4, 2, -2, 6};
         QTest::newRow("top_k 2") << "top_k" << std::vector<float>{2, 1, -1, 3}
                                  << std::vector<float>{2, NAN, NAN, 3};
-        QTest::newRow("top_k ties keep lower id") << "top_k" << std::vector<float>{1, 5, 5, 5}
-                                                  << std::vector<float>{NAN, 5, 5, NAN};
+        QTest::newRow("top_k ties keep lower id")
+            << "top_k" << std::vector<float>{1, 5, 5, 5} << std::vector<float>{NAN, 5, 5, NAN};
     }
     void logitStages() {
         QFETCH(QString, stage);
@@ -119,14 +128,15 @@ private slots:
         QTest::addColumn<std::vector<float>>("expected");
         QTest::newRow("top_p 0.8") << "top_p" << 0.8f << std::vector<float>{0.1f, 0.5f, 0.3f, 0.1f}
                                    << std::vector<float>{NAN, 0.625f, 0.375f, NAN};
-        QTest::newRow("top_p 0.5 exact") << "top_p" << 0.5f << std::vector<float>{0.1f, 0.5f, 0.3f, 0.1f}
-                                         << std::vector<float>{NAN, 1.0f, NAN, NAN};
-        QTest::newRow("top_p tiny keeps one") << "top_p" << 0.01f << std::vector<float>{0.4f, 0.6f}
-                                              << std::vector<float>{NAN, 1.0f};
-        QTest::newRow("min_p 0.5") << "min_p" << 0.5f << std::vector<float>{0.4f, 0.2f, 0.3f, 0.1f}
+        QTest::newRow("top_p 0.5 exact")
+            << "top_p" << 0.5f << std::vector<float>{0.1f, 0.5f, 0.3f, 0.1f}
+            << std::vector<float>{NAN, 1.0f, NAN, NAN};
+        QTest::newRow("top_p tiny keeps one")
+            << "top_p" << 0.01f << std::vector<float>{0.4f, 0.6f} << std::vector<float>{NAN, 1.0f};
+        QTest::newRow("min_p 0.6") << "min_p" << 0.6f << std::vector<float>{0.4f, 0.2f, 0.3f, 0.1f}
                                    << std::vector<float>{4.0f / 7, NAN, 3.0f / 7, NAN};
-        QTest::newRow("min_p 0.25") << "min_p" << 0.25f << std::vector<float>{0.4f, 0.2f, 0.3f, 0.1f}
-                                    << std::vector<float>{4.0f / 9, 2.0f / 9, 3.0f / 9, NAN};
+        QTest::newRow("min_p 0.3") << "min_p" << 0.3f << std::vector<float>{0.4f, 0.2f, 0.3f, 0.1f}
+                                   << std::vector<float>{4.0f / 9, 2.0f / 9, 3.0f / 9, NAN};
     }
     void probStages() {
         QFETCH(QString, stage);
@@ -147,8 +157,10 @@ private slots:
             }
             ++expectedCount;
             QVERIFY(got.count(int32_t(id)) == 1);
-            QVERIFY2(std::fabs(got.at(int32_t(id)) - expected[id]) < 1e-6f,
-                     qPrintable(QString("id %1: %2 vs %3").arg(id).arg(got.at(int32_t(id))).arg(expected[id])));
+            QVERIFY2(
+                std::fabs(got.at(int32_t(id)) - expected[id]) < 1e-6f,
+                qPrintable(
+                    QString("id %1: %2 vs %3").arg(id).arg(got.at(int32_t(id))).arg(expected[id])));
         }
         QCOMPARE(got.size(), expectedCount);
     }
@@ -238,13 +250,21 @@ private slots:
         QTest::addColumn<QByteArrayList>("pieces");
         QTest::addColumn<QString>("emitted");
         QTest::addColumn<bool>("stopped");
-        QTest::newRow("no stop") << QStringList{"###"} << QByteArrayList{"ab", "c#", "#d"} << "abc##d" << false;
-        QTest::newRow("split stop") << QStringList{"###"} << QByteArrayList{"ab", "c#", "#", "#tail"} << "abc" << true;
-        QTest::newRow("stop in one piece") << QStringList{"STOP"} << QByteArrayList{"xxSTOPyy"} << "xx" << true;
-        QTest::newRow("false start then stop") << QStringList{"<end>"} << QByteArrayList{"a<e", "nx<en", "d>"} << "a<enx" << true;
-        QTest::newRow("earliest of two") << QStringList{"bc", "abcd"} << QByteArrayList{"xab", "cd"} << "x" << true;
-        QTest::newRow("empty ignored") << QStringList{""} << QByteArrayList{"a", "b"} << "ab" << false;
-        QTest::newRow("utf8 stop") << QStringList{"结束"} << QByteArrayList{"好", "\xe7\xbb", "\x93\xe6\x9d\x9f"} << "好" << true;
+        QTest::newRow("no stop") << QStringList{"###"} << QByteArrayList{"ab", "c#", "#d"}
+                                 << "abc##d" << false;
+        QTest::newRow("split stop")
+            << QStringList{"###"} << QByteArrayList{"ab", "c#", "#", "#tail"} << "abc" << true;
+        QTest::newRow("stop in one piece")
+            << QStringList{"STOP"} << QByteArrayList{"xxSTOPyy"} << "xx" << true;
+        QTest::newRow("false start then stop")
+            << QStringList{"<end>"} << QByteArrayList{"a<e", "nx<en", "d>"} << "a<enx" << true;
+        QTest::newRow("earliest of two")
+            << QStringList{"bc", "abcd"} << QByteArrayList{"xab", "cd"} << "x" << true;
+        QTest::newRow("empty ignored")
+            << QStringList{""} << QByteArrayList{"a", "b"} << "ab" << false;
+        QTest::newRow("utf8 stop")
+            << QStringList{"结束"} << QByteArrayList{"好", "\xe7\xbb", "\x93\xe6\x9d\x9f"} << "好"
+            << true;
     }
     void stopStringsAcrossPieces() {
         QFETCH(QStringList, stops);
@@ -258,7 +278,7 @@ private slots:
         bool didStop = false;
         for (const QByteArray& bytes : pieces) {  // raw bytes: a piece may split a UTF-8 char
             auto r = m.push(std::string_view(bytes.constData(), size_t(bytes.size())));
-            out += r.text;
+            out += r.emit;
             didStop = didStop || r.stopped;
         }
         if (!didStop) out += m.flush();
@@ -268,12 +288,12 @@ private slots:
 
     void stopHoldsBackOnlyPossiblePrefixes() {
         StopStringMatcher m({"</s>"});
-        QCOMPARE(m.push("hello <").text, std::string("hello "));
-        QCOMPARE(m.push("b").text, std::string("<b"));
-        QCOMPARE(m.push("</").text, std::string(""));
+        QCOMPARE(m.push("hello <").emit, std::string("hello "));
+        QCOMPARE(m.push("b").emit, std::string("<b"));
+        QCOMPARE(m.push("</").emit, std::string(""));
         auto r = m.push("s> more");
         QVERIFY(r.stopped);
-        QCOMPARE(r.text, std::string(""));
+        QCOMPARE(r.emit, std::string(""));
         QVERIFY(m.push("again").stopped);
         QCOMPARE(m.flush(), std::string(""));
     }

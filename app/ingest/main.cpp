@@ -1,0 +1,171 @@
+// folio-ingest: the child process that parses one PDF with poppler-qt6 and writes its text as JSON
+// lines on stdout. It runs in its own process (started by folio::Ingestor with a time and memory
+// limit) so that a PDF that crashes or hangs the parser cannot take the app down.
+//
+// Usage: folio-ingest FILE [--password-stdin] [--ocr] [--ocr-lang eng+chi_sim]
+// Output, one compact JSON object per line, flushed after each:
+//   {"type":"meta","title":..,"author":..,"pages":N,"sha256":hex}
+//   {"type":"page","page":N,"text":..,"ocr":bool}        N = 1..pages, in order
+// Pages without a text layer are rendered at 300 dpi and read with tesseract when --ocr is given
+// ("ocr":true); a failed OCR leaves the text empty and adds "ocrError". Messages go to stderr.
+// Exit codes: the IngestExit table in app/documents/ingest_protocol.h.
+#include <QByteArray>
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QFile>
+#include <QImage>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTextStream>
+#include <cstdio>
+#include <poppler-qt6.h>
+
+#include "app/documents/ingest_protocol.h"
+
+namespace {
+
+using folio::IngestExit;
+
+constexpr double kOcrDpi = 300.0;
+constexpr int kOcrTimeoutMs = 180'000;  // one page
+constexpr int kMinTextChars = 1;        // fewer non-space characters: the page needs OCR
+
+struct Args {
+    QString file;
+    bool passwordOnStdin = false;
+    bool ocr = false;
+    QString ocrLanguages = QStringLiteral("eng+chi_sim");
+};
+
+int fail(IngestExit code, const QString& message) {
+    QTextStream(stderr) << message << '\n';
+    return static_cast<int>(code);
+}
+
+void writeLine(const QJsonObject& object) {
+    const QByteArray line = QJsonDocument(object).toJson(QJsonDocument::Compact) + '\n';
+    std::fwrite(line.constData(), 1, static_cast<size_t>(line.size()), stdout);
+    std::fflush(stdout);
+}
+
+bool parseArgs(const QStringList& argv, Args& args) {
+    for (int i = 1; i < argv.size(); ++i) {
+        const QString& a = argv[i];
+        if (a == "--password-stdin") {
+            args.passwordOnStdin = true;
+        } else if (a == "--ocr") {
+            args.ocr = true;
+        } else if (a == "--ocr-lang" && i + 1 < argv.size()) {
+            args.ocrLanguages = argv[++i];
+        } else if (a.startsWith("--") || !args.file.isEmpty()) {
+            return false;
+        } else {
+            args.file = a;
+        }
+    }
+    return !args.file.isEmpty();
+}
+
+QString sha256Of(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    hash.addData(&f);
+    return QString::fromLatin1(hash.result().toHex());
+}
+
+// Reads the page image with tesseract; returns the text or sets error.
+QString ocrPage(const Poppler::Page& page, const QString& languages, const QTemporaryDir& dir,
+                QString& error) {
+    const QImage image = page.renderToImage(kOcrDpi, kOcrDpi);
+    const QString png = dir.filePath(QStringLiteral("page.png"));
+    if (image.isNull() || !image.save(png, "PNG")) {
+        error = QStringLiteral("cannot render the page for OCR");
+        return {};
+    }
+    QProcess tesseract;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("OMP_THREAD_LIMIT"), QStringLiteral("1"));
+    tesseract.setProcessEnvironment(env);
+    tesseract.start(QStringLiteral("tesseract"),
+                    {png, QStringLiteral("stdout"), QStringLiteral("-l"), languages});
+    if (!tesseract.waitForStarted()) {
+        error = QStringLiteral("tesseract is not installed");
+        return {};
+    }
+    if (!tesseract.waitForFinished(kOcrTimeoutMs)) {
+        tesseract.kill();
+        tesseract.waitForFinished();
+        error = QStringLiteral("tesseract timed out");
+        return {};
+    }
+    if (tesseract.exitStatus() != QProcess::NormalExit || tesseract.exitCode() != 0) {
+        error = QStringLiteral("tesseract failed: %1")
+                    .arg(QString::fromLocal8Bit(tesseract.readAllStandardError()).trimmed());
+        return {};
+    }
+    return QString::fromUtf8(tesseract.readAllStandardOutput()).trimmed();
+}
+
+bool needsOcr(const QString& text) {
+    int visible = 0;
+    for (QChar c : text)
+        if (!c.isSpace() && ++visible >= kMinTextChars) return false;
+    return true;
+}
+
+// Opens the document and, when it is encrypted, unlocks it with the password read from stdin.
+int openDocument(const Args& args, std::unique_ptr<Poppler::Document>& doc) {
+    if (!QFile::exists(args.file)) return fail(IngestExit::NotFound, "file not found: " + args.file);
+    doc = Poppler::Document::load(args.file);
+    if (!doc) return fail(IngestExit::Corrupt, "not a readable PDF file");
+    if (!doc->isLocked()) return static_cast<int>(IngestExit::Ok);
+    if (!args.passwordOnStdin) return fail(IngestExit::NeedsPassword, "the PDF is encrypted");
+    QTextStream in(stdin);
+    const QByteArray password = in.readLine().toUtf8();
+    // poppler: unlock() returns true when the document is STILL locked.
+    if (doc->unlock(password, password) || doc->isLocked())
+        return fail(IngestExit::WrongPassword, "wrong password");
+    return static_cast<int>(IngestExit::Ok);
+}
+
+int run(const Args& args) {
+    std::unique_ptr<Poppler::Document> doc;
+    if (int rc = openDocument(args, doc); rc != 0) return rc;
+    const int pageCount = doc->numPages();
+    if (pageCount <= 0) return fail(IngestExit::Corrupt, "the PDF has no readable pages");
+    writeLine({{"type", "meta"},
+               {"title", doc->info(QStringLiteral("Title"))},
+               {"author", doc->info(QStringLiteral("Author"))},
+               {"pages", pageCount},
+               {"sha256", sha256Of(args.file)}});
+    QTemporaryDir tmp;
+    for (int i = 0; i < pageCount; ++i) {
+        std::unique_ptr<Poppler::Page> page = doc->page(i);
+        QJsonObject line{{"type", "page"}, {"page", i + 1}, {"ocr", false}};
+        QString text = page ? page->text(QRectF()) : QString();
+        if (page && args.ocr && needsOcr(text)) {
+            QString error;
+            text = ocrPage(*page, args.ocrLanguages, tmp, error);
+            line["ocr"] = true;
+            if (!error.isEmpty()) line["ocrError"] = error;
+        }
+        line["text"] = text;
+        writeLine(line);
+    }
+    return static_cast<int>(IngestExit::Ok);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    Args args;
+    if (!parseArgs(app.arguments(), args))
+        return fail(IngestExit::Usage,
+                    "usage: folio-ingest FILE [--password-stdin] [--ocr] [--ocr-lang LANGS]");
+    Poppler::setDebugErrorFunction([](const QString&, const QVariant&) {}, QVariant());
+    return run(args);
+}

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# bench/cpu.sh: Folio's CPU speed against llama.cpp on the same machine, files and threads.
+#
+# 1. Builds llama.cpp's llama-bench and llama-quantize OUTSIDE the repository (in --peer-dir) from
+#    the llama-cpp-python source distribution on PyPI; an existing build there is reused.
+# 2. Builds folio-cli and membw with the release preset (build/release).
+# 3. Makes the models: the default model (scripts/fetch-model, or --model FILE); a synthetic
+#    Qwen3-0.6B-shaped f16 GGUF (scripts/make_synthetic_gguf.py) quantized by llama-quantize to
+#    Q8_0 and Q4_K_M; with --with-8b a synthetic Qwen3-8B-shaped Q4_K_M (decode only).
+# 4. Measures memory read bandwidth, then runs llama-bench and `folio-cli bench --json`
+#    alternately (bench/cpu_pairs.py): prefill 512 and 4096, decode 128, decode 128 at depth
+#    16384 (llama.cpp with flash attention on and off), at 1 and 2 threads, --pairs pairs each
+#    after a warm-up. Writes raw.jsonl, results.json, results.md and chart.png to --out.
+#
+# usage: bench/cpu.sh [--quick] [--model FILE] [--pairs N] [--threads 1,2] [--with-8b]
+#                     [--no-synthetic] [--peer-dir DIR] [--models-dir DIR] [--out DIR]
+#                     [--folio-build DIR] [--taskset CPUS]
+#   --quick   the default model only, 1 pair, prefill 128 / decode 32 / decode 32 at depth 1024:
+#             a smoke run that finishes in minutes once the tools are built.
+# Environment: FOLIO_LLAMA_BIN=DIR uses llama-bench/llama-quantize from DIR instead of building.
+# Network: PyPI only (pip download of llama-cpp-python's sdist, gguf/numpy/matplotlib).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=scripts/common.sh
+source "$ROOT/scripts/common.sh"
+
+LLAMA_PY_VERSION=0.3.36
+quick=0 pairs=5 threads=1,2 with8b=0 synthetic=1 model="" taskset=""
+peerDir="${XDG_CACHE_HOME:-$HOME/.cache}/folio/peer"
+modelsDir="${XDG_CACHE_HOME:-$HOME/.cache}/folio/bench-models"
+outDir="$ROOT/build/bench-results/$(date +%Y%m%d-%H%M%S)"
+folioBuild="$ROOT/build/release"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) quick=1; shift ;;
+        --model) model="$2"; shift 2 ;;
+        --pairs) pairs="$2"; shift 2 ;;
+        --threads) threads="$2"; shift 2 ;;
+        --with-8b) with8b=1; shift ;;
+        --no-synthetic) synthetic=0; shift ;;
+        --peer-dir) peerDir="$2"; shift 2 ;;
+        --models-dir) modelsDir="$2"; shift 2 ;;
+        --out) outDir="$2"; shift 2 ;;
+        --folio-build) folioBuild="$2"; shift 2 ;;
+        --taskset) taskset="$2"; shift 2 ;;
+        -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) folio_die "unknown argument '$1' (see --help)" ;;
+    esac
+done
+[ "$quick" = 1 ] && pairs=1 synthetic=0 with8b=0
+mkdir -p "$peerDir" "$modelsDir" "$outDir"
+
+# ---- 1. llama.cpp -------------------------------------------------------------------------------
+buildLlama() {
+    local src="$peerDir/llama_cpp_python-$LLAMA_PY_VERSION" build="$peerDir/build"
+    if [ ! -d "$src/vendor/llama.cpp" ]; then
+        folio_log "downloading llama-cpp-python==$LLAMA_PY_VERSION (source distribution)"
+        python3 -m pip download -q --disable-pip-version-check --no-deps --no-binary :all: \
+            -d "$peerDir" "llama-cpp-python==$LLAMA_PY_VERSION" </dev/null ||
+            folio_die "pip download llama-cpp-python failed (is PyPI reachable?)"
+        tar -xzf "$peerDir/llama_cpp_python-$LLAMA_PY_VERSION.tar.gz" -C "$peerDir"
+    fi
+    folio_log "building llama-bench and llama-quantize in $build (native CPU flags)"
+    cmake -S "$src/vendor/llama.cpp" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+        -DGGML_NATIVE=ON -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
+        -DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_TOOLS=ON >"$peerDir/cmake.log" 2>&1 ||
+        folio_die "llama.cpp configure failed: see $peerDir/cmake.log"
+    cmake --build "$build" -j "$(folio_jobs)" --target llama-bench llama-quantize \
+        >"$peerDir/build.log" 2>&1 || folio_die "llama.cpp build failed: see $peerDir/build.log"
+}
+llamaBin="${FOLIO_LLAMA_BIN:-$peerDir/build/bin}"
+if [ ! -x "$llamaBin/llama-bench" ] || [ ! -x "$llamaBin/llama-quantize" ]; then
+    [ -n "${FOLIO_LLAMA_BIN:-}" ] && folio_die "FOLIO_LLAMA_BIN=$FOLIO_LLAMA_BIN has no llama-bench"
+    buildLlama
+fi
+folio_log "llama.cpp tools: $llamaBin"
+
+# ---- 2. Folio -----------------------------------------------------------------------------------
+if [ ! -f "$folioBuild/CMakeCache.txt" ]; then
+    if [ "$folioBuild" = "$ROOT/build/release" ]; then
+        (cd "$ROOT" && cmake --preset release >"$outDir/folio-configure.log" 2>&1) ||
+            folio_die "configure failed: see $outDir/folio-configure.log"
+    else
+        cmake -S "$ROOT" -B "$folioBuild" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+            >"$outDir/folio-configure.log" 2>&1 || folio_die "configure failed"
+    fi
+fi
+grep -q 'CMAKE_BUILD_TYPE:STRING=Release' "$folioBuild/CMakeCache.txt" ||
+    folio_log "warning: $folioBuild is not a Release build; numbers will be low"
+folio_log "building folio-cli and membw in $folioBuild"
+cmake --build "$folioBuild" -j "$(folio_jobs)" --target folio-cli membw \
+    >"$outDir/folio-build.log" 2>&1 || folio_die "Folio build failed: see $outDir/folio-build.log"
+
+# ---- 3. Models ----------------------------------------------------------------------------------
+python3 -c 'import gguf, numpy' 2>/dev/null ||
+    python3 -m pip install -q --disable-pip-version-check gguf numpy </dev/null
+python3 -c 'import matplotlib' 2>/dev/null ||
+    python3 -m pip install -q --disable-pip-version-check matplotlib </dev/null ||
+    folio_log "matplotlib not installable: no chart"
+
+if [ -z "$model" ]; then
+    model="${FOLIO_TEST_MODEL:-$FOLIO_MODEL_CACHE_DIR/$FOLIO_MODEL_FILE}"
+    [ -f "$model" ] || "$ROOT/scripts/fetch-model"
+fi
+[ -f "$model" ] || folio_die "no model file at $model"
+
+tokenizerDir="${FOLIO_SHARED_DIR:-$ROOT/../shared}/data/qwen3-tokenizer"
+freeGb() { df -P --block-size=1G "$modelsDir" | awk 'NR == 2 { print $4 }'; }
+# makeSynthetic SHAPE PYTYPE OUT QUANT: python-gguf writes SHAPE in PYTYPE, llama-quantize
+# converts it to QUANT; the intermediate file is deleted when it is larger than 4 GB.
+makeSynthetic() {
+    local shape="$1" pytype="$2" out="$3" quant="$4" base="$modelsDir/synthetic-$1-$2.gguf"
+    [ -f "$out" ] && return 0
+    [ -d "$tokenizerDir" ] || folio_die "no Qwen3 tokenizer at $tokenizerDir (set FOLIO_SHARED_DIR)"
+    if [ ! -f "$base" ]; then
+        folio_log "writing $base"
+        python3 "$ROOT/scripts/make_synthetic_gguf.py" --shape "$shape" --type "$pytype" \
+            --tokenizer "$tokenizerDir" --out "$base.part" && mv "$base.part" "$base"
+    fi
+    folio_log "llama-quantize $quant -> $out"
+    "$llamaBin/llama-quantize" --allow-requantize "$base" "$out.part" "$quant" \
+        >"$outDir/quantize-$shape-$quant.log" 2>&1 || folio_die "llama-quantize failed"
+    mv "$out.part" "$out"
+    if [ "$(stat -c %s "$base")" -gt $((4 << 30)) ]; then rm -f "$base"; fi
+}
+
+modelArgs=(--model "default=$model")
+if [ "$synthetic" = 1 ]; then
+    [ "$(freeGb)" -ge 4 ] || folio_die "need 4 GB free in $modelsDir for the 0.6B models"
+    q8="$modelsDir/synthetic-qwen3-0.6b-q8_0.gguf"
+    q4km="$modelsDir/synthetic-qwen3-0.6b-q4_k_m.gguf"
+    makeSynthetic qwen3-0.6b f16 "$q8" Q8_0
+    makeSynthetic qwen3-0.6b f16 "$q4km" Q4_K_M
+    modelArgs+=(--model "qwen3-0.6b-Q8_0=$q8" --model "qwen3-0.6b-Q4_K_M=$q4km")
+fi
+if [ "$with8b" = 1 ]; then
+    # The 8B f16 would be 16 GB on disk and in python-gguf's memory; q4_0 (4.6 GB) is written
+    # instead and requantized: the weights are random, only the shapes and final types matter.
+    q8b="$modelsDir/synthetic-qwen3-8b-q4_k_m.gguf"
+    if [ ! -f "$q8b" ]; then
+        [ "$(freeGb)" -ge 12 ] || folio_die "need 12 GB free in $modelsDir for the 8B model"
+        makeSynthetic qwen3-8b q4_0 "$q8b" Q4_K_M
+    fi
+    modelArgs+=(--model "qwen3-8b-Q4_K_M=$q8b:tg128")
+fi
+
+# ---- 4. Pairs -----------------------------------------------------------------------------------
+pairArgs=(--llama-bench "$llamaBin/llama-bench" --folio-cli "$folioBuild/bin/folio-cli"
+    --membw "$folioBuild/bin/membw" --out "$outDir" --pairs "$pairs" --threads "$threads")
+[ "$quick" = 1 ] && pairArgs+=(--quick)
+[ -n "$taskset" ] && pairArgs+=(--taskset "$taskset")
+folio_log "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 "$ROOT/bench/cpu_pairs.py" "${pairArgs[@]}" "${modelArgs[@]}"
+folio_log "load average after the runs: $(cut -d' ' -f1-3 /proc/loadavg)"

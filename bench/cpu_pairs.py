@@ -1,0 +1,322 @@
+#!/usr/bin/env python3
+"""Runs llama.cpp's llama-bench and `folio-cli bench --json` alternately on the same GGUF files and
+summarises the pairs. Driven by bench/cpu.sh (which builds the tools and makes the models); usable
+alone when the binaries and models exist.
+
+Protocol, per (model, threads): one warm-up run of each engine (discarded; it pulls the file into
+the page cache), then per test `--pairs` pairs. Within a pair the engines run back to back and the
+order alternates from pair to pair, so slow drifts of machine load hit both sides alike. Each run is
+a fresh process; its peak RSS comes from wait4() (the kernel's ru_maxrss, what /usr/bin/time -v
+prints). The 1-minute load average is recorded before every run.
+
+Outputs in --out: raw.jsonl (one line per run), results.json (medians, ratios), results.md (the
+table) and chart.png (when matplotlib imports).
+
+usage: cpu_pairs.py --llama-bench BIN --folio-cli BIN --out DIR --model LABEL=PATH[:tests] ...
+                    [--pairs 5] [--threads 1,2] [--quick] [--membw BIN] [--taskset CPUS]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+# Tests: name -> (kind, n_prompt, n_gen, depth). Prefill measures n_prompt tokens; decode measures
+# n_gen tokens generated after `depth` tokens of context.
+FULL_TESTS = {
+    "pp512": ("prefill", 512, 0, 0),
+    "pp4096": ("prefill", 4096, 0, 0),
+    "tg128": ("decode", 0, 128, 0),
+    "tg128@d16384": ("decode", 0, 128, 16384),
+}
+QUICK_TESTS = {
+    "pp128": ("prefill", 128, 0, 0),
+    "tg32": ("decode", 0, 32, 0),
+    "tg32@d1024": ("decode", 0, 32, 1024),
+}
+
+
+def load_avg():
+    try:
+        with open("/proc/loadavg", encoding="ascii") as f:
+            return float(f.read().split()[0])
+    except OSError:
+        return -1.0
+
+
+def run_measured(cmd, log):
+    """Runs cmd; returns (stdout, peak RSS in MiB, wall seconds, exit code)."""
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, text=True)
+    out = proc.stdout.read()
+    proc.stdout.close()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return out, usage.ru_maxrss / 1024.0, time.monotonic() - t0, proc.returncode
+
+
+def llama_cmd(args, model, test, threads, fa):
+    kind, n_prompt, n_gen, depth = test
+    cmd = [args.llama_bench, "-m", model, "-t", str(threads), "-r", "1", "-o", "json"]
+    if kind == "prefill":
+        # No in-process warm-up: folio-cli times its first prefill too (see docs/benchmarks.md).
+        cmd += ["-p", str(n_prompt), "-n", "0", "--no-warmup"]
+    else:
+        cmd += ["-p", "0", "-n", str(n_gen)]
+    if depth:
+        cmd += ["-d", str(depth)]
+    if fa is not None:
+        cmd += ["-fa", str(fa)]
+    return cmd
+
+
+def folio_cmd(args, model, test, threads):
+    kind, n_prompt, n_gen, depth = test
+    cmd = [args.folio_cli, "bench", "-m", model, "-t", str(threads), "--json"]
+    if kind == "prefill":
+        cmd += ["-p", str(n_prompt), "-n", "0"]
+    else:
+        cmd += ["-p", "1", "-n", str(n_gen), "--depth", str(depth)]
+    return cmd
+
+
+def parse_tps(engine, kind, out):
+    """Tokens per second from one run's stdout, or None when the run printed no result."""
+    try:
+        if engine == "folio":
+            doc = json.loads(out.strip().splitlines()[-1])
+            return float(doc["prefill_tps"] if kind == "prefill" else doc["decode_tps"])
+        rows = json.loads(out)
+        return float(rows[-1]["avg_ts"])
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+
+
+def variants(test):
+    """The llama.cpp settings measured for a test: flash attention both ways at depth."""
+    return [("llama-fa0", 0), ("llama-fa1", 1)] if test[3] else [("llama", None)]
+
+
+def one_run(args, engine, fa, model, test, threads, log):
+    cmd = folio_cmd(args, model, test, threads) if engine == "folio" else \
+        llama_cmd(args, model, test, threads, fa)
+    if args.taskset:
+        cmd = ["taskset", "-c", args.taskset] + cmd
+    load = load_avg()
+    print("  $ " + " ".join(cmd), file=log, flush=True)
+    out, rss, wall, rc = run_measured(cmd, log)
+    tps = parse_tps("folio" if engine == "folio" else "llama", test[0], out) if rc == 0 else None
+    if tps is None:
+        print(f"  run failed (exit {rc}): {' '.join(cmd)}", file=sys.stderr)
+    return {"tps": tps, "rss_mb": round(rss, 1), "wall_s": round(wall, 2), "load1": load,
+            "exit": rc}
+
+
+def run_case(args, label, model, test_name, test, threads, raw, log):
+    runs = {name: [] for name, _ in variants(test)}
+    runs["folio"] = []
+    for pair in range(args.pairs):
+        order = [("folio", None)] + variants(test)
+        if pair % 2 == 0:
+            order = order[1:] + order[:1]
+        for engine, fa in order:
+            r = one_run(args, engine, fa, model, test, threads, log)
+            r.update({"model": label, "test": test_name, "threads": threads, "engine": engine,
+                      "pair": pair})
+            raw.write(json.dumps(r) + "\n")
+            raw.flush()
+            runs[engine].append(r)
+            tps = f"{r['tps']:.2f}" if r["tps"] is not None else "FAILED"
+            print(f"    {label} {test_name} t={threads} pair {pair} {engine}: {tps} tok/s "
+                  f"rss {r['rss_mb']:.0f} MiB load {r['load1']:.1f}", flush=True)
+    return runs
+
+
+def median_or_none(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def summarise(label, model_info, test_name, test, threads, runs, bandwidth):
+    llama_names = [n for n in runs if n != "folio"]
+    med = {n: median_or_none([r["tps"] for r in runs[n]]) for n in runs}
+    best = max(llama_names, key=lambda n: med[n] or 0.0)
+    ratios = []
+    for f, l in zip(runs["folio"], runs[best]):
+        if f["tps"] and l["tps"]:
+            ratios.append(f["tps"] / l["tps"])
+    summary = {
+        "model": label, "test": test_name, "threads": threads, "kind": test[0],
+        "median_tps": med, "llama_best": best,
+        "ratio_median": statistics.median(ratios) if ratios else None,
+        "ratio_min": min(ratios) if ratios else None,
+        "ratio_max": max(ratios) if ratios else None,
+        "pairs": len(ratios),
+        "rss_mb": {n: median_or_none([r["rss_mb"] for r in runs[n]]) for n in runs},
+        "load1_mean": statistics.mean([r["load1"] for n in runs for r in runs[n]]),
+    }
+    gbps = bandwidth.get(str(threads)) if bandwidth else None
+    if test[0] == "decode" and gbps and model_info:
+        # Bytes one decode step reads: every weight once, plus K and V of all earlier positions
+        # (at the mean depth of the generated tokens).
+        kv = model_info["kv_bytes_per_pos"] * (test[3] + test[2] / 2)
+        per_token = model_info["weight_bytes"] + kv
+        summary["bytes_per_token"] = per_token
+        summary["bandwidth_gbps"] = gbps
+        summary["bw_fraction"] = {n: (med[n] * per_token / (gbps * 1e9) if med[n] else None)
+                                  for n in runs}
+    return summary
+
+
+def model_info(path):
+    """Weight bytes read per decode step and K+V bytes per cached position (f16 cache)."""
+    try:
+        import gguf  # noqa: PLC0415 (optional: only for the bandwidth fraction)
+    except ImportError:
+        return None
+    reader = gguf.GGUFReader(path)
+    names = {t.name: int(t.n_bytes) for t in reader.tensors}
+    weight = sum(b for n, b in names.items() if n != "token_embd.weight")
+    if "output.weight" not in names:  # tied embeddings: the output matmul reads the table
+        weight += names.get("token_embd.weight", 0)
+
+    def field(key):
+        f = reader.fields.get(key)
+        return int(f.parts[f.data[0]][0]) if f else None
+
+    arch_field = reader.fields["general.architecture"]
+    arch = bytes(arch_field.parts[arch_field.data[0]]).decode()
+    n_layer = field(f"{arch}.block_count")
+    n_head = field(f"{arch}.attention.head_count")
+    n_kv = field(f"{arch}.attention.head_count_kv") or n_head
+    head_dim = field(f"{arch}.attention.key_length") or field(f"{arch}.embedding_length") // n_head
+    return {"weight_bytes": weight, "kv_bytes_per_pos": 2 * n_layer * n_kv * head_dim * 2,
+            "file_bytes": os.path.getsize(path)}
+
+
+def fmt(x, spec=".2f"):
+    return "—" if x is None else format(x, spec)
+
+
+def markdown(summaries, meta):
+    lines = [
+        f"Machine: {meta['cpu']}, {meta['cores']} cores; memory read bandwidth "
+        f"{meta['bandwidth']} GB/s (threads: GB/s). Pairs per cell: {meta['pairs']}; "
+        f"mean 1-min load average during the runs: {meta['load_mean']:.1f}.",
+        "",
+        "| model | test | threads | llama.cpp tok/s | Folio tok/s | Folio/llama.cpp (median, min–max) "
+        "| peak RSS MiB llama / Folio | decode BW fraction llama / Folio |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for s in summaries:
+        med = s["median_tps"]
+        llama = " / ".join(f"{n.replace('llama-', '')} {fmt(med[n])}" for n in med if n != "folio") \
+            if len(med) > 2 else fmt(med[s["llama_best"]])
+        bw = s.get("bw_fraction")
+        bw_text = f"{fmt(bw[s['llama_best']], '.0%')} / {fmt(bw['folio'], '.0%')}" if bw else "—"
+        lines.append(
+            f"| {s['model']} | {s['test']} | {s['threads']} | {llama} | {fmt(med['folio'])} | "
+            f"**{fmt(s['ratio_median'])}x** ({fmt(s['ratio_min'])}–{fmt(s['ratio_max'])}) | "
+            f"{fmt(s['rss_mb'][s['llama_best']], '.0f')} / {fmt(s['rss_mb']['folio'], '.0f')} | "
+            f"{bw_text} |")
+    return "\n".join(lines) + "\n"
+
+
+def chart(summaries, path):
+    try:
+        import matplotlib  # noqa: PLC0415
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt  # noqa: PLC0415
+    except ImportError:
+        return "matplotlib not importable: no chart"
+    rows = [s for s in summaries if s["ratio_median"] is not None]
+    if not rows:
+        return "no successful pairs: no chart"
+    labels = [f"{s['model']}\n{s['test']} t{s['threads']}" for s in rows]
+    values = [s["ratio_median"] for s in rows]
+    errs = [[v - s["ratio_min"] for v, s in zip(values, rows)],
+            [s["ratio_max"] - v for v, s in zip(values, rows)]]
+    colors = ["#2a7" if v >= 1.0 else "#c44" for v in values]
+    fig, ax = plt.subplots(figsize=(max(6, 0.7 * len(rows) + 2), 4.5))
+    ax.bar(range(len(rows)), values, yerr=errs, color=colors, capsize=3)
+    ax.axhline(1.0, color="black", linewidth=0.8)
+    ax.set_xticks(range(len(rows)))
+    ax.set_xticklabels(labels, rotation=60, ha="right", fontsize=7)
+    ax.set_ylabel("Folio / llama.cpp tokens/s (median of pairs)")
+    ax.set_title("Folio vs llama.cpp on CPU (bars: min–max of pairs)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    return None
+
+
+def cpu_name():
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--llama-bench", required=True)
+    ap.add_argument("--folio-cli", required=True)
+    ap.add_argument("--membw")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--model", action="append", required=True,
+                    help="LABEL=PATH or LABEL=PATH:test,test (a subset of the tests)")
+    ap.add_argument("--pairs", type=int, default=5)
+    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--taskset", help="CPU list for taskset -c (both engines)")
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    tests = QUICK_TESTS if args.quick else FULL_TESTS
+    threads = [int(t) for t in args.threads.split(",") if t]
+
+    bandwidth = {}
+    if args.membw:
+        out = subprocess.run([args.membw, "--threads", args.threads, "--json"], check=True,
+                             capture_output=True, text=True).stdout
+        bandwidth = json.loads(out)["gbps"]
+        print(f"memory read bandwidth (GB/s by threads): {bandwidth}", flush=True)
+
+    summaries = []
+    with open(os.path.join(args.out, "raw.jsonl"), "w", encoding="utf-8") as raw, \
+            open(os.path.join(args.out, "runs.log"), "w", encoding="utf-8") as log:
+        for spec in args.model:
+            label, _, rest = spec.partition("=")
+            path, _, subset = rest.partition(":")
+            wanted = [t for t in (subset.split(",") if subset else tests) if t in tests]
+            info = model_info(path)
+            for t in threads:
+                print(f"== {label} ({path}), {t} thread(s): warm-up", flush=True)
+                warm = next(n for n in tests if tests[n][0] == "decode")
+                for engine, fa in [("llama", None), ("folio", None)]:
+                    one_run(args, engine, fa, path, tests[warm], t, log)
+                for name in wanted:
+                    runs = run_case(args, label, path, name, tests[name], t, raw, log)
+                    summaries.append(summarise(label, info, name, tests[name], t, runs, bandwidth))
+
+    meta = {"cpu": cpu_name(), "cores": os.cpu_count(), "bandwidth": bandwidth,
+            "pairs": args.pairs, "quick": args.quick, "date": time.strftime("%Y-%m-%d %H:%M"),
+            "load_mean": statistics.mean([s["load1_mean"] for s in summaries]) if summaries else 0}
+    with open(os.path.join(args.out, "results.json"), "w", encoding="utf-8") as f:
+        json.dump({"meta": meta, "results": summaries}, f, indent=1)
+    table = markdown(summaries, meta)
+    with open(os.path.join(args.out, "results.md"), "w", encoding="utf-8") as f:
+        f.write(table)
+    note = chart(summaries, os.path.join(args.out, "chart.png"))
+    print("\n" + table)
+    if note:
+        print(f"({note})")
+    print(f"results in {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,236 @@
+#include "engine/runtime/engine.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "engine/chat/chat_format.h"
+#include "engine/model/model.h"
+#include "engine/quant/kernels.h"
+#include "engine/runtime/chat_prompt.h"
+#include "engine/runtime/generator.h"
+#include "engine/runtime/thread_pool.h"
+
+namespace folio {
+
+// Engine thread state. Everything below `// engine thread only` is touched only by the thread
+// running threadMain(); the rest is guarded by m_mutex or atomic.
+struct Engine::Impl {
+    std::mutex mutex;
+    std::condition_variable wake;
+    std::deque<std::function<void()>> queue;  // commands, run in order on the engine thread
+    std::set<uint64_t> pending;               // queued requests not started yet
+    std::set<uint64_t> cancelled;             // queued requests cancelled before they started
+    bool stopping = false;
+    uint64_t nextId = 1;
+    std::atomic<uint64_t> runningId{0};
+    std::atomic<bool> cancelRunning{false};
+    std::shared_ptr<const Tokenizer> tokenizer;  // guarded by mutex; the object is immutable
+    int overheadPerMessage = 0;                  // guarded by mutex
+
+    // engine thread only
+    std::unique_ptr<ThreadPool> pool;
+    std::unique_ptr<Model> model;
+    std::unique_ptr<Generator> generator;
+    std::unique_ptr<ChatFormatter> formatter;
+    std::vector<int32_t> stopIds;
+
+    std::thread thread;
+
+    void post(std::function<void()> fn) {
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            queue.push_back(std::move(fn));
+        }
+        wake.notify_one();
+    }
+
+    void threadMain() {
+        for (;;) {
+            std::function<void()> fn;
+            {
+                std::unique_lock<std::mutex> lock(mutex);
+                wake.wait(lock, [&] { return stopping || !queue.empty(); });
+                if (stopping) return;
+                fn = std::move(queue.front());
+                queue.pop_front();
+            }
+            fn();
+        }
+    }
+
+    Expected<ModelSummary> doLoad(const LoadOptions& options,
+                                  const std::function<void(float)>& onProgress) {
+        generator.reset();
+        model.reset();
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            tokenizer.reset();
+        }
+        if (options.device == Device::Gpu)
+            return makeError("the GPU backend is not available in this build; choose CPU");
+        auto loaded = Model::load(options.modelPath, [&](float p) {
+            if (onProgress) onProgress(p * 0.9f);
+        });
+        if (!loaded) return loaded.error();
+        if (!pool || (options.threads > 0 && pool->size() != options.threads))
+            pool = std::make_unique<ThreadPool>(options.threads);
+        GeneratorOptions gopts;
+        gopts.contextLength = options.contextLength;
+        auto gen = Generator::create(*loaded.value(), *pool, gopts);
+        if (!gen) return gen.error();
+        model = std::move(loaded.value());
+        generator = std::move(gen.value());
+        const ModelConfig& c = model->config();
+        formatter = selectChatFormatter(c.arch->name, model->tokenizer().chatTemplate());
+        stopIds = endOfTurnIds(model->tokenizer(), *formatter);
+        const int overhead = measureTemplateOverhead();
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            tokenizer = model->sharedTokenizer();
+            overheadPerMessage = overhead;
+        }
+        if (onProgress) onProgress(1.0f);
+        return summary();
+    }
+
+    // Tokens a one-character user message costs beyond its text, so that the app's context meter
+    // can add it per message.
+    int measureTemplateOverhead() const {
+        ChatTemplateOptions o;
+        o.addGenerationPrompt = false;
+        PromptText one = formatter->render({{"user", "x"}}, o);
+        PromptText two = formatter->render({{"user", "x"}, {"assistant", "x"}}, o);
+        int a = int(model->tokenizer().encodePrompt(one).size());
+        int b = int(model->tokenizer().encodePrompt(two).size());
+        return std::max(0, b - a - 1);
+    }
+
+    ModelSummary summary() const {
+        const ModelConfig& c = model->config();
+        ModelSummary s;
+        s.path = model->path();
+        s.architecture = std::string(c.arch->name);
+        s.name = c.name;
+        s.quantization = std::string(fileTypeName(c.fileType));
+        s.parameters = model->parameterCount();
+        s.contextLength = generator->contextLength();
+        s.trainContextLength = c.nCtxTrain;
+        s.kvBytesPerToken = generator->cache().bytesPerToken();
+        s.device = "CPU (" + std::string(kernelLevelName(kernelLevel())) + ", " +
+                   std::to_string(pool->size()) + " threads)";
+        s.supportsThinking = formatter->supportsThinking();
+        return s;
+    }
+
+    void doGenerate(uint64_t id, const GenerationRequest& request, const GenerationCallbacks& cb) {
+        GenerationResult result;
+        bool skip;
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            pending.erase(id);
+            skip = cancelled.erase(id) > 0;
+            if (!skip) {
+                runningId.store(id);
+                cancelRunning.store(false);
+            }
+        }
+        if (skip) {
+            result.reason = FinishReason::Cancelled;
+        } else if (!generator) {
+            runningId.store(0);
+            result.reason = FinishReason::Error;
+            result.error = "no model is loaded";
+        } else {
+            std::vector<int32_t> prompt =
+                buildChatPrompt(model->tokenizer(), *formatter, request.messages, request.thinking,
+                                request.continueAssistant);
+            GenerationHooks hooks;
+            hooks.cancelled = [this] { return cancelRunning.load(std::memory_order_relaxed); };
+            hooks.onPrefill = cb.onPrefill;
+            hooks.onText = cb.onText;
+            result = generator->generate(prompt, request.sampling, request.maxTokens, stopIds, hooks);
+            runningId.store(0);
+        }
+        if (cb.onFinished) cb.onFinished(result);
+    }
+};
+
+Engine::Engine() : m_impl(std::make_unique<Impl>()) {
+    m_impl->thread = std::thread([impl = m_impl.get()] { impl->threadMain(); });
+}
+
+Engine::~Engine() {
+    cancelAll();
+    {
+        std::lock_guard<std::mutex> lock(m_impl->mutex);
+        m_impl->stopping = true;
+    }
+    m_impl->wake.notify_all();
+    m_impl->thread.join();
+}
+
+void Engine::load(LoadOptions options, std::function<void(float)> onProgress,
+                  std::function<void(Expected<ModelSummary>)> onDone) {
+    cancelAll();
+    m_impl->post([impl = m_impl.get(), options = std::move(options),
+                  onProgress = std::move(onProgress), onDone = std::move(onDone)] {
+        auto result = impl->doLoad(options, onProgress);
+        if (onDone) onDone(std::move(result));
+    });
+}
+
+void Engine::unload() {
+    cancelAll();
+    m_impl->post([impl = m_impl.get()] {
+        impl->generator.reset();
+        impl->model.reset();
+        std::lock_guard<std::mutex> lock(impl->mutex);
+        impl->tokenizer.reset();
+    });
+}
+
+uint64_t Engine::submit(GenerationRequest request, GenerationCallbacks callbacks) {
+    uint64_t id;
+    {
+        std::lock_guard<std::mutex> lock(m_impl->mutex);
+        id = m_impl->nextId++;
+        m_impl->pending.insert(id);
+    }
+    m_impl->post([impl = m_impl.get(), id, request = std::move(request),
+                  callbacks = std::move(callbacks)] { impl->doGenerate(id, request, callbacks); });
+    return id;
+}
+
+void Engine::cancel(uint64_t requestId) {
+    std::lock_guard<std::mutex> lock(m_impl->mutex);
+    if (m_impl->runningId.load() == requestId)
+        m_impl->cancelRunning.store(true);
+    else if (m_impl->pending.count(requestId))
+        m_impl->cancelled.insert(requestId);
+}
+
+void Engine::cancelAll() {
+    std::lock_guard<std::mutex> lock(m_impl->mutex);
+    m_impl->cancelRunning.store(true);
+    m_impl->cancelled.insert(m_impl->pending.begin(), m_impl->pending.end());
+}
+
+int Engine::countTokens(std::string_view text) const {
+    std::shared_ptr<const Tokenizer> tok;
+    {
+        std::lock_guard<std::mutex> lock(m_impl->mutex);
+        tok = m_impl->tokenizer;
+    }
+    return tok ? int(tok->encode(text, false).size()) : -1;
+}
+
+int Engine::templateOverheadPerMessage() const {
+    std::lock_guard<std::mutex> lock(m_impl->mutex);
+    return m_impl->overheadPerMessage;
+}
+
+}  // namespace folio

@@ -1,0 +1,205 @@
+#include "engine/runtime/generator.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "engine/runtime/sampler.h"
+#include "engine/runtime/stop_strings.h"
+#include "engine/runtime/thread_pool.h"
+
+namespace folio {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double msSince(Clock::time_point t) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+constexpr int kDefaultMaxContext = 32768;
+
+}  // namespace
+
+Expected<std::unique_ptr<Generator>> Generator::create(const Model& model, ThreadPool& pool,
+                                                       const GeneratorOptions& options) {
+    const ModelConfig& c = model.config();
+    std::unique_ptr<Generator> g(new Generator(model, pool));
+    int ctx = options.contextLength > 0 ? options.contextLength
+                                        : std::min(c.nCtxTrain, kDefaultMaxContext);
+    if (ctx < 16) return makeError("context length " + std::to_string(ctx) + " is too small");
+    if (ctx > c.nCtxTrain)
+        return makeError("context length " + std::to_string(ctx) + " exceeds the model's maximum " +
+                         std::to_string(c.nCtxTrain));
+    g->m_contextLength = ctx;
+    KvCacheConfig kv;
+    kv.nLayers = c.nLayer;
+    kv.nKvHeads = c.nKvHead;
+    kv.headDim = c.headDim;
+    kv.maxTokens = ctx;
+    kv.type = options.kvType;
+    auto cache = KvCache::create(kv);
+    if (!cache) return cache.error();
+    g->m_cache = std::move(cache.value());
+    g->m_forward = std::make_unique<ForwardPass>(model, pool, std::max(1, options.chunkSize));
+    g->m_logits.resize(size_t(c.nVocab));
+    return g;
+}
+
+int Generator::resetSequence(const std::vector<int32_t>& prompt) {
+    // Free the previous sequence: its full blocks stay in the prefix index, so a prompt that
+    // starts with the same tokens (the next turn of a chat, another question on the same
+    // document) attaches them instead of recomputing.
+    if (m_seq >= 0) m_cache->freeSequence(m_seq);
+    m_seq = m_cache->createSequence();
+    return m_cache->attachCachedPrefix(m_seq, prompt);
+}
+
+Status Generator::prefill(const std::vector<int32_t>& prompt, int from, const GenerationHooks& hooks,
+                          bool& cancelled) {
+    const int total = int(prompt.size());
+    const int chunk = m_forward->maxChunk();
+    cancelled = false;
+    if (hooks.onPrefill) hooks.onPrefill(from, total);
+    for (int pos = from; pos < total; pos += chunk) {
+        if (hooks.cancelled && hooks.cancelled()) {
+            cancelled = true;
+            return {};
+        }
+        const int n = std::min(chunk, total - pos);
+        std::vector<int32_t> piece(prompt.begin() + pos, prompt.begin() + pos + n);
+        if (Status s = m_cache->reserve(m_seq, piece); !s) return s;
+        const bool last = pos + n == total;
+        if (Status s = m_forward->run(*m_cache, m_seq, piece.data(), n, pos,
+                                      last ? m_logits.data() : nullptr, false);
+            !s)
+            return s;
+        m_cache->commit(m_seq);
+        if (hooks.onPrefill) hooks.onPrefill(pos + n, total);
+    }
+    return {};
+}
+
+GenerationResult Generator::generate(const std::vector<int32_t>& prompt,
+                                     const SamplingParams& sampling, int maxTokens,
+                                     const std::vector<int32_t>& stopTokens,
+                                     const GenerationHooks& hooks) {
+    GenerationResult result;
+    const auto start = Clock::now();
+    result.promptTokens = int(prompt.size());
+    if (prompt.empty()) {
+        result.reason = FinishReason::Error;
+        result.error = "the prompt is empty";
+        return result;
+    }
+    if (int(prompt.size()) >= m_contextLength) {
+        result.reason = FinishReason::Error;
+        result.error = "the prompt has " + std::to_string(prompt.size()) +
+                       " tokens but the context holds " + std::to_string(m_contextLength) +
+                       "; shorten it or raise the context size";
+        return result;
+    }
+    const int reused = resetSequence(prompt);
+    result.reusedPromptTokens = reused;
+    bool cancelled = false;
+    if (Status s = prefill(prompt, reused, hooks, cancelled); !s) {
+        result.reason = FinishReason::Error;
+        result.error = s.message();
+        return result;
+    }
+    if (cancelled) {
+        result.reason = FinishReason::Cancelled;
+        return result;
+    }
+    const double prefillMs = msSince(start);
+    result.timeToFirstTokenMs = prefillMs;
+    const int computed = int(prompt.size()) - reused;
+    result.prefillTokensPerSecond = prefillMs > 0 ? computed * 1000.0 / prefillMs : 0;
+
+    const Tokenizer& tok = m_model.tokenizer();
+    Sampler sampler(sampling, m_model.config().nVocab);
+    StreamingDetokenizer detok(tok);
+    StopStringMatcher stops(sampling.stopStrings);
+    std::vector<int32_t> recent(prompt.end() - std::min<size_t>(prompt.size(), 64), prompt.end());
+    auto emit = [&](const std::string& text) {
+        if (!text.empty() && hooks.onText) hooks.onText(text);
+    };
+    const auto decodeStart = Clock::now();
+    result.reason = FinishReason::Length;
+    int pos = int(prompt.size());
+    for (int i = 0; i < maxTokens; ++i) {
+        if (hooks.cancelled && hooks.cancelled()) {
+            result.reason = FinishReason::Cancelled;
+            break;
+        }
+        const int32_t id = sampler.sample(m_logits.data(), recent);
+        if (!hooks.ignoreEndOfGeneration &&
+            (tok.isEndOfGeneration(id) ||
+             std::find(stopTokens.begin(), stopTokens.end(), id) != stopTokens.end())) {
+            result.reason = FinishReason::EndOfText;
+            break;
+        }
+        ++result.generatedTokens;
+        if (i == 0) result.timeToFirstTokenMs = msSince(start);
+        auto r = stops.push(detok.push(id));
+        emit(r.emit);
+        if (r.stopped) {
+            result.reason = FinishReason::StopString;
+            break;
+        }
+        recent.push_back(id);
+        if (recent.size() > 256) recent.erase(recent.begin(), recent.begin() + 128);
+        if (pos + 1 >= m_contextLength) break;  // the context is full: FinishReason::Length
+        std::vector<int32_t> one{id};
+        if (Status s = m_cache->reserve(m_seq, one); !s) {
+            result.reason = FinishReason::Error;
+            result.error = s.message();
+            break;
+        }
+        if (Status s = m_forward->run(*m_cache, m_seq, &id, 1, pos, m_logits.data(), false); !s) {
+            result.reason = FinishReason::Error;
+            result.error = s.message();
+            break;
+        }
+        m_cache->commit(m_seq);
+        ++pos;
+    }
+    if (result.reason != FinishReason::StopString) {
+        auto r = stops.push(detok.flush());
+        emit(r.emit);
+        if (!r.stopped) emit(stops.flush());
+    }
+    const double decodeMs = msSince(decodeStart);
+    if (result.generatedTokens > 1 && decodeMs > 0)
+        result.decodeTokensPerSecond = (result.generatedTokens - 1) * 1000.0 / decodeMs;
+    return result;
+}
+
+Status Generator::evaluate(const std::vector<int32_t>& tokens, bool allLogits,
+                           std::vector<float>& logits, const GenerationHooks& hooks) {
+    const int nVocab = m_model.config().nVocab;
+    if (tokens.empty()) return makeError("evaluate: no tokens");
+    if (int(tokens.size()) > m_contextLength)
+        return makeError("evaluate: " + std::to_string(tokens.size()) +
+                         " tokens exceed the context of " + std::to_string(m_contextLength));
+    if (m_seq >= 0) m_cache->freeSequence(m_seq);
+    m_seq = m_cache->createSequence();
+    logits.assign(allLogits ? tokens.size() * size_t(nVocab) : size_t(nVocab), 0.0f);
+    const int chunk = m_forward->maxChunk();
+    const int total = int(tokens.size());
+    for (int pos = 0; pos < total; pos += chunk) {
+        if (hooks.cancelled && hooks.cancelled()) return makeError("evaluate: cancelled");
+        const int n = std::min(chunk, total - pos);
+        std::vector<int32_t> piece(tokens.begin() + pos, tokens.begin() + pos + n);
+        if (Status s = m_cache->reserve(m_seq, piece); !s) return s;
+        float* out = allLogits ? logits.data() + size_t(pos) * nVocab
+                               : (pos + n == total ? logits.data() : nullptr);
+        if (Status s = m_forward->run(*m_cache, m_seq, piece.data(), n, pos, out, allLogits); !s)
+            return s;
+        m_cache->commit(m_seq);
+        if (hooks.onPrefill) hooks.onPrefill(pos + n, total);
+    }
+    return {};
+}
+
+}  // namespace folio

@@ -1,0 +1,79 @@
+#pragma once
+// Helpers for the GUI suites: load the real Main.qml with given `app` and `settings` objects,
+// collect QML warnings, and find items by objectName (also inside ListView delegates).
+#include <QQmlApplicationEngine>
+#include <QQmlContext>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QtTest>
+#include <memory>
+
+#include "ui/qml_setup.h"
+
+namespace folio::test {
+
+class QmlWindow {
+public:
+    // Loads the window; check window() for success. app and settings must outlive this object.
+    QmlWindow(QObject* app, QObject* settings) {
+        folio::ui::setUpQuickStyle();
+        m_engine = std::make_unique<QQmlApplicationEngine>();
+        QObject::connect(m_engine.get(), &QQmlEngine::warnings, m_engine.get(),
+                         [this](const QList<QQmlError>& w) { m_warnings += w; });
+        m_engine->rootContext()->setContextProperty(QStringLiteral("app"), app);
+        m_engine->rootContext()->setContextProperty(QStringLiteral("settings"), settings);
+        m_engine->load(folio::ui::mainQmlUrl());
+        if (!m_engine->rootObjects().isEmpty())
+            m_window = qobject_cast<QQuickWindow*>(m_engine->rootObjects().constFirst());
+    }
+
+    QQuickWindow* window() const { return m_window; }
+    QString warnings() const {
+        QStringList lines;
+        for (const QQmlError& e : m_warnings) lines << e.toString();
+        return lines.join('\n');
+    }
+    bool hasWarnings() const { return !m_warnings.isEmpty(); }
+
+    // All objects named `name`, depth-first through QObject children and the visual item tree.
+    QList<QObject*> findAll(const QString& name) const {
+        QList<QObject*> hits;
+        if (m_window) {
+            search(m_window->contentItem(), name, hits);
+            search(m_window, name, hits);
+        }
+        return hits;
+    }
+    // The first visible match (delegates of other rows share object names), else the first one;
+    // fails the test process loudly when there is none.
+    template <typename T = QObject>
+    T* find(const char* name) const {
+        const QList<QObject*> hits = findAll(QString::fromLatin1(name));
+        QObject* hit = hits.isEmpty() ? nullptr : hits.first();
+        for (QObject* candidate : hits) {
+            if (candidate->property("visible").toBool()) {
+                hit = candidate;
+                break;
+            }
+        }
+        T* typed = qobject_cast<T*>(hit);
+        if (!typed) qFatal("no object named %s", name);
+        return typed;
+    }
+
+private:
+    static void search(QObject* node, const QString& name, QList<QObject*>& out) {
+        if (!node || out.contains(node)) return;
+        if (node->objectName() == name) out.append(node);
+        for (QObject* child : node->children()) search(child, name, out);
+        if (auto* item = qobject_cast<QQuickItem*>(node)) {
+            for (QQuickItem* child : item->childItems()) search(child, name, out);
+        }
+    }
+
+    std::unique_ptr<QQmlApplicationEngine> m_engine;
+    QList<QQmlError> m_warnings;
+    QQuickWindow* m_window = nullptr;
+};
+
+}  // namespace folio::test
