@@ -2,8 +2,9 @@
 // this file parses the command line, installs the translation and shows the QML window.
 //
 //   folio [--data-dir DIR] [--model FILE] [FILE]   run the app (FILE: a .gguf model to load)
-//   folio --version                                 print the version and backends, touch no display
-//   folio --smoke-test [--data-dir DIR]             offscreen: create the database, load the QML,
+//   folio --version                                 print the version and backends, touch no
+//   display folio --smoke-test [--data-dir DIR]             offscreen: create the database, load
+//   the QML,
 //                                                   exit 0 once the window has been shown
 //   folio --screenshot PNG [--theme T] [--language L] [--demo]   render one frame to PNG and exit
 #include <QCommandLineParser>
@@ -83,9 +84,11 @@ struct Options {
 
 Options parseOptions(const QGuiApplication& application) {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Private, local chat and long-document analysis"));
+    parser.setApplicationDescription(
+        QStringLiteral("Private, local chat and long-document analysis"));
     parser.addHelpOption();
-    parser.addOption({QStringLiteral("version"), QStringLiteral("Print the version and backends.")});
+    parser.addOption(
+        {QStringLiteral("version"), QStringLiteral("Print the version and backends.")});
     parser.addOption({QStringLiteral("data-dir"), QStringLiteral("Keep chats and settings in DIR."),
                       QStringLiteral("DIR")});
     parser.addOption({QStringLiteral("model"), QStringLiteral("Load the GGUF model FILE."),
@@ -99,8 +102,9 @@ Options parseOptions(const QGuiApplication& application) {
                       QStringLiteral("THEME")});
     parser.addOption({QStringLiteral("language"), QStringLiteral("Use language en or zh_CN."),
                       QStringLiteral("LANG")});
-    parser.addOption({QStringLiteral("demo"),
-                      QStringLiteral("Show sample conversations (for screenshots; nothing is saved).")});
+    parser.addOption(
+        {QStringLiteral("demo"),
+         QStringLiteral("Show sample conversations (for screenshots; nothing is saved).")});
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A .gguf model to load."));
     parser.process(application);
 
@@ -151,7 +155,8 @@ void quitAfterFirstFrame(QQuickWindow* window, const QString& screenshot) {
 
 int main(int argc, char** argv) {
     if (hasArgument(argc, argv, "--version")) return printVersion();
-    const bool headless = hasArgument(argc, argv, "--smoke-test") || hasArgument(argc, argv, "--screenshot");
+    const bool headless =
+        hasArgument(argc, argv, "--smoke-test") || hasArgument(argc, argv, "--screenshot");
     if (headless && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
 
@@ -166,9 +171,10 @@ int main(int argc, char** argv) {
     Settings* settings = context.settings();
     if (!options.theme.isEmpty()) settings->setTheme(options.theme);
     if (!options.language.isEmpty()) settings->setLanguage(options.language);
-    if (options.demo) folio::ui::fillDemoContent(context.controller()->conversations(),
-                                                 context.controller()->messages(),
-                                                 pickLanguage(settings->language()));
+    if (options.demo)
+        folio::ui::fillDemoContent(context.controller()->conversations(),
+                                   context.controller()->messages(),
+                                   pickLanguage(settings->language()));
 
     QQmlApplicationEngine engine;
     TranslationSwitcher translations(settings, &engine);

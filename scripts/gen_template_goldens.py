@@ -12,12 +12,15 @@ loopcontrols, raise_exception, tojson(ensure_ascii=False). strftime_now is delib
 provided, so the Llama 3 template prints its fixed fallback date unless date_string is given.
 Conversations a template rejects (raise_exception or undefined access) are skipped.
 
-Usage: pip install jinja2 gguf
+Also writes qwen3_tokens.jsonl (see write_token_goldens).
+
+Usage: pip install jinja2 gguf tokenizers
        python3 scripts/gen_template_goldens.py [--shared ../shared] [--model model.gguf]
 """
 import argparse
 import json
 import os
+import random
 import sys
 
 import jinja2
@@ -111,6 +114,32 @@ CONVERSATIONS = [
     ("latin_mixed", [m("system", "Réponds en français."), m("user", "Ça va? Ünïcödé — ok… ✓")]),
 ]
 
+# Seeded random conversations built from fragments that exercise the templates' string handling
+# (think splitting, newline stripping, Unicode trim, tool-response detection, role alternation).
+FRAGMENTS = ["<think>", "</think>", "\n", "\n\n", " ", "\t", "\u3000", "\u00a0", "a", "Answer.",
+             "你好", "😀", "<tool_response>", "</tool_response>", "<|im_start|>", "<|eot_id|>"]
+
+
+def random_conversations(count, seed=20261128):
+    rng = random.Random(seed)
+    out = []
+    for k in range(count):
+        messages = []
+        if rng.random() < 0.4:
+            messages.append(m("system", random_text(rng)))
+        for turn in range(rng.randint(1, 5)):
+            role = "user" if turn % 2 == 0 else "assistant"
+            if rng.random() < 0.1:
+                role = rng.choice(["user", "assistant", "tool"])
+            messages.append(m(role, random_text(rng)))
+        out.append((f"random_{k:02d}", messages))
+    return out
+
+
+def random_text(rng):
+    return "".join(rng.choice(FRAGMENTS) for _ in range(rng.randint(0, 8)))
+
+
 OPTION_SETS = [
     ("gen_think", {"add_generation_prompt": True, "enable_thinking": True}),
     ("gen_nothink", {"add_generation_prompt": True, "enable_thinking": False}),
@@ -137,6 +166,24 @@ def load_source(name, file_name, shared, model):
         return f.read()
 
 
+def write_token_goldens(shared, out_dir):
+    """qwen3_tokens.jsonl: the qwen3 goldens whose message contents hold no control-token text,
+    with the ids HF tokenizers gives for the rendered prompt (specials parsed, as HF does)."""
+    from tokenizers import Tokenizer
+    tok = Tokenizer.from_file(os.path.join(shared, "data", "qwen3-tokenizer", "tokenizer.json"))
+    count = 0
+    with open(os.path.join(out_dir, "qwen3.jsonl"), encoding="utf-8") as src, \
+            open(os.path.join(out_dir, "qwen3_tokens.jsonl"), "w", encoding="utf-8") as out:
+        for line in src:
+            case = json.loads(line)
+            if any("<|" in msg["content"] for msg in case["messages"]):
+                continue  # HF would parse typed control tokens; Folio never does, by design
+            ids = tok.encode(case["expected"], add_special_tokens=False).ids
+            out.write(json.dumps({"id": case["id"], "ids": ids}) + "\n")
+            count += 1
+    print(f"qwen3_tokens: {count} cases", file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=os.path.join(REPO, "..", "shared"))
@@ -153,7 +200,7 @@ def main():
                                           "date_string": "28 Nov 2026"}))
         count = 0
         with open(os.path.join(args.out, name + ".jsonl"), "w", encoding="utf-8") as out:
-            for conv_id, messages in CONVERSATIONS:
+            for conv_id, messages in CONVERSATIONS + random_conversations(40):
                 for opt_id, options in option_sets:
                     try:
                         expected = render(template, bos, messages, options)
@@ -164,6 +211,7 @@ def main():
                     out.write(json.dumps(record, ensure_ascii=False) + "\n")
                     count += 1
         print(f"{name}: {count} cases", file=sys.stderr)
+    write_token_goldens(args.shared, args.out)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,9 @@
 
 namespace folio::ui {
 
-QString version() { return QStringLiteral(FOLIO_UI_VERSION); }
+QString version() {
+    return QStringLiteral(FOLIO_UI_VERSION);
+}
 
 QStringList backends() {
     QStringList list{QStringLiteral("cpu")};

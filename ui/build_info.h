@@ -6,7 +6,7 @@
 
 namespace folio::ui {
 
-QString version();         // "0.1.0"
-QStringList backends();    // "cpu", then "cuda" when the CUDA backend was built
+QString version();       // "0.1.0"
+QStringList backends();  // "cpu", then "cuda" when the CUDA backend was built
 
 }  // namespace folio::ui

@@ -5,8 +5,8 @@
 #include <QtGlobal>
 
 struct ConversationItem {
-    qint64 id = 0;         // database id
+    qint64 id = 0;  // database id
     QString title;
-    QDateTime updatedAt;   // last change; the list shows the newest first
-    bool pinned = false;   // pinned conversations come before all others
+    QDateTime updatedAt;  // last change; the list shows the newest first
+    bool pinned = false;  // pinned conversations come before all others
 };

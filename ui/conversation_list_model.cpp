@@ -24,12 +24,17 @@ QVariant ConversationListModel::data(const QModelIndex& index, int role) const {
         return {};
     const ConversationItem& item = m_all.at(index.row());
     switch (role) {
-    case Qt::DisplayRole:
-    case TitleRole: return item.title;
-    case ConversationIdRole: return item.id;
-    case UpdatedAtRole: return item.updatedAt;
-    case PinnedRole: return item.pinned;
-    default: return {};
+        case Qt::DisplayRole:
+        case TitleRole:
+            return item.title;
+        case ConversationIdRole:
+            return item.id;
+        case UpdatedAtRole:
+            return item.updatedAt;
+        case PinnedRole:
+            return item.pinned;
+        default:
+            return {};
     }
 }
 

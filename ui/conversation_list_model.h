@@ -48,7 +48,7 @@ signals:
     void countChanged();
 
 private:
-    int indexOf(qint64 id) const;  // index in m_all, -1 when absent
+    int indexOf(qint64 id) const;                            // index in m_all, -1 when absent
     int sortedPosition(const ConversationItem& item) const;  // insertion index in m_all
     void insertNew(const ConversationItem& item);
     void replaceExisting(int from, const ConversationItem& item);

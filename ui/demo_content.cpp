@@ -50,7 +50,8 @@ void fillDemoContent(ConversationListModel* conversations, MessageListModel* mes
     const QDateTime now = QDateTime::currentDateTime();
     QList<ConversationItem> items;
     for (int i = 0; i < 5; ++i)
-        items.append({i + 1, QString::fromUtf8(text.titles[i]), now.addSecs(-3600 * i * i), i == 2});
+        items.append(
+            {i + 1, QString::fromUtf8(text.titles[i]), now.addSecs(-3600 * i * i), i == 2});
     conversations->setConversations(items);
 
     MessageItem question;

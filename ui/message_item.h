@@ -4,11 +4,11 @@
 #include <QtGlobal>
 
 struct MessageItem {
-    qint64 id = 0;          // database id of the message (unique within a conversation)
-    QString role;           // "user" | "assistant" | "system"
-    QString text;           // Markdown source of the visible reply
-    QString thinking;       // the <think> block, shown collapsed; empty when none
-    qint64 thinkingMs = 0;  // wall time spent thinking, milliseconds
+    qint64 id = 0;             // database id of the message (unique within a conversation)
+    QString role;              // "user" | "assistant" | "system"
+    QString text;              // Markdown source of the visible reply
+    QString thinking;          // the <think> block, shown collapsed; empty when none
+    qint64 thinkingMs = 0;     // wall time spent thinking, milliseconds
     bool streaming = false;    // tokens are still arriving
     bool interrupted = false;  // stopped before the end (offers "Continue")
     int branchIndex = 0;       // 0-based index among the siblings of this message

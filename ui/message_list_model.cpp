@@ -10,15 +10,22 @@ struct RoleInfo {
 };
 
 const RoleInfo kRoles[] = {
-    {MessageListModel::MessageIdRole, "messageId", [](const MessageItem& m) { return QVariant(m.id); }},
+    {MessageListModel::MessageIdRole, "messageId",
+     [](const MessageItem& m) { return QVariant(m.id); }},
     {MessageListModel::RoleRole, "role", [](const MessageItem& m) { return QVariant(m.role); }},
     {MessageListModel::TextRole, "text", [](const MessageItem& m) { return QVariant(m.text); }},
-    {MessageListModel::ThinkingRole, "thinking", [](const MessageItem& m) { return QVariant(m.thinking); }},
-    {MessageListModel::ThinkingMsRole, "thinkingMs", [](const MessageItem& m) { return QVariant(m.thinkingMs); }},
-    {MessageListModel::StreamingRole, "streaming", [](const MessageItem& m) { return QVariant(m.streaming); }},
-    {MessageListModel::InterruptedRole, "interrupted", [](const MessageItem& m) { return QVariant(m.interrupted); }},
-    {MessageListModel::BranchIndexRole, "branchIndex", [](const MessageItem& m) { return QVariant(m.branchIndex); }},
-    {MessageListModel::BranchCountRole, "branchCount", [](const MessageItem& m) { return QVariant(m.branchCount); }},
+    {MessageListModel::ThinkingRole, "thinking",
+     [](const MessageItem& m) { return QVariant(m.thinking); }},
+    {MessageListModel::ThinkingMsRole, "thinkingMs",
+     [](const MessageItem& m) { return QVariant(m.thinkingMs); }},
+    {MessageListModel::StreamingRole, "streaming",
+     [](const MessageItem& m) { return QVariant(m.streaming); }},
+    {MessageListModel::InterruptedRole, "interrupted",
+     [](const MessageItem& m) { return QVariant(m.interrupted); }},
+    {MessageListModel::BranchIndexRole, "branchIndex",
+     [](const MessageItem& m) { return QVariant(m.branchIndex); }},
+    {MessageListModel::BranchCountRole, "branchCount",
+     [](const MessageItem& m) { return QVariant(m.branchCount); }},
     {MessageListModel::StatsRole, "stats", [](const MessageItem& m) { return QVariant(m.stats); }},
 };
 
@@ -109,7 +116,9 @@ void MessageListModel::removeFrom(int row) {
     emit countChanged();
 }
 
-void MessageListModel::clear() { removeFrom(0); }
+void MessageListModel::clear() {
+    removeFrom(0);
+}
 
 int MessageListModel::rowOf(qint64 id) const {
     // From the end: streaming and updates almost always target the last rows.
@@ -126,7 +135,8 @@ MessageItem MessageListModel::at(int row) const {
 QVariantMap MessageListModel::get(int row) const {
     QVariantMap map;
     if (row < 0 || row >= count()) return map;
-    for (const RoleInfo& info : kRoles) map.insert(QString::fromLatin1(info.name), info.get(m_items.at(row)));
+    for (const RoleInfo& info : kRoles)
+        map.insert(QString::fromLatin1(info.name), info.get(m_items.at(row)));
     return map;
 }
 

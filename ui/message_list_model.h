@@ -46,7 +46,7 @@ public:
     void updateMessage(const MessageItem& item);
     void removeFrom(int row);  // drops rows >= row; no-op when row >= count()
     void clear();
-    int rowOf(qint64 id) const;  // -1 when absent
+    int rowOf(qint64 id) const;     // -1 when absent
     MessageItem at(int row) const;  // a default item when out of range
 
     // For QML: the row as a map of role name -> value; empty when out of range.

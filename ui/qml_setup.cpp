@@ -4,7 +4,9 @@
 
 namespace folio::ui {
 
-QUrl mainQmlUrl() { return QUrl(QStringLiteral("qrc:/Folio/Main.qml")); }
+QUrl mainQmlUrl() {
+    return QUrl(QStringLiteral("qrc:/Folio/Main.qml"));
+}
 
 QString translationPath(const QString& language) {
     return QStringLiteral(":/i18n/folio_%1.qm").arg(language);

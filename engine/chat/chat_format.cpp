@@ -1,5 +1,7 @@
 #include "engine/chat/chat_format.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <initializer_list>
 
 #include "engine/chat/chat_text.h"
@@ -56,6 +58,15 @@ std::string_view canonicalName(std::string_view name) {
 }
 
 }  // namespace
+
+std::string formatTemplateDate(int year, int month, int day) {
+    static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    month = std::clamp(month, 1, 12);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%02d %s %d", day, kMonths[month - 1], year);
+    return buf;
+}
 
 std::unique_ptr<ChatFormatter> makeChatFormatter(std::string_view name) {
     name = canonicalName(name);

@@ -26,14 +26,19 @@ struct ChatTemplateOptions {
     bool enableThinking = true;
     // Llama 3: the "Today Date: ..." line of the system header, e.g. "26 Jul 2024". Empty uses
     // "26 Jul 2024", which is what the Jinja template prints when strftime_now is not provided
-    // (HF transformers provides it and prints the current date; pass that date here to match).
+    // (HF transformers provides it and prints the current date; pass formatTemplateDate(today)
+    // here to match).
     std::string dateString;
 };
+
+// A date as the Llama 3 template's strftime_now("%d %b %Y") prints it in the C locale:
+// formatTemplateDate(2026, 11, 8) == "08 Nov 2026". month is 1..12 (clamped), day 1..31.
+std::string formatTemplateDate(int year, int month, int day);
 
 class ChatFormatter {
 public:
     virtual ~ChatFormatter();
-    // The registry name ("qwen3", "qwen2.5", "qwen3.5", "llama3", "chatml").
+    // The registry name ("qwen3", "qwen2.5", "qwen3.5", "llama3", "gemma", "chatml").
     virtual std::string_view name() const = 0;
     // Renders the conversation. Never fails: inputs the Jinja template rejects with
     // raise_exception (e.g. a Qwen3.5 system message after the first) are rendered best-effort as

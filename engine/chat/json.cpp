@@ -171,8 +171,12 @@ private:
         }
     }
 
+    // Records the first error only (callers unwind by returning false).
     bool setError(std::string what) {
-        if (m_error.empty()) m_error = std::move(what), m_errorPos = m_pos;
+        if (m_error.empty()) {
+            m_error = std::move(what);
+            m_errorPos = m_pos;
+        }
         return false;
     }
 
@@ -591,6 +595,16 @@ std::string toJson(const JsonValue& v, int indent) {
     std::string out;
     writeValue(out, v, indent, 0);
     return out;
+}
+
+std::string_view JsonValue::stringOr(std::string_view key, std::string_view fallback) const {
+    const JsonValue* v = find(key);
+    return v && v->isString() ? std::string_view(v->asString()) : fallback;
+}
+
+bool JsonValue::boolOr(std::string_view key, bool fallback) const {
+    const JsonValue* v = find(key);
+    return v && v->isBool() ? v->asBool() : fallback;
 }
 
 }  // namespace folio

@@ -59,6 +59,9 @@ public:
     const JsonValue* find(std::string_view key) const;
     // Convenience: the member's string value, or nullopt when absent or not a string.
     std::optional<std::string_view> stringAt(std::string_view key) const;
+    // The member's string/bool value, or the fallback when absent or of another type.
+    std::string_view stringOr(std::string_view key, std::string_view fallback) const;
+    bool boolOr(std::string_view key, bool fallback) const;
 
     void push(JsonValue v);                  // asserts isArray()
     void set(std::string key, JsonValue v);  // asserts isObject(); replaces an existing key

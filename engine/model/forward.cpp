@@ -70,9 +70,8 @@ void ForwardPass::attentionBlock(const LayerWeights& w, int layer, KvCache& cach
             rmsNorm(&m_x[size_t(j) * c.nEmbd], w.attnNorm.data(), &m_xb[size_t(j) * c.nEmbd],
                     c.nEmbd, c.rmsEps);
     });
-    matmul(w.wq, m_xb.data(), n, m_q.data(), m_pool, m_scratch);
-    matmul(w.wk, m_xb.data(), n, m_k.data(), m_pool, m_scratch);
-    matmul(w.wv, m_xb.data(), n, m_v.data(), m_pool, m_scratch);
+    const MatmulOut qkv[] = {{&w.wq, m_q.data()}, {&w.wk, m_k.data()}, {&w.wv, m_v.data()}};
+    matmulShared(qkv, 3, m_xb.data(), n, m_pool, m_scratch);
 
     m_pool.parallelFor(n, 1, [&](int64_t b, int64_t e) {
         for (int64_t j = b; j < e; ++j) {
@@ -114,8 +113,8 @@ void ForwardPass::feedForwardBlock(const LayerWeights& w, int n) {
             rmsNorm(&m_x[size_t(j) * c.nEmbd], w.ffnNorm.data(), &m_xb[size_t(j) * c.nEmbd],
                     c.nEmbd, c.rmsEps);
     });
-    matmul(w.gate, m_xb.data(), n, m_gate.data(), m_pool, m_scratch);
-    matmul(w.up, m_xb.data(), n, m_up.data(), m_pool, m_scratch);
+    const MatmulOut gateUp[] = {{&w.gate, m_gate.data()}, {&w.up, m_up.data()}};
+    matmulShared(gateUp, 2, m_xb.data(), n, m_pool, m_scratch);
     m_pool.parallelFor(n, 1, [&](int64_t b, int64_t e) {
         for (int64_t j = b; j < e; ++j)
             swiglu(&m_gate[size_t(j) * c.nFf], &m_up[size_t(j) * c.nFf], c.nFf);

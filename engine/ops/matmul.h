@@ -29,4 +29,19 @@ struct MatmulScratch {
 void matmul(const WeightMatrix& w, const float* x, int64_t m, float* y, ThreadPool& pool,
             MatmulScratch& scratch);
 
+// One of several products of the same input (q/k/v, gate/up): y = x · wᵀ, y: [m][w->rows] f32.
+struct MatmulOut {
+    const WeightMatrix* w = nullptr;
+    float* y = nullptr;
+};
+constexpr int kMaxSharedMatmuls = 4;
+
+// outs[0..count) with the same x: every weight has the same cols; count <= kMaxSharedMatmuls.
+// The input is quantized once per activation format (once in all when the types share one,
+// e.g. Q5_0 and Q8_0) and all products' rows are split over the pool in one dispatch, which
+// saves the per-call synchronisation that dominates small decode matmuls. Results equal
+// count separate matmul() calls bit for bit.
+void matmulShared(const MatmulOut* outs, int count, const float* x, int64_t m, ThreadPool& pool,
+                  MatmulScratch& scratch);
+
 }  // namespace folio

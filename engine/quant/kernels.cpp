@@ -120,6 +120,10 @@ bool kernelSupports(GgmlType weightType) {
     return actFormat(weightType) != ActFormat::None;
 }
 
+bool sharesActivations(GgmlType a, GgmlType b) {
+    return actFormat(a) != ActFormat::None && actFormat(a) == actFormat(b);
+}
+
 size_t activationRowBytes(GgmlType weightType, int64_t n) {
     switch (actFormat(weightType)) {
         case ActFormat::F32:

@@ -24,6 +24,10 @@ bool kernelSupports(GgmlType weightType);
 // Bytes of one quantized activation row of n values for this weight type.
 size_t activationRowBytes(GgmlType weightType, int64_t n);
 
+// True when weights of types a and b multiply the same quantized activation bytes, so one
+// quantizeActivationRow serves both (e.g. Q5_0 and Q8_0; not Q5_0 and Q4_K).
+bool sharesActivations(GgmlType a, GgmlType b);
+
 // dst (activationRowBytes(weightType, n) bytes) = x[0..n) in the activation format. Scalar and
 // deterministic: the same bytes at every kernel level.
 void quantizeActivationRow(GgmlType weightType, const float* x, void* dst, int64_t n);

@@ -52,73 +52,115 @@ inline __m256i unpackNibbles16(const uint8_t* qs) {
     return _mm256_set_m128i(_mm_and_si128(_mm_srli_epi16(raw, 4), mask), _mm_and_si128(raw, mask));
 }
 
-// Bit i of the 32-bit word at `p` -> byte i = 0x10 (the 5th bit of a Q5 weight), else 0.
-inline __m256i highBits32(const uint8_t* p) {
+// Bit i of the 32-bit word at `p` -> byte i = 0xFF, else 0.
+inline __m256i bitMask32(const uint8_t* p) {
     uint32_t bits;
     std::memcpy(&bits, p, 4);
     const __m256i spread = _mm256_shuffle_epi8(
         _mm256_set1_epi32(static_cast<int>(bits)),
         _mm256_set_epi64x(0x0303030303030303LL, 0x0202020202020202LL, 0x0101010101010101LL, 0));
     const __m256i bitMask = _mm256_set1_epi64x(static_cast<long long>(0x8040201008040201ULL));
-    const __m256i set = _mm256_cmpeq_epi8(_mm256_and_si256(spread, bitMask), bitMask);
-    return _mm256_and_si256(set, _mm256_set1_epi8(0x10));
+    return _mm256_cmpeq_epi8(_mm256_and_si256(spread, bitMask), bitMask);
+}
+
+// Bit i of the 32-bit word at `p` -> byte i = 0x10 (the 5th bit of a Q5 weight), else 0.
+inline __m256i highBits32(const uint8_t* p) {
+    return _mm256_and_si256(bitMask32(p), _mm256_set1_epi8(0x10));
 }
 
 // ---- blocks of 32: Q4_0, Q4_1, Q5_0, Q5_1 share one loop; the weight decoder differs --------
 
+// Signed int8 products, four per int32 lane: |w| * (a with w's sign) = w * a, so the unsigned
+// operand of maddubs / vpdpbusd is |w| <= 128 and a in [-127, 127] keeps pairs from saturating.
+inline __m256i dotS8S8(__m256i w, __m256i a) {
+    return dotU8S8(_mm256_sign_epi8(w, w), _mm256_sign_epi8(a, w));
+}
+
+// Q4_0 and Q5_0 are decoded straight to signed int8 (q - 8, q - 16) and multiplied with dotS8S8:
+// no offset term per block. Q4_1 and Q5_1 keep unsigned weights and add m * sum(a) per block.
 struct Q4_0Traits {
     using Block = folio::quant::BlockQ4_0;
-    static constexpr float kOffset = -8.0f;
+    static constexpr bool kSigned = true;
     static constexpr bool kHasMin = false;
-    static __m256i decode(const Block& b) { return unpackNibbles16(b.qs); }
+    static __m256i decode(const Block& b) {
+        return _mm256_sub_epi8(unpackNibbles16(b.qs), _mm256_set1_epi8(8));
+    }
 };
 struct Q4_1Traits {
     using Block = folio::quant::BlockQ4_1;
-    static constexpr float kOffset = 0.0f;
+    static constexpr bool kSigned = false;
     static constexpr bool kHasMin = true;
     static __m256i decode(const Block& b) { return unpackNibbles16(b.qs); }
 };
 struct Q5_0Traits {
     using Block = folio::quant::BlockQ5_0;
-    static constexpr float kOffset = -16.0f;
+    static constexpr bool kSigned = true;
     static constexpr bool kHasMin = false;
     static __m256i decode(const Block& b) {
-        return _mm256_or_si256(unpackNibbles16(b.qs), highBits32(b.qh));
+        const __m256i lo = unpackNibbles16(b.qs);
+#if FOLIO_X86_VNNI
+        // Subtract 16 where the 5th bit is clear: one masked byte op (AVX512BW+VL).
+        uint32_t bits;
+        std::memcpy(&bits, b.qh, 4);
+        return _mm256_mask_sub_epi8(lo, _cvtu32_mask32(~bits), lo, _mm256_set1_epi8(16));
+#else
+        // Where the 5th bit is clear, nibble | 0xF0 is the nibble - 16 as int8.
+        return _mm256_or_si256(
+            lo, _mm256_andnot_si256(bitMask32(b.qh), _mm256_set1_epi8(static_cast<char>(0xF0))));
+#endif
     }
 };
 struct Q5_1Traits {
     using Block = folio::quant::BlockQ5_1;
-    static constexpr float kOffset = 0.0f;
+    static constexpr bool kSigned = false;
     static constexpr bool kHasMin = true;
     static __m256i decode(const Block& b) {
         return _mm256_or_si256(unpackNibbles16(b.qs), highBits32(b.qh));
     }
 };
 
-// weight = d * (q + offset) [+ m]; dot = d*da*sum(q*a) + (offset*d [+ m]) * s, s = da*sum(a).
+// One block of 32 weights times NA activation rows, accumulated into acc[0..NA).
+template <class T, int NA>
+inline void block32(const typename T::Block& blk, const uint8_t* act, size_t actStride, int64_t b,
+                    __m256* acc, float* corr) {
+    const __m256i q = T::decode(blk);
+    const __m256 dv = _mm256_set1_ps(half(&blk.d));
+    for (int j = 0; j < NA; ++j) {
+        const ActQ8& y = reinterpret_cast<const ActQ8*>(act + j * actStride)[b];
+        __m256i p;
+        if constexpr (T::kSigned)
+            p = dotS8S8(q, loadBytes(y.qs));
+        else
+            p = dotU8S8(q, loadBytes(y.qs));
+        // The activation scale is broadcast from memory (a load, not a shuffle).
+        const __m256 scale = _mm256_mul_ps(dv, _mm256_broadcast_ss(&y.d));
+        acc[j] = _mm256_fmadd_ps(scale, _mm256_cvtepi32_ps(p), acc[j]);
+        if constexpr (T::kHasMin) corr[j] += half(&blk.m) * y.s;
+    }
+}
+
+// Signed types: dot = d*da*sum(w*a). With a min: weight = d*q + m, dot = d*da*sum(q*a) + m*s,
+// s = da*sum(a). Even and odd blocks use separate accumulators (in registers: the loop is
+// unrolled by hand) to halve the FMA dependency chain.
 template <class T, int NA>
 void dotBlocks32(const uint8_t* w, const uint8_t* act, size_t actStride, int64_t n, float* out,
                  int64_t outStride) {
     const auto* x = reinterpret_cast<const typename T::Block*>(w);
-    __m256 acc[NA];
+    __m256 acc0[NA], acc1[NA];
     float corr[NA];
     for (int j = 0; j < NA; ++j) {
-        acc[j] = _mm256_setzero_ps();
+        acc0[j] = acc1[j] = _mm256_setzero_ps();
         corr[j] = 0.0f;
     }
-    for (int64_t b = 0; b < n / kQK; ++b) {
-        const __m256i q = T::decode(x[b]);
-        const float d = half(&x[b].d);
-        float bias = T::kOffset * d;
-        if constexpr (T::kHasMin) bias += half(&x[b].m);
-        for (int j = 0; j < NA; ++j) {
-            const ActQ8& y = reinterpret_cast<const ActQ8*>(act + j * actStride)[b];
-            const __m256i p = dotU8S8(q, loadBytes(y.qs));
-            acc[j] = _mm256_fmadd_ps(_mm256_set1_ps(d * y.d), _mm256_cvtepi32_ps(p), acc[j]);
-            corr[j] += bias * y.s;
-        }
+    const int64_t nb = n / kQK;
+    int64_t b = 0;
+    for (; b + 2 <= nb; b += 2) {
+        block32<T, NA>(x[b], act, actStride, b, acc0, corr);
+        block32<T, NA>(x[b + 1], act, actStride, b + 1, acc1, corr);
     }
-    for (int j = 0; j < NA; ++j) out[j * outStride] = hsum(acc[j]) + corr[j];
+    if (b < nb) block32<T, NA>(x[b], act, actStride, b, acc0, corr);
+    for (int j = 0; j < NA; ++j)
+        out[j * outStride] = hsum(_mm256_add_ps(acc0[j], acc1[j])) + corr[j];
 }
 
 template <int NA>

@@ -142,7 +142,7 @@ GenerationResult Generator::generate(const std::vector<int32_t>& prompt,
         ++result.generatedTokens;
         if (i == 0) result.timeToFirstTokenMs = msSince(start);
         auto r = stops.push(detok.push(id));
-        emit(r.emit);
+        emit(r.text);
         if (r.stopped) {
             result.reason = FinishReason::StopString;
             break;
@@ -166,7 +166,7 @@ GenerationResult Generator::generate(const std::vector<int32_t>& prompt,
     }
     if (result.reason != FinishReason::StopString) {
         auto r = stops.push(detok.flush());
-        emit(r.emit);
+        emit(r.text);
         if (!r.stopped) emit(stops.flush());
     }
     const double decodeMs = msSince(decodeStart);
@@ -176,18 +176,24 @@ GenerationResult Generator::generate(const std::vector<int32_t>& prompt,
 }
 
 Status Generator::evaluate(const std::vector<int32_t>& tokens, bool allLogits,
-                           std::vector<float>& logits, const GenerationHooks& hooks) {
+                           std::vector<float>& logits, const GenerationHooks& hooks,
+                           bool reusePrefix) {
     const int nVocab = m_model.config().nVocab;
     if (tokens.empty()) return makeError("evaluate: no tokens");
     if (int(tokens.size()) > m_contextLength)
         return makeError("evaluate: " + std::to_string(tokens.size()) +
                          " tokens exceed the context of " + std::to_string(m_contextLength));
-    if (m_seq >= 0) m_cache->freeSequence(m_seq);
-    m_seq = m_cache->createSequence();
+    if (reusePrefix && !allLogits) {
+        m_lastReused = resetSequence(tokens);
+    } else {
+        if (m_seq >= 0) m_cache->freeSequence(m_seq);
+        m_seq = m_cache->createSequence();
+        m_lastReused = 0;
+    }
     logits.assign(allLogits ? tokens.size() * size_t(nVocab) : size_t(nVocab), 0.0f);
     const int chunk = m_forward->maxChunk();
     const int total = int(tokens.size());
-    for (int pos = 0; pos < total; pos += chunk) {
+    for (int pos = m_lastReused; pos < total; pos += chunk) {
         if (hooks.cancelled && hooks.cancelled()) return makeError("evaluate: cancelled");
         const int n = std::min(chunk, total - pos);
         std::vector<int32_t> piece(tokens.begin() + pos, tokens.begin() + pos + n);

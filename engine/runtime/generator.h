@@ -50,8 +50,11 @@ public:
 
     // Teacher-forced evaluation of `tokens` from position 0 in a fresh sequence. logits receives
     // [tokens.size()][nVocab] when allLogits, else [nVocab] for the last position.
+    // With reusePrefix (only when !allLogits) the longest cached prefix is attached instead of
+    // recomputed; lastReusedTokens() then tells how many tokens were reused.
     Status evaluate(const std::vector<int32_t>& tokens, bool allLogits, std::vector<float>& logits,
-                    const GenerationHooks& hooks = {});
+                    const GenerationHooks& hooks = {}, bool reusePrefix = false);
+    int lastReusedTokens() const { return m_lastReused; }
 
 private:
     Generator(const Model& model, ThreadPool& pool) : m_model(model), m_pool(pool) {}
@@ -68,6 +71,7 @@ private:
     std::unique_ptr<ForwardPass> m_forward;
     KvCache::SeqId m_seq = -1;
     std::vector<float> m_logits;  // [nVocab]
+    int m_lastReused = 0;
 };
 
 }  // namespace folio

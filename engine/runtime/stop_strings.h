@@ -20,9 +20,7 @@ public:
     explicit StopStringMatcher(std::vector<std::string> stops);
 
     struct Result {
-        // Note for Qt code: Qt defines `emit` as a macro; #undef it (or use QT_NO_KEYWORDS) in a
-        // Qt translation unit that reads this member.
-        std::string emit;
+        std::string text;  // safe to show now (never part of a stop string)
         bool stopped = false;
     };
     // After a stop, further pushes return {"", true}.

@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "engine/gguf/gguf.h"
-#include "engine/tokenizer/json.h"
+#include "engine/chat/json.h"
 #include "engine/tokenizer/tokenizer.h"
 #include "engine/tokenizer/tokenizer_data.h"
 
@@ -178,9 +178,9 @@ Expected<std::string> readFile(const std::string& path) {
 }
 
 // A token named in tokenizer_config.json: a string or {"content": ...}.
-std::string_view configTokenText(const json::Value* v) {
+std::string_view configTokenText(const JsonValue* v) {
     if (!v) return {};
-    if (v->isString()) return v->string;
+    if (v->isString()) return v->asString();
     if (v->isObject()) return v->stringOr("content", "");
     return {};
 }
@@ -191,32 +191,32 @@ std::string directoryOf(const std::string& path) {
 }
 
 // Reads model.vocab and added_tokens into texts/types.
-Status readJsonVocab(const json::Value& root, const json::Value& model, TokenizerData& d) {
-    const json::Value* vocab = model.find("vocab");
+Status readJsonVocab(const JsonValue& root, const JsonValue& model, TokenizerData& d) {
+    const JsonValue* vocab = model.find("vocab");
     if (!vocab || !vocab->isObject()) return makeError("tokenizer.json: model.vocab is missing");
-    const json::Value* added = root.find("added_tokens");
+    const JsonValue* added = root.find("added_tokens");
     size_t size = 0;
-    auto checkId = [&](const json::Value* id) -> int64_t {
-        if (!id || !id->isNumber() || id->number < 0 || id->number >= double(kMaxVocab)) return -1;
-        size = std::max(size, size_t(id->number) + 1);
-        return int64_t(id->number);
+    auto checkId = [&](const JsonValue* id) -> int64_t {
+        if (!id || !id->isNumber() || id->asDouble() < 0 || id->asDouble() >= double(kMaxVocab)) return -1;
+        size = std::max(size, size_t(id->asDouble()) + 1);
+        return int64_t(id->asDouble());
     };
-    for (const auto& [text, id] : vocab->object)
+    for (const auto& [text, id] : vocab->members())
         if (checkId(&id) < 0)
             return makeError("tokenizer.json: bad id for vocab entry '" + text + "'");
     if (added && added->isArray())
-        for (const json::Value& a : added->array)
+        for (const JsonValue& a : added->items())
             if (checkId(a.find("id")) < 0)
                 return makeError("tokenizer.json: added token with a bad id");
     d.texts.assign(size, std::string());
     d.types.assign(size, TokenType::Unused);
-    for (const auto& [text, id] : vocab->object) {
-        d.texts[size_t(id.number)] = text;
-        d.types[size_t(id.number)] = TokenType::Normal;
+    for (const auto& [text, id] : vocab->members()) {
+        d.texts[size_t(id.asDouble())] = text;
+        d.types[size_t(id.asDouble())] = TokenType::Normal;
     }
     if (added && added->isArray()) {
-        for (const json::Value& a : added->array) {
-            const auto id = size_t(a.find("id")->number);
+        for (const JsonValue& a : added->items()) {
+            const auto id = size_t(a.find("id")->asDouble());
             d.texts[id] = std::string(a.stringOr("content", ""));
             d.types[id] = a.boolOr("special", false) ? TokenType::Control : TokenType::UserDefined;
         }
@@ -224,20 +224,20 @@ Status readJsonVocab(const json::Value& root, const json::Value& model, Tokenize
     return {};
 }
 
-Status readJsonMerges(const json::Value& model, Merges& merges) {
-    const json::Value* list = model.find("merges");
+Status readJsonMerges(const JsonValue& model, Merges& merges) {
+    const JsonValue* list = model.find("merges");
     if (!list || !list->isArray()) return makeError("tokenizer.json: model.merges is missing");
-    merges.reserve(list->array.size());
-    for (const json::Value& m : list->array) {
+    merges.reserve(list->items().size());
+    for (const JsonValue& m : list->items()) {
         if (m.isString()) {
-            const std::string_view s = m.string;
+            const std::string_view s = m.asString();
             const size_t space = s.find(' ', 1);
             if (space == std::string_view::npos)
-                return makeError("tokenizer.json: merge '" + m.string + "' has no space");
+                return makeError("tokenizer.json: merge '" + m.asString() + "' has no space");
             merges.emplace_back(s.substr(0, space), s.substr(space + 1));
-        } else if (m.isArray() && m.array.size() == 2 && m.array[0].isString() &&
-                   m.array[1].isString()) {
-            merges.emplace_back(m.array[0].string, m.array[1].string);
+        } else if (m.isArray() && m.items().size() == 2 && m.items()[0].isString() &&
+                   m.items()[1].isString()) {
+            merges.emplace_back(m.items()[0].asString(), m.items()[1].asString());
         } else {
             return makeError("tokenizer.json: a merge is neither \"a b\" nor [a, b]");
         }
@@ -246,8 +246,8 @@ Status readJsonMerges(const json::Value& model, Merges& merges) {
 }
 
 // Maps normalizer + pre_tokenizer to a registered variant; nullptr (and a message) if unknown.
-const PreTokenizerInfo* jsonPreTokenizer(const json::Value& root, bool* nfc, std::string* why) {
-    const json::Value* norm = root.find("normalizer");
+const PreTokenizerInfo* jsonPreTokenizer(const JsonValue& root, bool* nfc, std::string* why) {
+    const JsonValue* norm = root.find("normalizer");
     *nfc = false;
     if (norm && !norm->isNull()) {
         if (norm->stringOr("type", "") != "NFC") {
@@ -257,17 +257,17 @@ const PreTokenizerInfo* jsonPreTokenizer(const json::Value& root, bool* nfc, std
         }
         *nfc = true;
     }
-    const json::Value* pre = root.find("pre_tokenizer");
+    const JsonValue* pre = root.find("pre_tokenizer");
     const std::string_view type = pre ? pre->stringOr("type", "") : "";
     if (type == "ByteLevel" && pre->boolOr("use_regex", true) &&
         !pre->boolOr("add_prefix_space", false))
         return findPreTokenizer("gpt-2");
     if (type == "Sequence") {
-        const json::Value* list = pre->find("pretokenizers");
-        if (list && list->isArray() && list->array.size() == 2) {
-            const json::Value& split = list->array[0];
-            const json::Value& byteLevel = list->array[1];
-            const json::Value* pattern = split.find("pattern");
+        const JsonValue* list = pre->find("pretokenizers");
+        if (list && list->isArray() && list->items().size() == 2) {
+            const JsonValue& split = list->items()[0];
+            const JsonValue& byteLevel = list->items()[1];
+            const JsonValue* pattern = split.find("pattern");
             const std::string_view regex = pattern ? pattern->stringOr("Regex", "") : "";
             if (split.stringOr("type", "") == "Split" &&
                 split.stringOr("behavior", "") == "Isolated" && !split.boolOr("invert", false) &&
@@ -286,12 +286,12 @@ const PreTokenizerInfo* jsonPreTokenizer(const json::Value& root, bool* nfc, std
 }
 
 // tokenizer_config.json: chat template, bos/eos, add_bos_token.
-void readTokenizerConfig(const json::Value& cfg, TokenizerData& d) {
-    if (const json::Value* t = cfg.find("chat_template")) {
+void readTokenizerConfig(const JsonValue& cfg, TokenizerData& d) {
+    if (const JsonValue* t = cfg.find("chat_template")) {
         if (t->isString()) {
-            d.chatTemplate = t->string;
+            d.chatTemplate = t->asString();
         } else if (t->isArray()) {  // [{"name": "default", "template": ...}, ...]
-            for (const json::Value& e : t->array)
+            for (const JsonValue& e : t->items())
                 if (e.stringOr("name", "") == "default")
                     d.chatTemplate = e.stringOr("template", "");
         }
@@ -310,10 +310,10 @@ void readTokenizerConfig(const json::Value& cfg, TokenizerData& d) {
 Expected<std::unique_ptr<Tokenizer>> Tokenizer::fromTokenizerJson(const std::string& path) {
     auto text = readFile(path);
     if (!text) return text.error();
-    auto parsed = json::parse(*text);
+    auto parsed = parseJson(*text);
     if (!parsed) return makeError(path + ": " + parsed.error().message);
-    const json::Value& root = *parsed;
-    const json::Value* model = root.find("model");
+    const JsonValue& root = *parsed;
+    const JsonValue* model = root.find("model");
     if (!model || model->stringOr("type", "") != "BPE")
         return makeError("tokenizer.json: only BPE models are supported (model.type)");
     if (model->boolOr("byte_fallback", false))
@@ -334,7 +334,7 @@ Expected<std::unique_ptr<Tokenizer>> Tokenizer::fromTokenizerJson(const std::str
     if (std::ifstream(configPath).good()) {
         auto cfgText = readFile(configPath);
         if (!cfgText) return cfgText.error();
-        auto cfg = json::parse(*cfgText);
+        auto cfg = parseJson(*cfgText);
         if (!cfg) return makeError(configPath + ": " + cfg.error().message);
         readTokenizerConfig(*cfg, *d);
     }

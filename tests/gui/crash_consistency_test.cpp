@@ -36,10 +36,14 @@ void parse(const QByteArray& out, Reported* r) {
         if (f.size() != 3) continue;  // the kill may cut the last line
         const qint64 id = f[1].toLongLong();
         const int value = f[2].toInt();
-        if (f[0] == "user") r->users.insert(id, value);
-        else if (f[0] == "reply") r->replyTurn.insert(id, value);
-        else if (f[0] == "checkpoint") r->checkpointed.insert(id, value);
-        else if (f[0] == "finished") r->finished.insert(id, value);
+        if (f[0] == "user")
+            r->users.insert(id, value);
+        else if (f[0] == "reply")
+            r->replyTurn.insert(id, value);
+        else if (f[0] == "checkpoint")
+            r->checkpointed.insert(id, value);
+        else if (f[0] == "finished")
+            r->finished.insert(id, value);
     }
 }
 
@@ -100,8 +104,8 @@ private slots:
             }
         }
         qInfo("%lld user messages, %lld replies (%d partial ones checked)",
-              static_cast<long long>(all.users.size()), static_cast<long long>(all.replyTurn.size()),
-              checkedPartials);
+              static_cast<long long>(all.users.size()),
+              static_cast<long long>(all.replyTurn.size()), checkedPartials);
         QVERIFY(all.users.size() >= kKills / 2);  // the writer really got to write
         QVERIFY(checkedPartials > 0);
     }

@@ -15,7 +15,9 @@
 namespace {
 
 // The fake reply of one turn, token by token; the test rebuilds the same text.
-QString fakeToken(int turn, int index) { return QStringLiteral("t%1.%2 ").arg(turn).arg(index); }
+QString fakeToken(int turn, int index) {
+    return QStringLiteral("t%1.%2 ").arg(turn).arg(index);
+}
 const int kTokensPerReply = 60;
 
 void report(const char* what, qint64 id, qint64 value) {
@@ -44,7 +46,8 @@ int main(int argc, char** argv) {
     if (!conversation) return 1;
     qint64 parent = 0;
     for (int turn = 0;; ++turn) {
-        auto user = store.addMessage(*conversation, parent, "user", QStringLiteral("question %1").arg(turn));
+        auto user = store.addMessage(*conversation, parent, "user",
+                                     QStringLiteral("question %1").arg(turn));
         if (!user) return 1;
         report("user", *user, turn);
         auto reply = store.addMessage(*conversation, *user, "assistant", QString(),
@@ -63,7 +66,8 @@ int main(int argc, char** argv) {
                 sinceCheckpoint.restart();
             }
         }
-        if (!store.finishMessage(*reply, content, QString(), 0, folio::MessageState::Complete, {}).ok())
+        if (!store.finishMessage(*reply, content, QString(), 0, folio::MessageState::Complete, {})
+                 .ok())
             return 1;
         report("finished", *reply, content.size());
         parent = *reply;

@@ -2,6 +2,7 @@
 // Settings contract (property names, invokables): it loads without a single QML warning, works
 // with no model, sends through the composer, shows branches/stats/thinking, pages the sidebar and
 // follows the theme. Needs only folio_ui, so it runs while the app layer changes.
+#include <QTranslator>
 #include <QtTest>
 #include <memory>
 
@@ -51,9 +52,15 @@ public:
     bool m_thinking = false;
 
     Q_INVOKABLE void newConversation() { calls << "newConversation()"; }
-    Q_INVOKABLE void selectConversation(qint64 id) { calls << QStringLiteral("select(%1)").arg(id); }
-    Q_INVOKABLE void renameConversation(qint64 id, const QString& t) { calls << "rename(" + t + ")"; }
-    Q_INVOKABLE void deleteConversation(qint64 id) { calls << QStringLiteral("delete(%1)").arg(id); }
+    Q_INVOKABLE void selectConversation(qint64 id) {
+        calls << QStringLiteral("select(%1)").arg(id);
+    }
+    Q_INVOKABLE void renameConversation(qint64 id, const QString& t) {
+        calls << "rename(" + t + ")";
+    }
+    Q_INVOKABLE void deleteConversation(qint64 id) {
+        calls << QStringLiteral("delete(%1)").arg(id);
+    }
     Q_INVOKABLE void undoDelete() { calls << "undoDelete()"; }
     Q_INVOKABLE void setPinned(qint64 id, bool pinned) { calls << "setPinned()"; }
     Q_INVOKABLE void setSearchText(const QString& text) { calls << "search(" + text + ")"; }
@@ -113,7 +120,9 @@ class UiQmlTest : public QObject {
     QQuickWindow* m_window = nullptr;
 
     template <typename T = QObject>
-    T* find(const char* name) { return m_qml->find<T>(name); }
+    T* find(const char* name) {
+        return m_qml->find<T>(name);
+    }
 
 private slots:
     void initTestCase() {
@@ -136,7 +145,8 @@ private slots:
             QVERIFY2(item->isVisible(), name);
             QVERIFY2(item->width() > 0 && item->height() > 0, name);
         }
-        QCOMPARE(find("modelLabel")->property("text").toString(), QStringLiteral("No model loaded"));
+        QCOMPARE(find("modelLabel")->property("text").toString(),
+                 QStringLiteral("No model loaded"));
         QVERIFY(find("welcomeText")->property("text").toString().contains("GGUF"));
         // Enter with no model sends nothing.
         find("composerInput")->setProperty("text", "hello");
@@ -152,7 +162,7 @@ private slots:
         QVERIFY(list);
         QTRY_VERIFY(list->property("count").toInt() >= ConversationListModel::kPageSize);
         QVERIFY(list->property("count").toInt() < 10000);  // lazily paged, not all 10,000
-        QCOMPARE(m_app.m_conversations.at(0).id, 5000);  // the pinned one first
+        QCOMPARE(m_app.m_conversations.at(0).id, 5000);    // the pinned one first
     }
 
     void composerSendsWhenModelReady() {
@@ -164,7 +174,8 @@ private slots:
         QVERIFY(sent.toBool());
         QVERIFY(m_app.calls.contains("send(Explain RAII)"));
         QCOMPARE(find("composerInput")->property("text").toString(), QString());
-        QCOMPARE(find("modelLabel")->property("text").toString(), QStringLiteral("Qwen2.5 Coder 0.5B"));
+        QCOMPARE(find("modelLabel")->property("text").toString(),
+                 QStringLiteral("Qwen2.5 Coder 0.5B"));
     }
 
     void messagesShowStreamingBranchesAndStats() {
@@ -196,12 +207,25 @@ private slots:
     }
 
     void themeFollowsSettings() {
-        const QColor light = m_window->property("palette").value<QObject*>()->property("window").value<QColor>();
+        const QColor light =
+            m_window->property("palette").value<QObject*>()->property("window").value<QColor>();
         m_settings.theme = "dark";
         emit m_settings.changed();
-        const QColor dark = m_window->property("palette").value<QObject*>()->property("window").value<QColor>();
+        const QColor dark =
+            m_window->property("palette").value<QObject*>()->property("window").value<QColor>();
         QVERIFY(light.lightnessF() > 0.5);
         QVERIFY(dark.lightnessF() < 0.5);
+    }
+
+    void chineseTranslationIsEmbedded() {
+        QTranslator translator;
+        QVERIFY(translator.load(folio::ui::translationPath(QStringLiteral("zh_CN"))));
+        QCoreApplication::installTranslator(&translator);
+        m_qml->engine()->retranslate();
+        QTRY_COMPARE(find("sendButton")->property("text").toString(), QStringLiteral("发送"));
+        QCoreApplication::removeTranslator(&translator);
+        m_qml->engine()->retranslate();
+        QTRY_COMPARE(find("sendButton")->property("text").toString(), QStringLiteral("Send"));
     }
 
     void cleanupTestCase() {

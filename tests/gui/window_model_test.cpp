@@ -22,8 +22,12 @@ struct Snapshot {
 QString describe(const QList<MessageItem>& messages) {
     QStringList lines;
     for (const MessageItem& m : messages)
-        lines << QStringLiteral("%1 %2 [%3/%4] %5").arg(m.id).arg(m.role).arg(m.branchIndex + 1)
-                     .arg(m.branchCount).arg(m.text.left(40));
+        lines << QStringLiteral("%1 %2 [%3/%4] %5")
+                     .arg(m.id)
+                     .arg(m.role)
+                     .arg(m.branchIndex + 1)
+                     .arg(m.branchCount)
+                     .arg(m.text.left(40));
     return lines.join('\n');
 }
 
@@ -35,10 +39,12 @@ class WindowModelTest : public QObject {
     // Waits for the reply to start streaming, then stops it (keeps the test short on a CPU).
     static bool streamThenStop(AppController* app) {
         if (!QTest::qWaitFor([app] { return app->generating(); }, 10000)) return false;
-        const bool streamed = QTest::qWaitFor([app] {
-            const MessageItem last = app->messages()->at(app->messages()->count() - 1);
-            return last.role == QLatin1String("assistant") && !last.text.trimmed().isEmpty();
-        }, kModelTimeoutMs);
+        const bool streamed = QTest::qWaitFor(
+            [app] {
+                const MessageItem last = app->messages()->at(app->messages()->count() - 1);
+                return last.role == QLatin1String("assistant") && !last.text.trimmed().isEmpty();
+            },
+            kModelTimeoutMs);
         app->stop();
         return QTest::qWaitFor([app] { return !app->generating(); }, kModelTimeoutMs) && streamed;
     }
@@ -61,7 +67,8 @@ private slots:
             QTRY_VERIFY(qml.find<QQuickItem>("contextMeter")->isVisible());
 
             app->newConversation();
-            qml.find("composerInput")->setProperty("text", QStringLiteral("Write a long poem about the sea."));
+            qml.find("composerInput")
+                ->setProperty("text", QStringLiteral("Write a long poem about the sea."));
             QVariant sent;
             QMetaObject::invokeMethod(qml.find("composer"), "send", Q_RETURN_ARG(QVariant, sent));
             QVERIFY(sent.toBool());
@@ -82,10 +89,12 @@ private slots:
             QCOMPARE(question.text, QStringLiteral("Say hello in French."));
             QCOMPARE(question.branchCount, 2);
             QCOMPARE(question.branchIndex, 1);
-            QTRY_COMPARE(qml.find("branchLabel")->property("text").toString(), QStringLiteral("2/2"));
+            QTRY_COMPARE(qml.find("branchLabel")->property("text").toString(),
+                         QStringLiteral("2/2"));
 
             app->switchBranch(question.id, -1);
-            QTRY_COMPARE(app->messages()->at(0).text, QStringLiteral("Write a long poem about the sea."));
+            QTRY_COMPARE(app->messages()->at(0).text,
+                         QStringLiteral("Write a long poem about the sea."));
             QCOMPARE(app->messages()->at(0).branchIndex, 0);
             QVERIFY2(!qml.hasWarnings(), qPrintable(qml.warnings()));
 
@@ -102,16 +111,17 @@ private slots:
             QVERIFY(app->conversations()->rowOf(before.conversationId) >= 0);
             app->selectConversation(before.conversationId);
             QList<MessageItem> after;
-            for (int row = 0; row < app->messages()->count(); ++row) after.append(app->messages()->at(row));
+            for (int row = 0; row < app->messages()->count(); ++row)
+                after.append(app->messages()->at(row));
             QCOMPARE(after.size(), before.messages.size());
             for (int i = 0; i < after.size(); ++i) {
                 const MessageItem& a = before.messages.at(i);
                 const MessageItem& b = after.at(i);
-                const bool same = a.id == b.id && a.role == b.role && a.text == b.text
-                                  && a.branchIndex == b.branchIndex && a.branchCount == b.branchCount
-                                  && a.interrupted == b.interrupted;
-                QVERIFY2(same, qPrintable(describe(before.messages) + "\n--- after restart ---\n"
-                                          + describe(after)));
+                const bool same = a.id == b.id && a.role == b.role && a.text == b.text &&
+                                  a.branchIndex == b.branchIndex &&
+                                  a.branchCount == b.branchCount && a.interrupted == b.interrupted;
+                QVERIFY2(same, qPrintable(describe(before.messages) + "\n--- after restart ---\n" +
+                                          describe(after)));
             }
         }
     }

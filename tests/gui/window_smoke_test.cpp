@@ -12,7 +12,9 @@
 
 namespace {
 
-QString folioBinary() { return QDir(folio::test::binaryDir()).filePath(QStringLiteral("bin/folio")); }
+QString folioBinary() {
+    return QDir(folio::test::binaryDir()).filePath(QStringLiteral("bin/folio"));
+}
 
 }  // namespace
 
@@ -68,7 +70,8 @@ private slots:
         env.remove(QStringLiteral("QT_QPA_PLATFORM"));  // --smoke-test must choose offscreen itself
         env.insert(QStringLiteral("DISPLAY"), QString());
         folio.setProcessEnvironment(env);
-        folio.start(folioBinary(), {QStringLiteral("--smoke-test"), QStringLiteral("--data-dir"), dir.path()});
+        folio.start(folioBinary(),
+                    {QStringLiteral("--smoke-test"), QStringLiteral("--data-dir"), dir.path()});
         QVERIFY(folio.waitForFinished(90000));
         const QString err = QString::fromUtf8(folio.readAllStandardError());
         QCOMPARE(folio.exitStatus(), QProcess::NormalExit);

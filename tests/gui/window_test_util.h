@@ -5,6 +5,7 @@
 #include <QQmlContext>
 #include <QQuickItem>
 #include <QQuickWindow>
+#include <QSet>
 #include <QtTest>
 #include <memory>
 
@@ -28,6 +29,7 @@ public:
     }
 
     QQuickWindow* window() const { return m_window; }
+    QQmlEngine* engine() const { return m_engine.get(); }
     QString warnings() const {
         QStringList lines;
         for (const QQmlError& e : m_warnings) lines << e.toString();
@@ -38,9 +40,10 @@ public:
     // All objects named `name`, depth-first through QObject children and the visual item tree.
     QList<QObject*> findAll(const QString& name) const {
         QList<QObject*> hits;
+        QSet<QObject*> seen;
         if (m_window) {
-            search(m_window->contentItem(), name, hits);
-            search(m_window, name, hits);
+            search(m_window->contentItem(), name, hits, seen);
+            search(m_window, name, hits, seen);
         }
         return hits;
     }
@@ -62,12 +65,15 @@ public:
     }
 
 private:
-    static void search(QObject* node, const QString& name, QList<QObject*>& out) {
-        if (!node || out.contains(node)) return;
+    // Each node once: items are reachable both as QObject children and as child items.
+    static void search(QObject* node, const QString& name, QList<QObject*>& out,
+                       QSet<QObject*>& seen) {
+        if (!node || seen.contains(node)) return;
+        seen.insert(node);
         if (node->objectName() == name) out.append(node);
-        for (QObject* child : node->children()) search(child, name, out);
+        for (QObject* child : node->children()) search(child, name, out, seen);
         if (auto* item = qobject_cast<QQuickItem*>(node)) {
-            for (QQuickItem* child : item->childItems()) search(child, name, out);
+            for (QQuickItem* child : item->childItems()) search(child, name, out, seen);
         }
     }
 

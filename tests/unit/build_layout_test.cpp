@@ -61,6 +61,11 @@ QStringList neededLibraries(const QString& readelf, const QString& binary) {
     return libs;
 }
 
+// The programs the build installs into bin/, as tests/CMakeLists.txt found them.
+QStringList installedPrograms() {
+    return QStringLiteral(FOLIO_INSTALLED_PROGRAMS).split(',', Qt::SkipEmptyParts);
+}
+
 QString packagingFile(const QString& name) {
     return QDir(folio::test::sourceDir()).filePath(QStringLiteral("packaging/") + name);
 }
@@ -136,8 +141,8 @@ private slots:
         }
     }
 
-    // folio-cli must load on a machine with neither Qt nor an NVIDIA driver; the app must not
-    // need the driver either (the .deb has no CUDA dependency).
+    // folio-cli must load on a machine with neither Qt nor an NVIDIA driver; no installed program
+    // may need the driver either (the .deb has no CUDA dependency).
     void binariesNeedNeitherQtNorCuda() {
         const QString readelf = QStandardPaths::findExecutable(QStringLiteral("readelf"));
         if (readelf.isEmpty()) QSKIP("readelf (binutils) is not installed");
@@ -152,10 +157,11 @@ private slots:
                      qPrintable("folio-cli needs " + lib));
             QVERIFY2(!kCuda.match(lib).hasMatch(), qPrintable("folio-cli needs " + lib));
         }
-        const QString app = bin.filePath(QStringLiteral("folio"));
-        if (QFileInfo(app).isExecutable()) {
-            for (const QString& lib : neededLibraries(readelf, app))
-                QVERIFY2(!kCuda.match(lib).hasMatch(), qPrintable("folio needs " + lib));
+        for (const QString& program : installedPrograms()) {
+            const QString path = bin.filePath(program);
+            QVERIFY2(QFileInfo(path).isExecutable(), qPrintable(path + " was not built"));
+            for (const QString& lib : neededLibraries(readelf, path))
+                QVERIFY2(!kCuda.match(lib).hasMatch(), qPrintable(program + " needs " + lib));
         }
     }
 
@@ -239,14 +245,15 @@ private slots:
 
         const QDir root(prefix.path());
         QStringList expected = {
-            QStringLiteral("bin/folio-cli"),
             QStringLiteral("share/applications/io.folio.Folio.desktop"),
             QStringLiteral("share/metainfo/io.folio.Folio.metainfo.xml"),
             QStringLiteral("share/icons/hicolor/scalable/apps/folio.svg"),
         };
         for (int size : kIconSizes)
             expected << QStringLiteral("share/icons/hicolor/%1x%1/apps/folio.png").arg(size);
-        if (FOLIO_HAVE_APP_TARGET) expected << QStringLiteral("bin/folio");
+        QVERIFY2(installedPrograms().contains(QStringLiteral("folio-cli")),
+                 "folio-cli is not a target of this build");
+        for (const QString& program : installedPrograms()) expected << "bin/" + program;
         for (const QString& rel : expected)
             QVERIFY2(QFileInfo::exists(root.filePath(rel)), qPrintable(rel + " not installed"));
 

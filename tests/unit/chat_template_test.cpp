@@ -154,6 +154,8 @@ private slots:
         QVERIFY(f->render({{"user", "x"}}, o).text.find("Today Date: 01 Jan 2030\n") !=
                 std::string::npos);
         QCOMPARE(f->endOfTurnTokens().front(), std::string("<|eot_id|>"));
+        QCOMPARE(formatTemplateDate(2026, 11, 8), std::string("08 Nov 2026"));
+        QCOMPARE(formatTemplateDate(2024, 7, 26), std::string("26 Jul 2024"));
     }
 
     // Gemma has no system role: a leading system message goes into the first user turn.
@@ -214,7 +216,9 @@ private slots:
             {"Qwen-Qwen2.5-7B-Instruct.jinja", "qwen2.5"},
             {"Qwen3.5-4B.jinja", "qwen3.5"},
             {"meta-llama-Llama-3.2-3B-Instruct.jinja", "llama3"},
-            {"google-gemma-2-2b-it.jinja", "gemma"}};
+            {"google-gemma-2-2b-it.jinja", "gemma"},
+            // Not supported: SmolLM3 adds a metadata system block; plain ChatML is the fallback.
+            {"HuggingFaceTB-SmolLM3-3B.jinja", "chatml"}};
         for (const auto& [file, expected] : files) {
             QFile f(folio::test::sharedPath(QString("data/templates/") + file));
             QVERIFY(f.open(QIODevice::ReadOnly));

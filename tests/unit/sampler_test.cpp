@@ -5,9 +5,6 @@
 #include <map>
 #include <set>
 
-// Qt's `emit` keyword macro would rewrite StopStringMatcher::Result::emit.
-#undef emit
-
 #include "engine/runtime/sampler.h"
 #include "engine/runtime/stop_strings.h"
 
@@ -278,7 +275,7 @@ private slots:
         bool didStop = false;
         for (const QByteArray& bytes : pieces) {  // raw bytes: a piece may split a UTF-8 char
             auto r = m.push(std::string_view(bytes.constData(), size_t(bytes.size())));
-            out += r.emit;
+            out += r.text;
             didStop = didStop || r.stopped;
         }
         if (!didStop) out += m.flush();
@@ -288,12 +285,12 @@ private slots:
 
     void stopHoldsBackOnlyPossiblePrefixes() {
         StopStringMatcher m({"</s>"});
-        QCOMPARE(m.push("hello <").emit, std::string("hello "));
-        QCOMPARE(m.push("b").emit, std::string("<b"));
-        QCOMPARE(m.push("</").emit, std::string(""));
+        QCOMPARE(m.push("hello <").text, std::string("hello "));
+        QCOMPARE(m.push("b").text, std::string("<b"));
+        QCOMPARE(m.push("</").text, std::string(""));
         auto r = m.push("s> more");
         QVERIFY(r.stopped);
-        QCOMPARE(r.emit, std::string(""));
+        QCOMPARE(r.text, std::string(""));
         QVERIFY(m.push("again").stopped);
         QCOMPARE(m.flush(), std::string(""));
     }

@@ -6,7 +6,7 @@
 #include <QSet>
 #include <QtTest>
 
-#include "engine/tokenizer/json.h"
+#include "engine/chat/json.h"
 #include "engine/tokenizer/tokenizer.h"
 #include "support/test_env.h"
 
@@ -33,14 +33,14 @@ private slots:
         // Parsed with the engine's JSON reader: QString would drop a leading U+FEFF.
         while (!f.atEnd()) {
             const QByteArray line = f.readLine();
-            auto o = folio::json::parse(std::string_view(line.constData(), size_t(line.size())));
+            auto o = folio::parseJson(std::string_view(line.constData(), size_t(line.size())));
             QVERIFY(o.ok());
-            if (const folio::json::Value* ex = o->find("roundtrip_exceptions")) {
-                for (const auto& v : ex->array) m_exceptions << int(v.number);
-            } else if (const folio::json::Value* t = o->find("t")) {
-                Case c{t->string, t->string, {}};
-                if (const folio::json::Value* d = o->find("d")) c.decoded = d->string;
-                for (const auto& v : o->find("i")->array) c.ids.push_back(int32_t(v.number));
+            if (const folio::JsonValue* ex = o->find("roundtrip_exceptions")) {
+                for (const auto& v : ex->items()) m_exceptions << int(v.asDouble());
+            } else if (const folio::JsonValue* t = o->find("t")) {
+                Case c{t->asString(), t->asString(), {}};
+                if (const folio::JsonValue* d = o->find("d")) c.decoded = d->asString();
+                for (const auto& v : o->find("i")->items()) c.ids.push_back(int32_t(v.asDouble()));
                 m_cases.push_back(std::move(c));
             }
         }

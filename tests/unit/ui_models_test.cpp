@@ -90,8 +90,9 @@ private slots:
         timeAppends(10);  // warm up
         const qint64 shortText = timeAppends(10);
         const qint64 longText = timeAppends(4'000'000);
-        QVERIFY2(longText < 20 * shortText + 20'000'000,
-                 qPrintable(QStringLiteral("short %1 ns, long %2 ns").arg(shortText).arg(longText)));
+        QVERIFY2(
+            longText < 20 * shortText + 20'000'000,
+            qPrintable(QStringLiteral("short %1 ns, long %2 ns").arg(shortText).arg(longText)));
     }
 
     void appendThinkingAndUnknownIds() {
@@ -100,7 +101,8 @@ private slots:
         QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
         model.appendThinking(3, "hmm");
         QCOMPARE(changed.size(), 1);
-        QCOMPARE(changed.at(0).at(2).value<QList<int>>(), QList<int>{MessageListModel::ThinkingRole});
+        QCOMPARE(changed.at(0).at(2).value<QList<int>>(),
+                 QList<int>{MessageListModel::ThinkingRole});
         model.appendText(99, "lost");  // a late batch for a removed message is ignored
         model.appendText(3, "");
         QCOMPARE(changed.size(), 1);
@@ -220,7 +222,6 @@ private slots:
         QCOMPARE(model.at(model.rowCount() - 1).id, 20000);
         QCOMPARE(model.at(model.rowCount() - 2).id, 3);
     }
-
 };
 
 QTEST_GUILESS_MAIN(UiModelsTest)

@@ -52,6 +52,11 @@ Pane {
                     placeholderText: app.modelReady ? qsTr("Message Folio (Enter to send, Shift+Enter for a new line)")
                                                     : qsTr("Load a model to start chatting")
                     onTextChanged: countDelay.restart()
+                    background: Rectangle {
+                        radius: 6
+                        color: palette.base
+                        border.color: input.activeFocus ? palette.highlight : palette.mid
+                    }
                     Keys.onPressed: event => {
                         if ((event.key === Qt.Key_Return || event.key === Qt.Key_Enter)
                                 && !(event.modifiers & Qt.ShiftModifier)) {

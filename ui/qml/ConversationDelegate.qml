@@ -36,7 +36,7 @@ ItemDelegate {
         spacing: 4
         Label {
             visible: root.model.pinned
-            text: "📌"
+            text: "★"
             font.pointSize: root.font.pointSize * 0.8
             Accessible.name: qsTr("Pinned")
         }

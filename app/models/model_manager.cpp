@@ -1,0 +1,118 @@
+#include "app/models/model_manager.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+namespace folio {
+namespace {
+constexpr const char* kMirrorKey = "models/mirror";
+constexpr const char* kCustomMirrorKey = "models/customMirrorUrl";
+}  // namespace
+
+CatalogListModel::CatalogListModel(const ModelCatalog& catalog, QString modelsDir, QObject* parent)
+    : QAbstractListModel(parent), m_catalog(catalog), m_dir(std::move(modelsDir)) {
+    m_available = availableMemoryBytes();
+}
+
+void CatalogListModel::refresh() {
+    m_available = availableMemoryBytes();
+    if (rowCount() > 0)
+        emit dataChanged(index(0), index(rowCount() - 1));
+}
+
+int CatalogListModel::rowCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : int(m_catalog.entries().size());
+}
+
+QVariant CatalogListModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || index.row() >= rowCount())
+        return {};
+    const CatalogEntry& e = m_catalog.entries()[index.row()];
+    switch (role) {
+    case Qt::DisplayRole:
+    case NameRole: return e.name;
+    case IdRole: return e.id;
+    case QuantizationRole: return e.quantization;
+    case FileRole: return e.file;
+    case SizeBytesRole: return double(e.sizeBytes);
+    case RamBytesRole: return double(e.ramBytes);
+    case SuitsRole: return e.suits;
+    case IsDefaultRole: return e.isDefault;
+    case ChecksumKnownRole: return !e.sha256.isEmpty();
+    case InstalledRole: return QFileInfo::exists(QDir(m_dir).filePath(e.file));
+    case FitsRole: return m_available < 0 || e.ramBytes <= m_available;
+    default: return {};
+    }
+}
+
+QHash<int, QByteArray> CatalogListModel::roleNames() const {
+    return {{IdRole, "modelId"},         {NameRole, "name"},
+            {QuantizationRole, "quantization"}, {FileRole, "file"},
+            {SizeBytesRole, "sizeBytes"}, {RamBytesRole, "ramBytes"},
+            {SuitsRole, "suits"},         {IsDefaultRole, "isDefault"},
+            {ChecksumKnownRole, "checksumKnown"}, {InstalledRole, "installed"},
+            {FitsRole, "fits"}};
+}
+
+ModelManager::ModelManager(const QString& modelsDir, const QString& settingsIni, QObject* parent)
+    : QObject(parent), m_dir(modelsDir) {
+    QDir().mkpath(m_dir);
+    m_settings = settingsIni.isEmpty() ? std::make_unique<QSettings>()
+                                       : std::make_unique<QSettings>(settingsIni, QSettings::IniFormat);
+    m_catalogModel = std::make_unique<CatalogListModel>(ModelCatalog::builtIn(), m_dir);
+    m_downloads = std::make_unique<DownloadManager>(m_dir);
+    m_library = std::make_unique<ModelLibrary>(m_dir);
+    connect(m_downloads.get(), &DownloadManager::downloadFinished, this, [this] {
+        m_library->refresh();
+        m_catalogModel->refresh();
+    });
+    m_library->refresh();
+}
+
+ModelManager::~ModelManager() = default;
+
+QString ModelManager::mirror() const {
+    const QString name = m_settings->value(QLatin1String(kMirrorKey)).toString();
+    Mirror m;
+    return mirrorFromName(name, &m) ? name : mirrorName(Mirror::HuggingFace);
+}
+
+void ModelManager::setMirror(const QString& name) {
+    Mirror m;
+    if (!mirrorFromName(name, &m) || name == mirror())
+        return;
+    m_settings->setValue(QLatin1String(kMirrorKey), name);
+    emit mirrorChanged();
+}
+
+QString ModelManager::customMirrorUrl() const {
+    return m_settings->value(QLatin1String(kCustomMirrorKey)).toString();
+}
+
+void ModelManager::setCustomMirrorUrl(const QString& url) {
+    if (url == customMirrorUrl())
+        return;
+    m_settings->setValue(QLatin1String(kCustomMirrorKey), url.trimmed());
+    emit mirrorChanged();
+}
+
+bool ModelManager::download(const QString& catalogId) {
+    const CatalogEntry* entry = ModelCatalog::builtIn().find(catalogId);
+    if (!entry) {
+        m_lastError = QStringLiteral("no catalog entry '%1'").arg(catalogId);
+        return false;
+    }
+    Mirror m = Mirror::HuggingFace;
+    mirrorFromName(mirror(), &m);
+    auto url = ModelCatalog::url(*entry, m, customMirrorUrl());
+    if (!url) {
+        m_lastError = QString::fromStdString(url.error().message);
+        return false;
+    }
+    DownloadSpec spec{url.value(), entry->file, entry->sizeBytes, entry->sha256};
+    if (!m_downloads->start(spec, &m_lastError))
+        return false;
+    return true;
+}
+
+}  // namespace folio

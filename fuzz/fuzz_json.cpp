@@ -1,0 +1,28 @@
+// libFuzzer target: both JSON readers on arbitrary bytes: folio::parseJson (engine/chat/json.h;
+// chat message files, configuration) and folio::json::parse (engine/tokenizer/json.h;
+// tokenizer.json). Contracts: never a crash or a stack overflow (depth limits), errors carry a
+// message, and for parseJson an accepted value survives toJson -> parseJson unchanged.
+#include <string_view>
+
+#include "engine/chat/json.h"
+#include "engine/tokenizer/json.h"
+#include "fuzz_common.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    using folio::fuzz::fuzzFail;
+    const std::string_view text(reinterpret_cast<const char*>(data), size);
+    auto v = folio::parseJson(text);
+    if (!v) {
+        if (v.error().message.empty()) fuzzFail("parseJson error without a message");
+    } else {
+        for (int indent : {-1, 2}) {
+            const std::string written = folio::toJson(v.value(), indent);
+            auto again = folio::parseJson(written);
+            if (!again) fuzzFail("parseJson rejects toJson output");
+            if (!(again.value() == v.value())) fuzzFail("toJson -> parseJson changed the value");
+        }
+    }
+    auto t = folio::json::parse(text);
+    if (!t && t.error().message.empty()) fuzzFail("json::parse error without a message");
+    return 0;
+}
