@@ -56,7 +56,9 @@ public:
     }
     qint64 integer(const char* key) {
         const QJsonValue v = m_obj.value(key);
-        if (v.isDouble() && v.toDouble() == double(qint64(v.toDouble()))) return qint64(v.toDouble());
+        if (v.isDouble() && v.toDouble() > -9.2e18 && v.toDouble() < 9.2e18 &&  // cast is UB outside int64
+            v.toDouble() == double(qint64(v.toDouble())))
+            return qint64(v.toDouble());
         fail(key, "expected an integer");
         return 0;
     }

@@ -171,6 +171,19 @@ def summarise(label, model_info, test_name, test, threads, runs, bandwidth):
 
 
 def model_info(path):
+    """model_info_here(path), computed in a child process: the GGUF reader maps the file, and a
+    forked benchmark would inherit that resident memory into its peak RSS (ru_maxrss)."""
+    code = ("import json, sys; sys.path.insert(0, sys.argv[2]); import cpu_pairs; "
+            "print(json.dumps(cpu_pairs.model_info_here(sys.argv[1])))")
+    out = subprocess.run([sys.executable, "-c", code, path, os.path.dirname(__file__)],
+                         capture_output=True, text=True, check=False).stdout
+    try:
+        return json.loads(out)
+    except ValueError:
+        return None
+
+
+def model_info_here(path):
     """Weight bytes read per decode step and K+V bytes per cached position (f16 cache)."""
     try:
         import gguf  # noqa: PLC0415 (optional: only for the bandwidth fraction)

@@ -120,7 +120,8 @@ int main(int argc, char** argv) {
             std::printf("threads %d: %.2f GB/s\n", t, gbps);
         }
     }
-    if (json) std::printf("%s}, \"checksum\": %llu}\n", out.c_str(),
-                          static_cast<unsigned long long>(sink.load() & 0xFFFF));
+    if (json)
+        std::printf("%s}, \"checksum\": %llu}\n", out.c_str(),
+                    static_cast<unsigned long long>(sink.load() & 0xFFFF));
     return 0;
 }

@@ -13,10 +13,10 @@ struct CitationTarget {
 };
 
 struct Citation {
-    qsizetype start = 0;   // UTF-16 offset of the citation in the text
+    qsizetype start = 0;  // UTF-16 offset of the citation in the text
     qsizetype length = 0;
-    int document = 0;      // 1-based "Document N" if the citation names one, else 0
-    int page = 0;          // the first page cited
+    int document = 0;  // 1-based "Document N" if the citation names one, else 0
+    int page = 0;      // the first page cited
 };
 
 // Citations in text order. Citations already written as links ("[p.3](...)") are skipped.

@@ -10,26 +10,30 @@ namespace {
 // English words too common to say what a question is about.
 const QSet<QString>& stopWords() {
     static const QSet<QString> kWords = {
-        "the", "and", "for", "are", "was", "were", "what", "which", "who", "whom", "whose", "when",
-        "where", "why", "how", "does", "did", "can", "could", "should", "would", "will", "shall",
-        "may", "might", "must", "this", "that", "these", "those", "there", "their", "they", "them",
-        "with", "within", "without", "from", "into", "onto", "about", "under", "over", "than",
-        "then", "any", "all", "each", "some", "such", "not", "nor", "but", "you", "your", "our",
-        "his", "her", "its", "has", "have", "had", "been", "being", "say", "says", "said", "tell",
-        "document", "page", "pages", "please", "explain", "describe", "give", "list", "find",
+        "the",     "and",      "for",   "are",   "was",   "were",     "what",  "which", "who",
+        "whom",    "whose",    "when",  "where", "why",   "how",      "does",  "did",   "can",
+        "could",   "should",   "would", "will",  "shall", "may",      "might", "must",  "this",
+        "that",    "these",    "those", "there", "their", "they",     "them",  "with",  "within",
+        "without", "from",     "into",  "onto",  "about", "under",    "over",  "than",  "then",
+        "any",     "all",      "each",  "some",  "such",  "not",      "nor",   "but",   "you",
+        "your",    "our",      "his",   "her",   "its",   "has",      "have",  "had",   "been",
+        "being",   "say",      "says",  "said",  "tell",  "document", "page",  "pages", "please",
+        "explain", "describe", "give",  "list",  "find",
     };
     return kWords;
 }
 
 // Chinese question words and particles removed before making trigrams.
 const char* const kChineseQuestionWords[] = {
-    "什么", "哪些", "哪里", "哪一页", "哪页", "多少", "是否", "怎么", "如何", "请问", "为什么",
-    "文件", "文档", "合同中", "关于", "规定", "吗", "呢", "吧", "的", "了", "是", "在", "有", "？", "?",
+    "什么", "哪些",   "哪里", "哪一页", "哪页",   "多少", "是否", "怎么", "如何",
+    "请问", "为什么", "文件", "文档",   "合同中", "关于", "规定", "吗",   "呢",
+    "吧",   "的",     "了",   "是",     "在",     "有",   "？",   "?",
 };
 
 bool isHan(QChar c) {
     const char16_t u = c.unicode();
-    return (u >= 0x4E00 && u <= 0x9FFF) || (u >= 0x3400 && u <= 0x4DBF) || (u >= 0xF900 && u <= 0xFAFF);
+    return (u >= 0x4E00 && u <= 0x9FFF) || (u >= 0x3400 && u <= 0x4DBF) ||
+           (u >= 0xF900 && u <= 0xFAFF);
 }
 
 void addTerm(QStringList& terms, const QString& term) {
@@ -76,15 +80,18 @@ QString renderBlock(const QVector<ContextDocument>& docs, const Selection& sel, 
         "The user attached the documents below. Each page starts with its page marker, such as "
         "[p.1]. Cite the pages you rely on with these markers.\n");
     if (mode == ContextMode::Retrieval)
-        out += QStringLiteral("The documents are too long to include in full: only the pages most "
-                              "relevant to the question are included.\n");
+        out += QStringLiteral(
+            "The documents are too long to include in full: only the pages most "
+            "relevant to the question are included.\n");
     for (int d = 0; d < docs.size(); ++d) {
         const ContextDocument& doc = docs[d];
         QVector<int> included;
         for (int p = 0; p < doc.pages.size(); ++p)
             if (sel[d][p]) included << doc.pages[p].page;
         out += QStringLiteral("\n=== Document %1: %2 (%3 pages) ===\n")
-                   .arg(d + 1).arg(doc.title).arg(doc.pages.size());
+                   .arg(d + 1)
+                   .arg(doc.title)
+                   .arg(doc.pages.size());
         if (mode == ContextMode::Retrieval)
             out += QStringLiteral("Included pages: %1\n")
                        .arg(included.isEmpty() ? QStringLiteral("none") : compressRanges(included));
@@ -184,7 +191,9 @@ int DocumentContext::pagesUsed() const {
     return n;
 }
 
-QString pageMarker(int page) { return QStringLiteral("[p.%1]").arg(page); }
+QString pageMarker(int page) {
+    return QStringLiteral("[p.%1]").arg(page);
+}
 
 int documentTokenBudget(int contextTokens, int systemTokens, int historyTokens, int replyReserve) {
     return std::max(0, contextTokens - systemTokens - historyTokens - replyReserve);

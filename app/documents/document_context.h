@@ -36,8 +36,8 @@ struct UsedPages {
 };
 
 struct DocumentContext {
-    QString text;        // the block; empty when nothing fits or nothing is attached
-    int tokens = 0;      // counter(text); always <= the budget
+    QString text;    // the block; empty when nothing fits or nothing is attached
+    int tokens = 0;  // counter(text); always <= the budget
     ContextMode mode = ContextMode::WholeDocuments;
     QVector<UsedPages> used;  // one entry per document that contributed pages
     int pagesUsed() const;
@@ -46,8 +46,8 @@ struct DocumentContext {
 // Token count of plain text with the loaded model's tokenizer (e.g. Engine::countTokens).
 using TokenCounter = std::function<int(const QString&)>;
 // Pages matching an FTS5 expression, best first (DocumentStore::search fits).
-using PageRanker =
-    std::function<QVector<PageHit>(const QString& matchExpression, const QVector<qint64>& documentIds)>;
+using PageRanker = std::function<QVector<PageHit>(const QString& matchExpression,
+                                                  const QVector<qint64>& documentIds)>;
 
 // Tokens left for documents: context - system - history - replyReserve, never negative.
 int documentTokenBudget(int contextTokens, int systemTokens, int historyTokens, int replyReserve);

@@ -67,7 +67,14 @@ DocumentInfo readInfo(const QSqlQuery& q) {
     return d;
 }
 
-qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+qint64 nowMs() {
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+// A null QString binds as SQL NULL; the text columns are NOT NULL DEFAULT ''.
+QString nonNull(const QString& s) {
+    return s.isNull() ? QStringLiteral("") : s;
+}
 
 }  // namespace
 
@@ -80,9 +87,13 @@ Expected<AddedDocument> DocumentStore::add(const IngestedDocument& doc) {
     if (!run(q, kSqlFindBySha, {doc.sha256})) return queryError(q, "find document");
     if (q.next()) return AddedDocument{q.value(0).toLongLong(), true};
     if (!db.transaction()) return makeError("cannot begin a transaction to add the document");
-    auto rollback = [&db](Error e) { db.rollback(); return e; };
+    auto rollback = [&db](Error e) {
+        db.rollback();
+        return e;
+    };
     if (!run(q, kSqlInsertDocument,
-             {doc.sha256, doc.kind, doc.title, doc.author, doc.path, int(doc.pages.size()), nowMs()}))
+             {doc.sha256, doc.kind, nonNull(doc.title), nonNull(doc.author), nonNull(doc.path),
+              int(doc.pages.size()), nowMs()}))
         return rollback(queryError(q, "insert document"));
     const qint64 id = q.lastInsertId().toLongLong();
     QSqlQuery page(db);
@@ -90,7 +101,7 @@ Expected<AddedDocument> DocumentStore::add(const IngestedDocument& doc) {
     for (const IngestedPage& p : doc.pages) {
         page.addBindValue(id);
         page.addBindValue(p.number);
-        page.addBindValue(p.text);
+        page.addBindValue(nonNull(p.text));
         page.addBindValue(p.ocr ? 1 : 0);
         if (!page.exec()) return rollback(queryError(page, "insert page"));
     }
@@ -120,7 +131,8 @@ Expected<QVector<PageText>> DocumentStore::pages(qint64 id) const {
     q.setForwardOnly(true);
     if (!run(q, kSqlPages, {id})) return queryError(q, "read pages");
     QVector<PageText> out;
-    while (q.next()) out.push_back({q.value(0).toInt(), q.value(1).toString(), q.value(2).toBool()});
+    while (q.next())
+        out.push_back({q.value(0).toInt(), q.value(1).toString(), q.value(2).toBool()});
     return out;
 }
 
@@ -167,7 +179,8 @@ Expected<QVector<PageHit>> DocumentStore::search(const QString& matchExpression,
     QSqlQuery q(m_connection());
     if (!run(q, QString::fromLatin1(kSqlSearch).arg(ids.join(',')), {matchExpression, limit}))
         return queryError(q, "search pages");
-    while (q.next()) out.push_back({q.value(0).toLongLong(), q.value(1).toInt(), q.value(2).toDouble()});
+    while (q.next())
+        out.push_back({q.value(0).toLongLong(), q.value(1).toInt(), q.value(2).toDouble()});
     return out;
 }
 

@@ -1,5 +1,7 @@
 #include "app/documents/ingestor.h"
 
+#include <sys/resource.h>
+
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDir>
@@ -9,7 +11,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QStringDecoder>
-#include <sys/resource.h>
 
 #include "app/documents/ingest_protocol.h"
 #include "app/documents/text_cleanup.h"
@@ -36,15 +37,26 @@ const ExitMeaning kExitMeanings[] = {
     {IngestExit::Usage, IngestOutcome::Crashed, "Internal error: folio-ingest was misused."},
 };
 
-QString defaultProgram() {
-    return QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("folio-ingest"));
-}
-
 QString fileSha256(const QByteArray& bytes) {
     return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
 }
 
 }  // namespace
+
+QString defaultIngestProgram() {
+    return QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("folio-ingest"));
+}
+
+void limitChildMemory(QProcess& process, qint64 bytes) {
+    const rlim_t limit = rlim_t(bytes);
+    // Runs in the child between fork and exec: only async-signal-safe calls.
+    process.setChildProcessModifier([limit] {
+        struct rlimit rl {
+            limit, limit
+        };
+        setrlimit(RLIMIT_AS, &rl);
+    });
+}
 
 Ingestor::Ingestor(QObject* parent) : QObject(parent) {
     m_stallTimer.setSingleShot(true);
@@ -114,31 +126,33 @@ bool Ingestor::start(const QString& path, const IngestOptions& options) {
     const QString suffix = QFileInfo(path).suffix().toLower();
     if (suffix == "txt" || suffix == "md" || suffix == "markdown") {
         // Deferred so that finished() never fires inside start().
-        QMetaObject::invokeMethod(this, [this, path] {
-            IngestResult r = readTextFile(path);
-            m_result = r;
-            if (r.ok()) emit progress(int(r.document.pages.size()), int(r.document.pages.size()));
-            finish(r.outcome, r.message);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, path] {
+                IngestResult r = readTextFile(path);
+                m_result = r;
+                if (r.ok())
+                    emit progress(int(r.document.pages.size()), int(r.document.pages.size()));
+                finish(r.outcome, r.message);
+            },
+            Qt::QueuedConnection);
         return true;
     }
     if (suffix != "pdf") {
-        QMetaObject::invokeMethod(this, [this] {
-            finish(IngestOutcome::Unsupported,
-                   QStringLiteral("Only PDF, .txt and .md files can be added."));
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                finish(IngestOutcome::Unsupported,
+                       QStringLiteral("Only PDF, .txt and .md files can be added."));
+            },
+            Qt::QueuedConnection);
         return true;
     }
     m_result.document.path = path;
     m_result.document.kind = QStringLiteral("pdf");
     m_result.document.title = QFileInfo(path).completeBaseName();
     m_process = new QProcess(this);
-    const rlim_t limit = rlim_t(options.memoryLimitBytes);
-    // Runs in the child between fork and exec: only async-signal-safe calls.
-    m_process->setChildProcessModifier([limit] {
-        struct rlimit rl{limit, limit};
-        setrlimit(RLIMIT_AS, &rl);
-    });
+    limitChildMemory(*m_process, options.memoryLimitBytes);
     connect(m_process, &QProcess::readyReadStandardOutput, this, &Ingestor::onReadyRead);
     connect(m_process, &QProcess::finished, this, &Ingestor::onProcessFinished);
     connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError e) {
@@ -148,8 +162,9 @@ bool Ingestor::start(const QString& path, const IngestOptions& options) {
     });
     QStringList args{path};
     if (!options.password.isEmpty()) args << QStringLiteral("--password-stdin");
-    if (options.ocr) args << QStringLiteral("--ocr") << QStringLiteral("--ocr-lang") << options.ocrLanguages;
-    m_process->start(options.program.isEmpty() ? defaultProgram() : options.program, args);
+    if (options.ocr)
+        args << QStringLiteral("--ocr") << QStringLiteral("--ocr-lang") << options.ocrLanguages;
+    m_process->start(options.program.isEmpty() ? defaultIngestProgram() : options.program, args);
     if (!options.password.isEmpty()) m_process->write(options.password.toUtf8() + '\n');
     m_process->closeWriteChannel();
     m_stallTimer.start(options.stallTimeoutMs);
@@ -172,7 +187,8 @@ void Ingestor::handleLine(const QByteArray& line) {
         m_result.document.sha256 = o.value("sha256").toString();
         m_result.document.pages.reserve(m_pageCount);
     } else if (type == "page") {
-        IngestedPage page{o.value("page").toInt(), normalizeExtractedText(o.value("text").toString()),
+        IngestedPage page{o.value("page").toInt(),
+                          normalizeExtractedText(o.value("text").toString()),
                           o.value("ocr").toBool()};
         m_result.document.pages.push_back(page);
         emit progress(int(m_result.document.pages.size()), m_pageCount);
@@ -208,7 +224,8 @@ void Ingestor::onProcessFinished(int exitCode, QProcess::ExitStatus status) {
             return;
         }
     }
-    finish(IngestOutcome::Crashed, QStringLiteral("The PDF reader failed (exit code %1).").arg(exitCode));
+    finish(IngestOutcome::Crashed,
+           QStringLiteral("The PDF reader failed (exit code %1).").arg(exitCode));
 }
 
 void Ingestor::onStalled() {

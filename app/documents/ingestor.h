@@ -18,12 +18,12 @@
 namespace folio {
 
 struct IngestOptions {
-    QString password;                          // for encrypted PDFs; never stored
-    bool ocr = true;                           // tesseract for pages without a text layer
+    QString password;  // for encrypted PDFs; never stored
+    bool ocr = true;   // tesseract for pages without a text layer
     QString ocrLanguages = QStringLiteral("eng+chi_sim");
-    int stallTimeoutMs = 60'000;               // kill the child after this long without progress
-    qint64 memoryLimitBytes = qint64(2) << 30; // the child's address-space limit
-    QString program;                           // folio-ingest; empty = beside the app binary
+    int stallTimeoutMs = 60'000;                // kill the child after this long without progress
+    qint64 memoryLimitBytes = qint64(2) << 30;  // the child's address-space limit
+    QString program;                            // folio-ingest; empty = beside the app binary
 };
 
 struct IngestedPage {
@@ -34,8 +34,8 @@ struct IngestedPage {
 
 struct IngestedDocument {
     QString path;
-    QString kind;    // "pdf" or "text"
-    QString title;   // metadata title, else the file name
+    QString kind;   // "pdf" or "text"
+    QString title;  // metadata title, else the file name
     QString author;
     QString sha256;  // hex of the file's bytes
     QVector<IngestedPage> pages;
@@ -44,12 +44,12 @@ struct IngestedDocument {
 enum class IngestOutcome {
     Ok,
     NotFound,
-    Unsupported,    // not .pdf, .txt or .md
+    Unsupported,  // not .pdf, .txt or .md
     NeedsPassword,
     WrongPassword,
     Corrupt,
-    Crashed,        // the parser died (e.g. the memory limit)
-    TimedOut,       // no progress for stallTimeoutMs
+    Crashed,   // the parser died (e.g. the memory limit)
+    TimedOut,  // no progress for stallTimeoutMs
     Cancelled,
 };
 
@@ -59,6 +59,11 @@ struct IngestResult {
     IngestedDocument document;
     bool ok() const { return outcome == IngestOutcome::Ok; }
 };
+
+// Makes process apply an address-space limit (RLIMIT_AS, bytes) in the child before exec.
+void limitChildMemory(QProcess& process, qint64 bytes);
+// The folio-ingest executable beside the running application.
+QString defaultIngestProgram();
 
 class Ingestor : public QObject {
     Q_OBJECT

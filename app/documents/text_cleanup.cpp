@@ -16,8 +16,12 @@ constexpr RadicalForm kRadicalForms[] = {
     {0x2EF0, u'龙'}, {0x2EF3, u'龟'},
 };
 
-bool needsNfkc(char16_t c) { return (c >= 0x2F00 && c <= 0x2FD5) || (c >= 0xFB00 && c <= 0xFB06); }
-bool isRadicalSupplement(char16_t c) { return c >= 0x2E80 && c <= 0x2EF3; }
+bool needsNfkc(char16_t c) {
+    return (c >= 0x2F00 && c <= 0x2FD5) || (c >= 0xFB00 && c <= 0xFB06);
+}
+bool isRadicalSupplement(char16_t c) {
+    return c >= 0x2E80 && c <= 0x2EF3;
+}
 
 }  // namespace
 

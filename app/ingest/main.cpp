@@ -3,12 +3,16 @@
 // limit) so that a PDF that crashes or hangs the parser cannot take the app down.
 //
 // Usage: folio-ingest FILE [--password-stdin] [--ocr] [--ocr-lang eng+chi_sim]
+//        folio-ingest FILE [--password-stdin] --render PAGE --dpi DPI --output FILE.png
+// The second form renders one page (1-based) to a PNG for the page viewer and prints nothing.
 // Output, one compact JSON object per line, flushed after each:
 //   {"type":"meta","title":..,"author":..,"pages":N,"sha256":hex}
 //   {"type":"page","page":N,"text":..,"ocr":bool}        N = 1..pages, in order
 // Pages without a text layer are rendered at 300 dpi and read with tesseract when --ocr is given
 // ("ocr":true); a failed OCR leaves the text empty and adds "ocrError". Messages go to stderr.
 // Exit codes: the IngestExit table in app/documents/ingest_protocol.h.
+#include <poppler-qt6.h>
+
 #include <QByteArray>
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -20,7 +24,6 @@
 #include <QTemporaryDir>
 #include <QTextStream>
 #include <cstdio>
-#include <poppler-qt6.h>
 
 #include "app/documents/ingest_protocol.h"
 
@@ -37,6 +40,9 @@ struct Args {
     bool passwordOnStdin = false;
     bool ocr = false;
     QString ocrLanguages = QStringLiteral("eng+chi_sim");
+    int renderPage = 0;  // > 0: render this page instead of extracting text
+    double dpi = 100;
+    QString output;
 };
 
 int fail(IngestExit code, const QString& message) {
@@ -59,13 +65,21 @@ bool parseArgs(const QStringList& argv, Args& args) {
             args.ocr = true;
         } else if (a == "--ocr-lang" && i + 1 < argv.size()) {
             args.ocrLanguages = argv[++i];
+        } else if (a == "--render" && i + 1 < argv.size()) {
+            args.renderPage = argv[++i].toInt();
+            if (args.renderPage <= 0) return false;
+        } else if (a == "--dpi" && i + 1 < argv.size()) {
+            args.dpi = argv[++i].toDouble();
+            if (args.dpi < 10 || args.dpi > 600) return false;
+        } else if (a == "--output" && i + 1 < argv.size()) {
+            args.output = argv[++i];
         } else if (a.startsWith("--") || !args.file.isEmpty()) {
             return false;
         } else {
             args.file = a;
         }
     }
-    return !args.file.isEmpty();
+    return !args.file.isEmpty() && (args.renderPage == 0 || !args.output.isEmpty());
 }
 
 QString sha256Of(const QString& path) {
@@ -118,7 +132,8 @@ bool needsOcr(const QString& text) {
 
 // Opens the document and, when it is encrypted, unlocks it with the password read from stdin.
 int openDocument(const Args& args, std::unique_ptr<Poppler::Document>& doc) {
-    if (!QFile::exists(args.file)) return fail(IngestExit::NotFound, "file not found: " + args.file);
+    if (!QFile::exists(args.file))
+        return fail(IngestExit::NotFound, "file not found: " + args.file);
     doc = Poppler::Document::load(args.file);
     if (!doc) return fail(IngestExit::Corrupt, "not a readable PDF file");
     if (!doc->isLocked()) return static_cast<int>(IngestExit::Ok);
@@ -131,11 +146,22 @@ int openDocument(const Args& args, std::unique_ptr<Poppler::Document>& doc) {
     return static_cast<int>(IngestExit::Ok);
 }
 
+int render(const Args& args, const Poppler::Document& doc) {
+    if (args.renderPage > doc.numPages())
+        return fail(IngestExit::Usage, QStringLiteral("no page %1").arg(args.renderPage));
+    std::unique_ptr<Poppler::Page> page = doc.page(args.renderPage - 1);
+    const QImage image = page ? page->renderToImage(args.dpi, args.dpi) : QImage();
+    if (image.isNull() || !image.save(args.output, "PNG"))
+        return fail(IngestExit::Corrupt, "cannot render the page");
+    return static_cast<int>(IngestExit::Ok);
+}
+
 int run(const Args& args) {
     std::unique_ptr<Poppler::Document> doc;
     if (int rc = openDocument(args, doc); rc != 0) return rc;
     const int pageCount = doc->numPages();
     if (pageCount <= 0) return fail(IngestExit::Corrupt, "the PDF has no readable pages");
+    if (args.renderPage > 0) return render(args, *doc);
     writeLine({{"type", "meta"},
                {"title", doc->info(QStringLiteral("Title"))},
                {"author", doc->info(QStringLiteral("Author"))},
@@ -164,8 +190,10 @@ int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
     Args args;
     if (!parseArgs(app.arguments(), args))
-        return fail(IngestExit::Usage,
-                    "usage: folio-ingest FILE [--password-stdin] [--ocr] [--ocr-lang LANGS]");
+        return fail(
+            IngestExit::Usage,
+            "usage: folio-ingest FILE [--password-stdin] [--ocr] [--ocr-lang LANGS]\n"
+            "       folio-ingest FILE [--password-stdin] --render PAGE --dpi DPI --output PNG");
     Poppler::setDebugErrorFunction([](const QString&, const QVariant&) {}, QVariant());
     return run(args);
 }

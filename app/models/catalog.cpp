@@ -14,9 +14,9 @@ namespace {
 struct MirrorRow {
     Mirror mirror;
     const char* name;
-    const char* base;      // nullptr: user-supplied (custom)
+    const char* base;  // nullptr: user-supplied (custom)
     const char* layout;
-    bool modelscopeRepo;   // use CatalogEntry::modelscopeRepo instead of repo
+    bool modelscopeRepo;  // use CatalogEntry::modelscopeRepo instead of repo
 };
 constexpr std::array<MirrorRow, 3> kMirrors{{
     {Mirror::HuggingFace, "huggingface", "https://huggingface.co", "%1/%2/resolve/main/%3", false},
@@ -27,8 +27,7 @@ constexpr std::array<MirrorRow, 3> kMirrors{{
 
 const MirrorRow& rowOf(Mirror mirror) {
     for (const MirrorRow& row : kMirrors)
-        if (row.mirror == mirror)
-            return row;
+        if (row.mirror == mirror) return row;
     return kMirrors[0];
 }
 
@@ -38,9 +37,14 @@ Error entryError(int index, const QString& what) {
 
 Expected<CatalogEntry> parseEntry(const QJsonObject& o, int index) {
     CatalogEntry e;
-    const std::array<std::pair<const char*, QString*>, 7> required{{
-        {"id", &e.id}, {"name", &e.name}, {"family", &e.family}, {"quantization", &e.quantization},
-        {"file", &e.file}, {"repo", &e.repo}, {"modelscopeRepo", &e.modelscopeRepo}}};
+    const std::array<std::pair<const char*, QString*>, 7> required{
+        {{"id", &e.id},
+         {"name", &e.name},
+         {"family", &e.family},
+         {"quantization", &e.quantization},
+         {"file", &e.file},
+         {"repo", &e.repo},
+         {"modelscopeRepo", &e.modelscopeRepo}}};
     for (const auto& [key, field] : required) {
         *field = o.value(QLatin1String(key)).toString();
         if (field->isEmpty())
@@ -59,7 +63,8 @@ Expected<CatalogEntry> parseEntry(const QJsonObject& o, int index) {
         static const QRegularExpression hex(QStringLiteral("^[0-9a-f]{64}$"));
         e.sha256 = sha.toString();
         if (!hex.match(e.sha256).hasMatch())
-            return entryError(index, QStringLiteral("'sha256' must be 64 lower-case hex digits or null"));
+            return entryError(index,
+                              QStringLiteral("'sha256' must be 64 lower-case hex digits or null"));
     }
     e.suits = o.value(QLatin1String("suits")).toString();
     e.isDefault = o.value(QLatin1String("default")).toBool(false);
@@ -78,7 +83,9 @@ bool mirrorFromName(const QString& name, Mirror* out) {
     return false;
 }
 
-QString mirrorName(Mirror mirror) { return QLatin1String(rowOf(mirror).name); }
+QString mirrorName(Mirror mirror) {
+    return QLatin1String(rowOf(mirror).name);
+}
 
 Expected<ModelCatalog> ModelCatalog::fromJson(const QByteArray& json) {
     QJsonParseError parseError;
@@ -86,14 +93,12 @@ Expected<ModelCatalog> ModelCatalog::fromJson(const QByteArray& json) {
     if (doc.isNull())
         return makeError("catalog: invalid JSON: " + parseError.errorString().toStdString());
     const QJsonValue models = doc.object().value(QLatin1String("models"));
-    if (!models.isArray())
-        return makeError("catalog: 'models' is missing or not an array");
+    if (!models.isArray()) return makeError("catalog: 'models' is missing or not an array");
     ModelCatalog catalog;
     const QJsonArray array = models.toArray();
     for (int i = 0; i < array.size(); ++i) {
         auto entry = parseEntry(array[i].toObject(), i);
-        if (!entry)
-            return entry.error();
+        if (!entry) return entry.error();
         if (catalog.find(entry->id))
             return entryError(i, QStringLiteral("duplicate id '%1'").arg(entry->id));
         catalog.m_entries.append(std::move(entry.value()));
@@ -104,8 +109,7 @@ Expected<ModelCatalog> ModelCatalog::fromJson(const QByteArray& json) {
 const ModelCatalog& ModelCatalog::builtIn() {
     static const ModelCatalog catalog = [] {
         QFile file(QStringLiteral(":/folio/models/catalog.json"));
-        if (!file.open(QIODevice::ReadOnly))
-            return ModelCatalog();
+        if (!file.open(QIODevice::ReadOnly)) return ModelCatalog();
         auto parsed = fromJson(file.readAll());
         return parsed ? std::move(parsed.value()) : ModelCatalog();
     }();
@@ -114,8 +118,7 @@ const ModelCatalog& ModelCatalog::builtIn() {
 
 const CatalogEntry* ModelCatalog::find(const QString& id) const {
     for (const CatalogEntry& e : m_entries)
-        if (e.id == id)
-            return &e;
+        if (e.id == id) return &e;
     return nullptr;
 }
 
@@ -123,8 +126,7 @@ Expected<QUrl> ModelCatalog::url(const CatalogEntry& entry, Mirror mirror,
                                  const QString& customBase) {
     const MirrorRow& row = rowOf(mirror);
     QString base = row.base ? QLatin1String(row.base) : customBase.trimmed();
-    while (base.endsWith(QLatin1Char('/')))
-        base.chop(1);
+    while (base.endsWith(QLatin1Char('/'))) base.chop(1);
     const QUrl baseUrl(base);
     if (base.isEmpty() || !baseUrl.isValid() ||
         (baseUrl.scheme() != QLatin1String("https") && baseUrl.scheme() != QLatin1String("http")))

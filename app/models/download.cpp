@@ -28,20 +28,22 @@ constexpr int kSpeedSampleMs = 500;
 // Network errors after which resuming from the current offset may succeed.
 bool isTransient(QNetworkReply::NetworkError e) {
     switch (e) {
-    case QNetworkReply::RemoteHostClosedError:
-    case QNetworkReply::TimeoutError:
-    case QNetworkReply::OperationCanceledError:  // setTransferTimeout fired
-    case QNetworkReply::TemporaryNetworkFailureError:
-    case QNetworkReply::NetworkSessionFailedError:
-    case QNetworkReply::UnknownNetworkError:
-    case QNetworkReply::ProxyTimeoutError:
-        return true;
-    default:
-        return false;
+        case QNetworkReply::RemoteHostClosedError:
+        case QNetworkReply::TimeoutError:
+        case QNetworkReply::OperationCanceledError:  // setTransferTimeout fired
+        case QNetworkReply::TemporaryNetworkFailureError:
+        case QNetworkReply::NetworkSessionFailedError:
+        case QNetworkReply::UnknownNetworkError:
+        case QNetworkReply::ProxyTimeoutError:
+            return true;
+        default:
+            return false;
     }
 }
 
-QString formatBytes(qint64 bytes) { return QLocale::c().formattedDataSize(bytes); }
+QString formatBytes(qint64 bytes) {
+    return QLocale::c().formattedDataSize(bytes);
+}
 
 }  // namespace
 
@@ -49,11 +51,12 @@ Download::Download(QNetworkAccessManager* nam, const QString& dir, const Downloa
                    const DownloadOptions& options, QObject* parent)
     : QObject(parent), m_nam(nam), m_dir(dir), m_spec(spec), m_options(options) {
     const QFileInfo part(partPath());
-    if (part.exists())
-        m_received = part.size();
+    if (part.exists()) m_received = part.size();
 }
 
-Download::~Download() { closeReply(); }
+Download::~Download() {
+    closeReply();
+}
 
 Download* Download::restore(QNetworkAccessManager* nam, const QString& sidecarPath,
                             const DownloadOptions& options, QString* error, QObject* parent) {
@@ -81,13 +84,18 @@ Download* Download::restore(QNetworkAccessManager* nam, const QString& sidecarPa
     return d;
 }
 
-QString Download::finalPath() const { return QDir(m_dir).filePath(m_spec.fileName); }
-QString Download::partPath() const { return finalPath() + QStringLiteral(".part"); }
-QString Download::sidecarPath() const { return partPath() + QStringLiteral(".json"); }
+QString Download::finalPath() const {
+    return QDir(m_dir).filePath(m_spec.fileName);
+}
+QString Download::partPath() const {
+    return finalPath() + QStringLiteral(".part");
+}
+QString Download::sidecarPath() const {
+    return partPath() + QStringLiteral(".json");
+}
 
 double Download::secondsLeft() const {
-    if (m_total <= 0 || m_speed <= 0)
-        return -1;
+    if (m_total <= 0 || m_speed <= 0) return -1;
     return double(m_total - m_received) / m_speed;
 }
 
@@ -100,19 +108,15 @@ void Download::start() {
         fail(QStringLiteral("cannot create the folder %1").arg(m_dir), true);
         return;
     }
-    if (!openPart())
-        return;
+    if (!openPart()) return;
     const qint64 size = m_total > 0 ? m_total : m_spec.expectedSize;
-    if (size > 0 && !checkDiskSpace(size - m_received))
-        return;
-    if (!writeSidecar())
-        return;
+    if (size > 0 && !checkDiskSpace(size - m_received)) return;
+    if (!writeSidecar()) return;
     sendRequest();
 }
 
 void Download::pause() {
-    if (m_state != State::Downloading && m_state != State::Queued)
-        return;
+    if (m_state != State::Downloading && m_state != State::Queued) return;
     closeReply();
     m_part.flush();
     m_speed = 0;
@@ -120,8 +124,7 @@ void Download::pause() {
 }
 
 void Download::cancel() {
-    if (m_state == State::Done || m_state == State::Cancelled)
-        return;
+    if (m_state == State::Done || m_state == State::Cancelled) return;
     closeReply();
     m_part.close();
     removePartials();
@@ -131,8 +134,7 @@ void Download::cancel() {
 }
 
 bool Download::openPart() {
-    if (m_part.isOpen())
-        return true;
+    if (m_part.isOpen()) return true;
     m_part.setFileName(partPath());
     if (!m_part.open(QIODevice::ReadWrite)) {
         fail(QStringLiteral("cannot open %1 for writing: %2").arg(partPath(), m_part.errorString()),
@@ -144,8 +146,7 @@ bool Download::openPart() {
     m_received = 0;
     while (!m_part.atEnd()) {
         const QByteArray chunk = m_part.read(kHashChunkBytes);
-        if (chunk.isEmpty())
-            break;
+        if (chunk.isEmpty()) break;
         m_hash.addData(chunk);
         m_received += chunk.size();
     }
@@ -165,9 +166,10 @@ bool Download::checkDiskSpace(qint64 needed) {
     const QStorageInfo info(m_dir);
     if (!info.isValid() || needed <= 0 || info.bytesAvailable() >= needed + kDiskMarginBytes)
         return true;
-    fail(QStringLiteral("not enough disk space in %1: the download needs %2 more, %3 free")
-             .arg(m_dir, formatBytes(needed + kDiskMarginBytes), formatBytes(info.bytesAvailable())),
-         true);
+    fail(
+        QStringLiteral("not enough disk space in %1: the download needs %2 more, %3 free")
+            .arg(m_dir, formatBytes(needed + kDiskMarginBytes), formatBytes(info.bytesAvailable())),
+        true);
     return false;
 }
 
@@ -180,8 +182,8 @@ bool Download::writeSidecar() {
                   {QStringLiteral("lastModified"), m_lastModified},
                   {QStringLiteral("sha256"), m_spec.sha256}};
     QSaveFile file(sidecarPath());
-    if (!file.open(QIODevice::WriteOnly) ||
-        file.write(QJsonDocument(o).toJson()) < 0 || !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(o).toJson()) < 0 ||
+        !file.commit()) {
         fail(QStringLiteral("cannot write %1: %2").arg(sidecarPath(), file.errorString()), true);
         return false;
     }
@@ -198,8 +200,7 @@ void Download::sendRequest() {
     if (m_received > 0) {
         request.setRawHeader("Range", "bytes=" + QByteArray::number(m_received) + "-");
         const QString validator = !m_etag.isEmpty() ? m_etag : m_lastModified;
-        if (!validator.isEmpty())
-            request.setRawHeader("If-Range", validator.toUtf8());
+        if (!validator.isEmpty()) request.setRawHeader("If-Range", validator.toUtf8());
     }
     m_headersHandled = false;
     m_reply = m_nam->get(request);
@@ -223,8 +224,8 @@ bool Download::acceptResponse() {
             retryOrFail(QStringLiteral("the server resumed from the wrong offset"));
             return false;
         }
-        m_total = m.captured(3) == QLatin1String("*") ? m_received + length
-                                                       : m.captured(3).toLongLong();
+        m_total =
+            m.captured(3) == QLatin1String("*") ? m_received + length : m.captured(3).toLongLong();
     } else if (status == 200) {
         if (m_received > 0)
             truncatePart();  // Range ignored, or the file changed (If-Range): take it whole
@@ -243,24 +244,21 @@ bool Download::acceptResponse() {
     }
     const QByteArray etag = m_reply->rawHeader("ETag");
     if (status == 200 || !etag.isEmpty())
-        m_etag = etag.startsWith("W/") ? QString() : QString::fromLatin1(etag);  // If-Range needs strong
+        m_etag =
+            etag.startsWith("W/") ? QString() : QString::fromLatin1(etag);  // If-Range needs strong
     const QByteArray lastModified = m_reply->rawHeader("Last-Modified");
     if (status == 200 || !lastModified.isEmpty())
         m_lastModified = QString::fromLatin1(lastModified);
     m_headersHandled = true;
-    if (m_total > 0 && !checkDiskSpace(m_total - m_received))
-        return false;
+    if (m_total > 0 && !checkDiskSpace(m_total - m_received)) return false;
     return writeSidecar();
 }
 
 void Download::onReadyRead() {
-    if (!m_reply)
-        return;
-    if (!m_headersHandled && !acceptResponse())
-        return;
+    if (!m_reply) return;
+    if (!m_headersHandled && !acceptResponse()) return;
     const QByteArray data = m_reply->readAll();
-    if (data.isEmpty())
-        return;
+    if (data.isEmpty()) return;
     if (m_part.write(data) != data.size()) {
         fail(QStringLiteral("cannot write %1: %2 (is the disk full?)")
                  .arg(partPath(), m_part.errorString()),
@@ -276,8 +274,7 @@ void Download::onReadyRead() {
 
 void Download::onFinished() {
     QNetworkReply* reply = m_reply;
-    if (!reply)
-        return;
+    if (!reply) return;
     const bool hasStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).isValid();
     if (reply->bytesAvailable() > 0 || (!m_headersHandled && hasStatus))
         onReadyRead();  // the last bytes, or the headers of an empty or error answer
@@ -288,12 +285,11 @@ void Download::onFinished() {
     m_part.flush();
     const QNetworkReply::NetworkError error = reply->error();
     if (error != QNetworkReply::NoError) {
-        const bool stalled = error == QNetworkReply::OperationCanceledError ||
-                             error == QNetworkReply::TimeoutError;
-        const QString message =
-            stalled ? QStringLiteral("no data from the server for %1 s")
-                          .arg(m_options.transferTimeoutMs / 1000.0)
-                    : reply->errorString();
+        const bool stalled =
+            error == QNetworkReply::OperationCanceledError || error == QNetworkReply::TimeoutError;
+        const QString message = stalled ? QStringLiteral("no data from the server for %1 s")
+                                              .arg(m_options.transferTimeoutMs / 1000.0)
+                                        : reply->errorString();
         if (isTransient(error))
             retryOrFail(message);
         else
@@ -301,9 +297,8 @@ void Download::onFinished() {
         return;
     }
     if (m_total >= 0 && m_received != m_total) {
-        retryOrFail(QStringLiteral("the connection closed at %1 of %2 bytes")
-                        .arg(m_received)
-                        .arg(m_total));
+        retryOrFail(
+            QStringLiteral("the connection closed at %1 of %2 bytes").arg(m_received).arg(m_total));
         return;
     }
     verifyAndInstall();
@@ -316,8 +311,7 @@ void Download::retryOrFail(const QString& message) {
     }
     ++m_retries;
     QTimer::singleShot(m_options.retryDelayMs, this, [this] {
-        if (m_state == State::Downloading && !m_reply)
-            sendRequest();
+        if (m_state == State::Downloading && !m_reply) sendRequest();
     });
 }
 
@@ -366,8 +360,7 @@ void Download::removePartials() {
 
 void Download::updateSpeed() {
     const qint64 ms = m_speedClock.elapsed();
-    if (ms < kSpeedSampleMs)
-        return;
+    if (ms < kSpeedSampleMs) return;
     const double now = double(m_received - m_speedMark) * 1000.0 / double(ms);
     m_speed = m_speed <= 0 ? now : 0.7 * m_speed + 0.3 * now;
     m_speedMark = m_received;
@@ -375,8 +368,7 @@ void Download::updateSpeed() {
 }
 
 void Download::setState(State state) {
-    if (m_state == state)
-        return;
+    if (m_state == state) return;
     m_state = state;
     emit stateChanged();
 }
@@ -395,8 +387,7 @@ void Download::fail(const QString& message, bool keepPartial) {
 }
 
 void Download::closeReply() {
-    if (!m_reply)
-        return;
+    if (!m_reply) return;
     QNetworkReply* reply = m_reply;
     m_reply = nullptr;
     disconnect(reply, nullptr, this, nullptr);

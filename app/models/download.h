@@ -28,9 +28,10 @@ namespace folio {
 
 struct DownloadSpec {
     QUrl url;
-    QString fileName;        // plain name, no '/'
-    qint64 expectedSize = -1;  // bytes, for the free-disk check before the server answers; -1 unknown
-    QString sha256;          // lower-case hex; empty = unknown (the GGUF check still runs)
+    QString fileName;  // plain name, no '/'
+    qint64 expectedSize =
+        -1;          // bytes, for the free-disk check before the server answers; -1 unknown
+    QString sha256;  // lower-case hex; empty = unknown (the GGUF check still runs)
 };
 
 struct DownloadOptions {
@@ -74,7 +75,7 @@ public:
 signals:
     void progressChanged();
     void stateChanged();
-    void finished(const QString& path);     // Done; path = the installed file
+    void finished(const QString& path);   // Done; path = the installed file
     void failed(const QString& message);  // Failed; message says what and why
 
 private:
@@ -111,8 +112,8 @@ private:
     int m_retries = 0;
     bool m_headersHandled = false;
     QElapsedTimer m_speedClock;
-    qint64 m_speedMark = 0;   // m_received at the last speed sample
-    double m_speed = 0;       // bytes/s, smoothed
+    qint64 m_speedMark = 0;  // m_received at the last speed sample
+    double m_speed = 0;      // bytes/s, smoothed
 };
 
 }  // namespace folio

@@ -40,15 +40,13 @@ DownloadManager::~DownloadManager() = default;  // children abort their transfer
 
 QString DownloadManager::stateName(Download::State state) {
     for (const auto& [s, name] : kStateNames)
-        if (s == state)
-            return QLatin1String(name);
+        if (s == state) return QLatin1String(name);
     return QString();
 }
 
 Download* DownloadManager::find(const QString& fileName) const {
     for (Download* d : m_downloads)
-        if (d->spec().fileName == fileName)
-            return d;
+        if (d->spec().fileName == fileName) return d;
     return nullptr;
 }
 
@@ -64,8 +62,7 @@ Download* DownloadManager::start(const DownloadSpec& spec, QString* error) {
         problem = QStringLiteral("%1 is already installed").arg(spec.fileName);
     if (!problem.isEmpty()) {
         m_lastError = problem;
-        if (error)
-            *error = problem;
+        if (error) *error = problem;
         return nullptr;
     }
     Download* d = find(spec.fileName);
@@ -88,13 +85,11 @@ bool DownloadManager::start(const QString& url, const QString& fileName, qint64 
 }
 
 void DownloadManager::pause(const QString& fileName) {
-    if (Download* d = find(fileName))
-        d->pause();
+    if (Download* d = find(fileName)) d->pause();
 }
 
 void DownloadManager::resume(const QString& fileName) {
-    if (Download* d = find(fileName))
-        d->start();
+    if (Download* d = find(fileName)) d->start();
 }
 
 void DownloadManager::cancel(const QString& fileName) {
@@ -127,8 +122,7 @@ void DownloadManager::add(Download* d) {
 }
 
 void DownloadManager::removeRow(int row) {
-    if (row < 0)
-        return;
+    if (row < 0) return;
     beginRemoveRows({}, row, row);
     Download* d = m_downloads[size_t(row)];
     m_downloads.erase(m_downloads.begin() + row);
@@ -140,15 +134,13 @@ void DownloadManager::removeRow(int row) {
 
 int DownloadManager::rowOf(const Download* download) const {
     for (size_t i = 0; i < m_downloads.size(); ++i)
-        if (m_downloads[i] == download)
-            return int(i);
+        if (m_downloads[i] == download) return int(i);
     return -1;
 }
 
 void DownloadManager::rowChanged(const Download* download) {
     const int row = rowOf(download);
-    if (row >= 0)
-        emit dataChanged(index(row), index(row));
+    if (row >= 0) emit dataChanged(index(row), index(row));
 }
 
 int DownloadManager::rowCount(const QModelIndex& parent) const {
@@ -156,29 +148,38 @@ int DownloadManager::rowCount(const QModelIndex& parent) const {
 }
 
 QVariant DownloadManager::data(const QModelIndex& index, int role) const {
-    if (!index.isValid() || index.row() >= rowCount())
-        return {};
+    if (!index.isValid() || index.row() >= rowCount()) return {};
     const Download* d = m_downloads[size_t(index.row())];
     switch (role) {
-    case Qt::DisplayRole:
-    case FileNameRole: return d->spec().fileName;
-    case StateRole: return stateName(d->state());
-    case ReceivedRole: return d->received();
-    case TotalRole: return d->total();
-    case ProgressRole: return d->total() > 0 ? double(d->received()) / double(d->total()) : -1.0;
-    case SpeedRole: return d->bytesPerSecond();
-    case SecondsLeftRole: return d->secondsLeft();
-    case ErrorRole: return d->errorText();
-    case ChecksumKnownRole: return !d->spec().sha256.isEmpty();
-    default: return {};
+        case Qt::DisplayRole:
+        case FileNameRole:
+            return d->spec().fileName;
+        case StateRole:
+            return stateName(d->state());
+        case ReceivedRole:
+            return d->received();
+        case TotalRole:
+            return d->total();
+        case ProgressRole:
+            return d->total() > 0 ? double(d->received()) / double(d->total()) : -1.0;
+        case SpeedRole:
+            return d->bytesPerSecond();
+        case SecondsLeftRole:
+            return d->secondsLeft();
+        case ErrorRole:
+            return d->errorText();
+        case ChecksumKnownRole:
+            return !d->spec().sha256.isEmpty();
+        default:
+            return {};
     }
 }
 
 QHash<int, QByteArray> DownloadManager::roleNames() const {
-    return {{FileNameRole, "fileName"},   {StateRole, "state"},
-            {ReceivedRole, "received"},   {TotalRole, "total"},
-            {ProgressRole, "progress"},   {SpeedRole, "speed"},
-            {SecondsLeftRole, "secondsLeft"}, {ErrorRole, "errorText"},
+    return {{FileNameRole, "fileName"},          {StateRole, "state"},
+            {ReceivedRole, "received"},          {TotalRole, "total"},
+            {ProgressRole, "progress"},          {SpeedRole, "speed"},
+            {SecondsLeftRole, "secondsLeft"},    {ErrorRole, "errorText"},
             {ChecksumKnownRole, "checksumKnown"}};
 }
 

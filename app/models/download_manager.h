@@ -20,13 +20,13 @@ class DownloadManager : public QAbstractListModel {
 public:
     enum Role {
         FileNameRole = Qt::UserRole + 1,
-        StateRole,        // "queued" | "downloading" | "paused" | "verifying" | "failed" | ...
-        ReceivedRole,     // bytes (qint64)
-        TotalRole,        // bytes, -1 unknown
-        ProgressRole,     // 0..1, -1 unknown
-        SpeedRole,        // bytes per second
-        SecondsLeftRole,  // -1 unknown
-        ErrorRole,        // the last error, empty when none
+        StateRole,          // "queued" | "downloading" | "paused" | "verifying" | "failed" | ...
+        ReceivedRole,       // bytes (qint64)
+        TotalRole,          // bytes, -1 unknown
+        ProgressRole,       // 0..1, -1 unknown
+        SpeedRole,          // bytes per second
+        SecondsLeftRole,    // -1 unknown
+        ErrorRole,          // the last error, empty when none
         ChecksumKnownRole,  // true when a sha256 is pinned (else only the GGUF check runs)
     };
 

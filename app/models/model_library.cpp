@@ -14,7 +14,9 @@ namespace {
 
 constexpr int kEngineDefaultContextCap = 32768;  // LoadOptions::contextLength = 0 (engine.h)
 
-QString fromView(std::string_view s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
+QString fromView(std::string_view s) {
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
 
 bool isInside(const QString& path, const QString& dir) {
     const QString d = QDir(dir).canonicalPath();
@@ -25,10 +27,8 @@ bool isInside(const QString& path, const QString& dir) {
 }  // namespace
 
 int InstalledModel::effectiveContext(int requested) const {
-    if (trainContext <= 0)
-        return std::max(requested, 0);
-    if (requested > 0)
-        return std::min(requested, trainContext);
+    if (trainContext <= 0) return std::max(requested, 0);
+    if (requested > 0) return std::min(requested, trainContext);
     return std::min(trainContext, kEngineDefaultContextCap);
 }
 
@@ -39,8 +39,7 @@ qint64 InstalledModel::estimateBytes(int requestedContext) const {
 
 Expected<InstalledModel> inspectModel(const QString& path) {
     auto file = GgufFile::open(QFile::encodeName(path).toStdString());
-    if (!file)
-        return makeError(path.toStdString() + ": " + file.error().message);
+    if (!file) return makeError(path.toStdString() + ": " + file.error().message);
     const GgufFile& g = *file.value();
     InstalledModel m;
     m.path = QFileInfo(path).absoluteFilePath();
@@ -48,8 +47,7 @@ Expected<InstalledModel> inspectModel(const QString& path) {
     m.fileBytes = qint64(g.fileSize());
     m.architecture = fromView(g.getString("general.architecture").value_or("unknown"));
     m.name = fromView(g.getString("general.name").value_or(""));
-    if (m.name.isEmpty())
-        m.name = QFileInfo(path).completeBaseName();
+    if (m.name.isEmpty()) m.name = QFileInfo(path).completeBaseName();
     m.quantization = fromView(fileTypeName(int(g.getInt("general.file_type").value_or(-1))));
     for (const GgufTensor& t : g.tensors()) {
         m.parameters += t.nElements();
@@ -70,8 +68,7 @@ Expected<InstalledModel> inspectModel(const QString& path) {
 
 qint64 parseMemAvailable(const QByteArray& meminfo) {
     for (const QByteArray& line : meminfo.split('\n')) {
-        if (!line.startsWith("MemAvailable:"))
-            continue;
+        if (!line.startsWith("MemAvailable:")) continue;
         const QList<QByteArray> parts = line.simplified().split(' ');  // name, value, "kB"
         bool ok = false;
         const qint64 kb = parts.size() >= 2 ? parts[1].toLongLong(&ok) : 0;
@@ -82,8 +79,7 @@ qint64 parseMemAvailable(const QByteArray& meminfo) {
 
 qint64 availableMemoryBytes() {
     QFile file(QStringLiteral("/proc/meminfo"));
-    if (!file.open(QIODevice::ReadOnly))
-        return -1;
+    if (!file.open(QIODevice::ReadOnly)) return -1;
     return parseMemAvailable(file.readAll());
 }
 
@@ -97,12 +93,10 @@ void ModelLibrary::setExtraDirectories(const QStringList& dirs) {
 
 void ModelLibrary::setContextSize(int tokens) {
     tokens = std::max(tokens, 0);
-    if (tokens == m_context)
-        return;
+    if (tokens == m_context) return;
     m_context = tokens;
     emit contextSizeChanged();
-    if (!m_models.isEmpty())
-        emit dataChanged(index(0), index(int(m_models.size()) - 1));
+    if (!m_models.isEmpty()) emit dataChanged(index(0), index(int(m_models.size()) - 1));
 }
 
 void ModelLibrary::refresh() {
@@ -113,8 +107,7 @@ void ModelLibrary::refresh() {
             files << QFileInfo(d.filePath(name)).absoluteFilePath();
     }
     for (const QString& f : m_addedFiles)
-        if (QFileInfo::exists(f))
-            files << f;
+        if (QFileInfo::exists(f)) files << f;
     files.removeDuplicates();
     QList<InstalledModel> models;
     for (const QString& f : files) {
@@ -126,16 +119,15 @@ void ModelLibrary::refresh() {
     }
     beginResetModel();
     m_models = std::move(models);
-    if (!m_memoryOverride)
-        m_available = availableMemoryBytes();
+    if (!m_memoryOverride) m_available = availableMemoryBytes();
     endResetModel();
     emit countChanged();
 }
 
 bool ModelLibrary::deleteModel(const QString& path) {
     if (!isInside(path, m_dir)) {
-        m_lastError = QStringLiteral("%1 is not in %2; only models there can be deleted")
-                          .arg(path, m_dir);
+        m_lastError =
+            QStringLiteral("%1 is not in %2; only models there can be deleted").arg(path, m_dir);
         m_addedFiles.removeAll(QFileInfo(path).absoluteFilePath());
         refresh();
         return false;
@@ -160,8 +152,7 @@ QString ModelLibrary::addFile(const QString& urlOrPath) {
         m_lastError = m->problem;
         return QString();
     }
-    if (!m_addedFiles.contains(m->path))
-        m_addedFiles << m->path;
+    if (!m_addedFiles.contains(m->path)) m_addedFiles << m->path;
     refresh();
     return m->path;
 }
@@ -171,26 +162,40 @@ int ModelLibrary::rowCount(const QModelIndex& parent) const {
 }
 
 QVariant ModelLibrary::data(const QModelIndex& index, int role) const {
-    if (!index.isValid() || index.row() >= rowCount())
-        return {};
+    if (!index.isValid() || index.row() >= rowCount()) return {};
     const InstalledModel& m = m_models[index.row()];
     switch (role) {
-    case Qt::DisplayRole:
-    case NameRole: return m.name;
-    case PathRole: return m.path;
-    case FileNameRole: return m.fileName;
-    case FileBytesRole: return double(m.fileBytes);
-    case ArchitectureRole: return m.architecture;
-    case QuantizationRole: return m.quantization;
-    case SupportedRole: return m.supported;
-    case ProblemRole: return m.problem;
-    case TrainContextRole: return m.trainContext;
-    case ContextRole: return m.effectiveContext(m_context);
-    case ParametersRole: return double(m.parameters);
-    case EstimateBytesRole: return double(m.estimateBytes(m_context));
-    case FitsRole: return m_available < 0 || m.estimateBytes(m_context) <= m_available;
-    case DeletableRole: return isInside(m.path, m_dir);
-    default: return {};
+        case Qt::DisplayRole:
+        case NameRole:
+            return m.name;
+        case PathRole:
+            return m.path;
+        case FileNameRole:
+            return m.fileName;
+        case FileBytesRole:
+            return double(m.fileBytes);
+        case ArchitectureRole:
+            return m.architecture;
+        case QuantizationRole:
+            return m.quantization;
+        case SupportedRole:
+            return m.supported;
+        case ProblemRole:
+            return m.problem;
+        case TrainContextRole:
+            return m.trainContext;
+        case ContextRole:
+            return m.effectiveContext(m_context);
+        case ParametersRole:
+            return double(m.parameters);
+        case EstimateBytesRole:
+            return double(m.estimateBytes(m_context));
+        case FitsRole:
+            return m_available < 0 || m.estimateBytes(m_context) <= m_available;
+        case DeletableRole:
+            return isInside(m.path, m_dir);
+        default:
+            return {};
     }
 }
 

@@ -16,18 +16,18 @@ namespace folio {
 struct InstalledModel {
     QString path;
     QString fileName;
-    QString name;             // general.name (the file name when absent)
+    QString name;  // general.name (the file name when absent)
     qint64 fileBytes = 0;
-    QString architecture;     // general.architecture
-    QString quantization;     // from general.file_type, e.g. "Q4_K_M"
-    bool supported = false;   // the engine can run this architecture
-    QString problem;          // why not supported / readable; empty when fine
-    int trainContext = 0;     // tokens
+    QString architecture;    // general.architecture
+    QString quantization;    // from general.file_type, e.g. "Q4_K_M"
+    bool supported = false;  // the engine can run this architecture
+    QString problem;         // why not supported / readable; empty when fine
+    int trainContext = 0;    // tokens
     int nLayer = 0;
     int nKvHead = 0;
     int headDim = 0;
-    qint64 parameters = 0;    // sum of tensor elements
-    qint64 weightBytes = 0;   // sum of tensor data bytes
+    qint64 parameters = 0;   // sum of tensor elements
+    qint64 weightBytes = 0;  // sum of tensor data bytes
 
     // KV cache bytes per token of context: K and V, every layer, f16.
     qint64 kvBytesPerToken() const { return 2ll * nLayer * nKvHead * headDim * 2; }
@@ -51,7 +51,8 @@ class ModelLibrary : public QAbstractListModel {
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
     // Context the estimates are for (tokens; 0 = the engine's default for each model).
     Q_PROPERTY(int contextSize READ contextSize WRITE setContextSize NOTIFY contextSizeChanged)
-    Q_PROPERTY(double availableMemory READ availableMemory NOTIFY countChanged)  // bytes, -1 unknown
+    Q_PROPERTY(
+        double availableMemory READ availableMemory NOTIFY countChanged)  // bytes, -1 unknown
     Q_PROPERTY(QString modelsDirectory READ modelsDirectory CONSTANT)
 
 public:
@@ -65,11 +66,11 @@ public:
         SupportedRole,
         ProblemRole,
         TrainContextRole,
-        ContextRole,       // effectiveContext(contextSize)
+        ContextRole,  // effectiveContext(contextSize)
         ParametersRole,
         EstimateBytesRole,
-        FitsRole,          // estimate <= available memory (true when unknown)
-        DeletableRole,     // inside modelsDirectory (files elsewhere are only forgotten)
+        FitsRole,       // estimate <= available memory (true when unknown)
+        DeletableRole,  // inside modelsDirectory (files elsewhere are only forgotten)
     };
 
     // modelsDirectory: where downloads go (<AppDataLocation>/models); extraDirectories are
@@ -82,7 +83,10 @@ public:
     void setContextSize(int tokens);
     double availableMemory() const { return double(m_available); }
     // For tests: override the machine's available memory (bytes; -1 = unknown).
-    void setAvailableMemoryForTest(qint64 bytes) { m_available = bytes; m_memoryOverride = true; }
+    void setAvailableMemoryForTest(qint64 bytes) {
+        m_available = bytes;
+        m_memoryOverride = true;
+    }
     const QList<InstalledModel>& models() const { return m_models; }
 
     Q_INVOKABLE void refresh();

@@ -16,8 +16,7 @@ CatalogListModel::CatalogListModel(const ModelCatalog& catalog, QString modelsDi
 
 void CatalogListModel::refresh() {
     m_available = availableMemoryBytes();
-    if (rowCount() > 0)
-        emit dataChanged(index(0), index(rowCount() - 1));
+    if (rowCount() > 0) emit dataChanged(index(0), index(rowCount() - 1));
 }
 
 int CatalogListModel::rowCount(const QModelIndex& parent) const {
@@ -25,40 +24,57 @@ int CatalogListModel::rowCount(const QModelIndex& parent) const {
 }
 
 QVariant CatalogListModel::data(const QModelIndex& index, int role) const {
-    if (!index.isValid() || index.row() >= rowCount())
-        return {};
+    if (!index.isValid() || index.row() >= rowCount()) return {};
     const CatalogEntry& e = m_catalog.entries()[index.row()];
     switch (role) {
-    case Qt::DisplayRole:
-    case NameRole: return e.name;
-    case IdRole: return e.id;
-    case QuantizationRole: return e.quantization;
-    case FileRole: return e.file;
-    case SizeBytesRole: return double(e.sizeBytes);
-    case RamBytesRole: return double(e.ramBytes);
-    case SuitsRole: return e.suits;
-    case IsDefaultRole: return e.isDefault;
-    case ChecksumKnownRole: return !e.sha256.isEmpty();
-    case InstalledRole: return QFileInfo::exists(QDir(m_dir).filePath(e.file));
-    case FitsRole: return m_available < 0 || e.ramBytes <= m_available;
-    default: return {};
+        case Qt::DisplayRole:
+        case NameRole:
+            return e.name;
+        case IdRole:
+            return e.id;
+        case QuantizationRole:
+            return e.quantization;
+        case FileRole:
+            return e.file;
+        case SizeBytesRole:
+            return double(e.sizeBytes);
+        case RamBytesRole:
+            return double(e.ramBytes);
+        case SuitsRole:
+            return e.suits;
+        case IsDefaultRole:
+            return e.isDefault;
+        case ChecksumKnownRole:
+            return !e.sha256.isEmpty();
+        case InstalledRole:
+            return QFileInfo::exists(QDir(m_dir).filePath(e.file));
+        case FitsRole:
+            return m_available < 0 || e.ramBytes <= m_available;
+        default:
+            return {};
     }
 }
 
 QHash<int, QByteArray> CatalogListModel::roleNames() const {
-    return {{IdRole, "modelId"},         {NameRole, "name"},
-            {QuantizationRole, "quantization"}, {FileRole, "file"},
-            {SizeBytesRole, "sizeBytes"}, {RamBytesRole, "ramBytes"},
-            {SuitsRole, "suits"},         {IsDefaultRole, "isDefault"},
-            {ChecksumKnownRole, "checksumKnown"}, {InstalledRole, "installed"},
+    return {{IdRole, "modelId"},
+            {NameRole, "name"},
+            {QuantizationRole, "quantization"},
+            {FileRole, "file"},
+            {SizeBytesRole, "sizeBytes"},
+            {RamBytesRole, "ramBytes"},
+            {SuitsRole, "suits"},
+            {IsDefaultRole, "isDefault"},
+            {ChecksumKnownRole, "checksumKnown"},
+            {InstalledRole, "installed"},
             {FitsRole, "fits"}};
 }
 
 ModelManager::ModelManager(const QString& modelsDir, const QString& settingsIni, QObject* parent)
     : QObject(parent), m_dir(modelsDir) {
     QDir().mkpath(m_dir);
-    m_settings = settingsIni.isEmpty() ? std::make_unique<QSettings>()
-                                       : std::make_unique<QSettings>(settingsIni, QSettings::IniFormat);
+    m_settings = settingsIni.isEmpty()
+                     ? std::make_unique<QSettings>()
+                     : std::make_unique<QSettings>(settingsIni, QSettings::IniFormat);
     m_catalogModel = std::make_unique<CatalogListModel>(ModelCatalog::builtIn(), m_dir);
     m_downloads = std::make_unique<DownloadManager>(m_dir);
     m_library = std::make_unique<ModelLibrary>(m_dir);
@@ -79,8 +95,7 @@ QString ModelManager::mirror() const {
 
 void ModelManager::setMirror(const QString& name) {
     Mirror m;
-    if (!mirrorFromName(name, &m) || name == mirror())
-        return;
+    if (!mirrorFromName(name, &m) || name == mirror()) return;
     m_settings->setValue(QLatin1String(kMirrorKey), name);
     emit mirrorChanged();
 }
@@ -90,10 +105,15 @@ QString ModelManager::customMirrorUrl() const {
 }
 
 void ModelManager::setCustomMirrorUrl(const QString& url) {
-    if (url == customMirrorUrl())
-        return;
+    if (url == customMirrorUrl()) return;
     m_settings->setValue(QLatin1String(kCustomMirrorKey), url.trimmed());
     emit mirrorChanged();
+}
+
+QString ModelManager::defaultModelId() const {
+    for (const CatalogEntry& e : ModelCatalog::builtIn().entries())
+        if (e.isDefault) return e.id;
+    return QString();
 }
 
 bool ModelManager::download(const QString& catalogId) {
@@ -110,8 +130,7 @@ bool ModelManager::download(const QString& catalogId) {
         return false;
     }
     DownloadSpec spec{url.value(), entry->file, entry->sizeBytes, entry->sha256};
-    if (!m_downloads->start(spec, &m_lastError))
-        return false;
+    if (!m_downloads->start(spec, &m_lastError)) return false;
     return true;
 }
 

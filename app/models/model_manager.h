@@ -19,8 +19,17 @@ class CatalogListModel : public QAbstractListModel {
 
 public:
     enum Role {
-        IdRole = Qt::UserRole + 1, NameRole, QuantizationRole, FileRole, SizeBytesRole,
-        RamBytesRole, SuitsRole, IsDefaultRole, ChecksumKnownRole, InstalledRole, FitsRole,
+        IdRole = Qt::UserRole + 1,
+        NameRole,
+        QuantizationRole,
+        FileRole,
+        SizeBytesRole,
+        RamBytesRole,
+        SuitsRole,
+        IsDefaultRole,
+        ChecksumKnownRole,
+        InstalledRole,
+        FitsRole,
     };
     CatalogListModel(const ModelCatalog& catalog, QString modelsDir, QObject* parent = nullptr);
     void refresh();
@@ -42,7 +51,8 @@ class ModelManager : public QObject {
     Q_PROPERTY(ModelLibrary* library READ library CONSTANT)
     // "huggingface" | "modelscope" | "custom"
     Q_PROPERTY(QString mirror READ mirror WRITE setMirror NOTIFY mirrorChanged)
-    Q_PROPERTY(QString customMirrorUrl READ customMirrorUrl WRITE setCustomMirrorUrl NOTIFY mirrorChanged)
+    Q_PROPERTY(
+        QString customMirrorUrl READ customMirrorUrl WRITE setCustomMirrorUrl NOTIFY mirrorChanged)
     Q_PROPERTY(QString modelsDirectory READ modelsDirectory CONSTANT)
 
 public:
@@ -63,6 +73,7 @@ public:
 
     // Starts downloading a catalog entry from the selected mirror; false (lastError) on failure.
     Q_INVOKABLE bool download(const QString& catalogId);
+    Q_INVOKABLE QString defaultModelId() const;  // the catalog entry scripts/fetch-model installs
     Q_INVOKABLE QString lastError() const { return m_lastError; }
 
 signals:

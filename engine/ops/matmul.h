@@ -15,9 +15,9 @@ class ThreadPool;
 struct WeightMatrix {
     GgmlType type = GgmlType::F32;
     const uint8_t* data = nullptr;
-    int64_t cols = 0;       // ne[0], the reduction dimension
-    int64_t rows = 0;       // ne[1], output features
-    size_t rowStride = 0;   // bytes between rows
+    int64_t cols = 0;      // ne[0], the reduction dimension
+    int64_t rows = 0;      // ne[1], output features
+    size_t rowStride = 0;  // bytes between rows
 };
 
 // Scratch memory reused across calls (no allocation per token once warmed up).

@@ -1,6 +1,7 @@
 // Kernel dispatch: activation quantization (scalar, shared by every level so that all levels see
 // the same activation bytes) and the choice of the per-type kernel for the active SIMD level.
 #include "engine/quant/kernels.h"
+#include "engine/quant/quant.h"
 
 #include <algorithm>
 #include <atomic>
@@ -56,7 +57,14 @@ float quantizeInt8(const float* x, int8_t* q, int count) {
 
 void quantizeActQ8(const float* x, ActQ8* y, int64_t n) {
     for (int64_t b = 0; b < n / kQK; ++b, x += kQK) {
-        y[b].d = quantizeInt8(x, y[b].qs, kQK);
+        // Same rounding as llama.cpp's Q8_0 activations (scale stored as f16), so that our logits
+        // match the reference's to its own quantization noise rather than adding ours.
+        float amax = 0.0f;
+        for (int i = 0; i < kQK; ++i) amax = std::max(amax, std::fabs(x[i]));
+        const float id = amax != 0.0f ? 127.0f / amax : 0.0f;
+        for (int i = 0; i < kQK; ++i)
+            y[b].qs[i] = static_cast<int8_t>(std::clamp(std::nearbyint(x[i] * id), -127.0f, 127.0f));
+        y[b].d = f16ToF32(f32ToF16(amax / 127.0f));
         int sum = 0;
         for (int i = 0; i < kQK; ++i) sum += y[b].qs[i];
         y[b].s = y[b].d * static_cast<float>(sum);

@@ -24,9 +24,15 @@ inline void cpuPause() {
 #endif
 }
 
-constexpr uint64_t jobNumber(uint64_t claim) { return claim >> 32; }
-constexpr int taskCount(uint64_t claim) { return int((claim >> 16) & 0xFFFF); }
-constexpr int nextTask(uint64_t claim) { return int(claim & 0xFFFF); }
+constexpr uint64_t jobNumber(uint64_t claim) {
+    return claim >> 32;
+}
+constexpr int taskCount(uint64_t claim) {
+    return int((claim >> 16) & 0xFFFF);
+}
+constexpr int nextTask(uint64_t claim) {
+    return int(claim & 0xFFFF);
+}
 }  // namespace
 
 int ThreadPool::physicalCores() {

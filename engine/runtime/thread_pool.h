@@ -39,7 +39,8 @@ public:
 
     // Splits [0, n) into contiguous ranges of at least `grain` items (a few per thread, so that
     // threads that run faster take more of them) and calls fn(begin, end) once per range.
-    void parallelFor(int64_t n, int64_t grain, const std::function<void(int64_t begin, int64_t end)>& fn);
+    void parallelFor(int64_t n, int64_t grain,
+                     const std::function<void(int64_t begin, int64_t end)>& fn);
 
     static int physicalCores();
 
@@ -59,8 +60,8 @@ private:
     // still belongs to that job (it is only replaced after all of the job's tasks finished).
     std::atomic<uint64_t> m_claim{0};
     std::atomic<const std::function<void(int)>*> m_task{nullptr};  // replaced only between jobs
-    std::atomic<int> m_unfinished{0};                   // tasks of the current job not yet done
-    std::atomic<int> m_sleepers{0};                     // workers waiting on m_wake
+    std::atomic<int> m_unfinished{0};  // tasks of the current job not yet done
+    std::atomic<int> m_sleepers{0};    // workers waiting on m_wake
     std::atomic<bool> m_stop{false};
     std::mutex m_mutex;
     std::condition_variable m_wake;

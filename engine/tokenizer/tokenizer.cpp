@@ -144,12 +144,39 @@ std::vector<int32_t> Tokenizer::encode(std::string_view text, bool parseSpecial)
 std::vector<int32_t> Tokenizer::encodePrompt(const PromptText& prompt) const {
     EncodeState st;
     const std::string_view text = prompt.text;
+    auto plain = [&](std::string_view segment) {
+        if (segment.size() < kSegmentCacheMinBytes) {
+            encodeWithAdded(*m_data, segment, false, st);
+            return;
+        }
+        std::string key(segment);
+        key.push_back(st.afterAdded ? '\1' : '\0');
+        {
+            std::lock_guard<std::mutex> lock(m_segmentMutex);
+            auto it = m_segmentCache.find(key);
+            if (it != m_segmentCache.end()) {
+                st.ids.insert(st.ids.end(), it->second.ids.begin(), it->second.ids.end());
+                st.afterAdded = it->second.afterAdded;
+                return;
+            }
+        }
+        const size_t first = st.ids.size();
+        encodeWithAdded(*m_data, segment, false, st);
+        std::lock_guard<std::mutex> lock(m_segmentMutex);
+        if (m_segmentCacheBytes + key.size() > kSegmentCacheMaxBytes) {
+            m_segmentCache.clear();
+            m_segmentCacheBytes = 0;
+        }
+        m_segmentCacheBytes += key.size();
+        m_segmentCache[std::move(key)] =
+            SegmentIds{std::vector<int32_t>(st.ids.begin() + long(first), st.ids.end()), st.afterAdded};
+    };
     size_t pos = 0;
     for (const SpecialSpan& span : prompt.specials) {
         if (span.offset < pos || span.offset > text.size() ||
             span.length > text.size() - span.offset)
             continue;  // malformed span: its text stays ordinary text
-        encodeWithAdded(*m_data, text.substr(pos, span.offset - pos), false, st);
+        plain(text.substr(pos, span.offset - pos));
         const std::string_view tokenText = text.substr(span.offset, span.length);
         auto it = m_data->textToId.find(tokenText);
         if (it != m_data->textToId.end() && isAddedType(m_data->types[it->second])) {
@@ -160,7 +187,7 @@ std::vector<int32_t> Tokenizer::encodePrompt(const PromptText& prompt) const {
         }
         pos = span.offset + span.length;
     }
-    encodeWithAdded(*m_data, text.substr(pos), false, st);
+    plain(text.substr(pos));
     return std::move(st.ids);
 }
 

@@ -15,6 +15,8 @@
 // "special": false, e.g. "<think>") are always recognised, as llama.cpp and HF do.
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -74,6 +76,19 @@ private:
     friend struct TokenizerFactory;  // the loaders in tokenizer_load.cpp
     explicit Tokenizer(std::unique_ptr<TokenizerData> data);
     std::unique_ptr<TokenizerData> m_data;
+
+    // Ids of the plain-text segments of recent prompts, so that each chat turn encodes only the
+    // messages it adds (special tokens split the text, so a segment's ids never depend on its
+    // neighbours). Key: segment bytes + the SentencePiece "after an added token" flag.
+    struct SegmentIds {
+        std::vector<int32_t> ids;
+        bool afterAdded = false;  // the flag's value after the segment
+    };
+    static constexpr size_t kSegmentCacheMaxBytes = 16u << 20;
+    static constexpr size_t kSegmentCacheMinBytes = 64;  // shorter segments are cheap to encode
+    mutable std::mutex m_segmentMutex;
+    mutable std::unordered_map<std::string, SegmentIds> m_segmentCache;
+    mutable size_t m_segmentCacheBytes = 0;
 };
 
 // Turns a stream of generated ids into text pieces that are always complete UTF-8.

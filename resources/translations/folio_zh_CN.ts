@@ -434,4 +434,241 @@
         <translation>选择模型…</translation>
     </message>
 </context>
+<context>
+    <name>Welcome</name>
+    <message>
+        <source>Choose a GGUF model</source>
+        <translation>选择 GGUF 模型</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF 模型 (*.gguf)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Welcome to Folio</source>
+        <translation>欢迎使用 Folio</translation>
+    </message>
+    <message>
+        <source>Folio runs language models on this computer: nothing you type leaves it. To begin, pick a model in one of three ways.</source>
+        <translation>Folio 在这台电脑上运行语言模型：您输入的内容不会离开这台电脑。请用以下三种方式之一选择一个模型开始使用。</translation>
+    </message>
+    <message>
+        <source>1. Use the default model</source>
+        <translation>1. 使用默认模型</translation>
+    </message>
+    <message>
+        <source>Qwen2.5-Coder 0.5B (Q4_K_M, about 490 MB) runs on any computer. From a source checkout, &lt;tt&gt;scripts/fetch-model&lt;/tt&gt; installs it into &lt;tt&gt;%1&lt;/tt&gt;; or download it here.</source>
+        <translation>Qwen2.5-Coder 0.5B（Q4_K_M，约 490 MB）可在任何电脑上运行。在源代码目录中，&lt;tt&gt;scripts/fetch-model&lt;/tt&gt; 会把它安装到 &lt;tt&gt;%1&lt;/tt&gt;；也可以在这里下载。</translation>
+    </message>
+    <message>
+        <source>Download the default model</source>
+        <translation>下载默认模型</translation>
+    </message>
+    <message>
+        <source>2. Choose a GGUF file on this computer</source>
+        <translation>2. 选择这台电脑上的 GGUF 文件</translation>
+    </message>
+    <message>
+        <source>Choose a file…</source>
+        <translation>选择文件…</translation>
+    </message>
+    <message>
+        <source>3. Download a model</source>
+        <translation>3. 下载模型</translation>
+    </message>
+    <message>
+        <source>Download from</source>
+        <translation>下载来源</translation>
+    </message>
+    <message>
+        <source>Hugging Face</source>
+        <translation>Hugging Face</translation>
+    </message>
+    <message>
+        <source>ModelScope (faster in mainland China)</source>
+        <translation>ModelScope 魔搭（中国大陆更快）</translation>
+    </message>
+    <message>
+        <source>A mirror URL</source>
+        <translation>镜像地址</translation>
+    </message>
+    <message>
+        <source>Mirror base URL, e.g. https://hf-mirror.com</source>
+        <translation>镜像基础地址，例如 https://hf-mirror.com</translation>
+    </message>
+    <message>
+        <source>Download %1 · needs about %2 of memory</source>
+        <translation>下载 %1 · 约需 %2 内存</translation>
+    </message>
+    <message>
+        <source>Needs more memory than this computer has free now.</source>
+        <translation>所需内存超过这台电脑当前的可用内存。</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>使用</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeDownloads</name>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>Downloading</source>
+        <translation>下载中</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>Checking the file</source>
+        <translation>正在检查文件</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Installed</source>
+        <translation>已安装</translation>
+    </message>
+    <message>
+        <source>Downloads</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>%1 of %2 · %3/s · %4 left</source>
+        <translation>%1 / %2 · %3/秒 · 剩余 %4</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>No checksum is published for this file: it is checked by opening it as a GGUF model when the download ends.</source>
+        <translation>此文件没有公布校验和：下载完成后会以 GGUF 模型的方式打开它进行检查。</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>ModelLibrary</name>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Choose a GGUF model</source>
+        <translation>选择 GGUF 模型</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF 模型 (*.gguf)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Delete this model?</source>
+        <translation>删除此模型？</translation>
+    </message>
+    <message>
+        <source>%1 will be deleted from this computer. You can download it again later.</source>
+        <translation>%1 将从这台电脑上删除。以后可以重新下载。</translation>
+    </message>
+    <message>
+        <source>Estimate memory for a context of</source>
+        <translation>按以下上下文长度估算内存：</translation>
+    </message>
+    <message>
+        <source>tokens (0 = each model's default)</source>
+        <translation>个 token（0 = 各模型的默认值）</translation>
+    </message>
+    <message>
+        <source>tokens</source>
+        <translation>个 token</translation>
+    </message>
+    <message>
+        <source>Free memory on this computer now: %1</source>
+        <translation>这台电脑当前可用内存：%1</translation>
+    </message>
+    <message>
+        <source>No models are installed in %1 yet.</source>
+        <translation>%1 中还没有安装模型。</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3 parameters · %4 on disk</source>
+        <translation>%1 · %2 · %3 参数 · 占用磁盘 %4</translation>
+    </message>
+    <message>
+        <source>Needs about %1 of memory for %2 tokens of context.</source>
+        <translation>%2 个 token 的上下文约需 %1 内存。</translation>
+    </message>
+    <message>
+        <source>Needs about %1 of memory for %2 tokens of context: more than is free now.</source>
+        <translation>%2 个 token 的上下文约需 %1 内存：超过当前可用内存。</translation>
+    </message>
+    <message>
+        <source>Folio cannot run this model: %1</source>
+        <translation>Folio 无法运行此模型：%1</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>使用</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Forget</source>
+        <translation>移出列表</translation>
+    </message>
+    <message>
+        <source>Add a GGUF file…</source>
+        <translation>添加 GGUF 文件…</translation>
+    </message>
+</context>
 </TS>

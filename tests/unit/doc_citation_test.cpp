@@ -10,19 +10,31 @@ private slots:
     void linkify_data() {
         QTest::addColumn<QString>("reply");
         QTest::addColumn<QString>("linked");
-        QTest::newRow("plain") << "See [p.12]." << "See [p.12](folio://doc/7/page/12).";
-        QTest::newRow("space") << "as stated [p. 3] and [p.4]"
-                               << "as stated [p. 3](folio://doc/7/page/3) and [p.4](folio://doc/7/page/4)";
-        QTest::newRow("range") << "[pp. 4-6]" << "[pp. 4-6](folio://doc/7/page/4)";
-        QTest::newRow("page word") << "[Page 2]" << "[Page 2](folio://doc/7/page/2)";
-        QTest::newRow("zh") << QString::fromUtf8("见第12页。") << QString::fromUtf8("见[第12页](folio://doc/7/page/12)。");
-        QTest::newRow("zh space") << QString::fromUtf8("第 3 页") << QString::fromUtf8("[第 3 页](folio://doc/7/page/3)");
-        QTest::newRow("second doc") << "[Document 2, p.5]" << "[Document 2, p.5](folio://doc/9/page/5)";
-        QTest::newRow("zh second doc") << QString::fromUtf8("文档2第5页") << QString::fromUtf8("[文档2第5页](folio://doc/9/page/5)");
-        QTest::newRow("out of range") << "[p.41] [p.0]" << "[p.41] [p.0]";
-        QTest::newRow("unknown doc") << "[Document 3, p.1]" << "[Document 3, p.1]";
-        QTest::newRow("already linked") << "[p.2](folio://doc/7/page/2)" << "[p.2](folio://doc/7/page/2)";
-        QTest::newRow("no citation") << "price [p] p.12 [x.3]" << "price [p] p.12 [x.3]";
+        QTest::newRow("plain") << "See [p.12]."
+                               << "See [p.12](folio://doc/7/page/12).";
+        QTest::newRow("space")
+            << "as stated [p. 3] and [p.4]"
+            << "as stated [p. 3](folio://doc/7/page/3) and [p.4](folio://doc/7/page/4)";
+        QTest::newRow("range") << "[pp. 4-6]"
+                               << "[pp. 4-6](folio://doc/7/page/4)";
+        QTest::newRow("page word") << "[Page 2]"
+                                   << "[Page 2](folio://doc/7/page/2)";
+        QTest::newRow("zh") << QString::fromUtf8("见第12页。")
+                            << QString::fromUtf8("见[第12页](folio://doc/7/page/12)。");
+        QTest::newRow("zh space") << QString::fromUtf8("第 3 页")
+                                  << QString::fromUtf8("[第 3 页](folio://doc/7/page/3)");
+        QTest::newRow("second doc") << "[Document 2, p.5]"
+                                    << "[Document 2, p.5](folio://doc/9/page/5)";
+        QTest::newRow("zh second doc") << QString::fromUtf8("文档2第5页")
+                                       << QString::fromUtf8("[文档2第5页](folio://doc/9/page/5)");
+        QTest::newRow("out of range") << "[p.41] [p.0]"
+                                      << "[p.41] [p.0]";
+        QTest::newRow("unknown doc") << "[Document 3, p.1]"
+                                     << "[Document 3, p.1]";
+        QTest::newRow("already linked") << "[p.2](folio://doc/7/page/2)"
+                                        << "[p.2](folio://doc/7/page/2)";
+        QTest::newRow("no citation") << "price [p] p.12 [x.3]"
+                                     << "price [p] p.12 [x.3]";
     }
     void linkify() {
         QFETCH(QString, reply);

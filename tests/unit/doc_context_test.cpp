@@ -59,7 +59,8 @@ folio::PageRanker naiveRanker(const QVector<folio::ContextDocument>& docs) {
 
 QVector<int> markersIn(const QString& text) {
     QVector<int> pages;
-    static const QRegularExpression kMarker("^\\[p\\.(\\d+)\\]$", QRegularExpression::MultilineOption);
+    static const QRegularExpression kMarker("^\\[p\\.(\\d+)\\]$",
+                                            QRegularExpression::MultilineOption);
     for (auto it = kMarker.globalMatch(text); it.hasNext();) pages << it.next().captured(1).toInt();
     return pages;
 }
@@ -119,7 +120,8 @@ private slots:
             QCOMPARE(markersIn(ctx->text), used);  // the report matches the text
         }
         QVERIFY(folio::buildDocumentContext("q", {}, 1000, countTokens, rank)->text.isEmpty());
-        auto noModel = folio::buildDocumentContext("q", docs, 1000, [](const QString&) { return -1; }, rank);
+        auto noModel = folio::buildDocumentContext(
+            "q", docs, 1000, [](const QString&) { return -1; }, rank);
         QVERIFY(!noModel.ok());
     }
 

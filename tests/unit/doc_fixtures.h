@@ -21,8 +21,9 @@ struct KnownClause {
 };
 inline const KnownClause kKnownClauses[] = {
     {5, "Clause 5. Payment: the Buyer shall pay each invoice within thirty days of delivery."},
-    {12, "Clause 12. Termination: either party may terminate this agreement with ninety days "
-         "written notice."},
+    {12,
+     "Clause 12. Termination: either party may terminate this agreement with ninety days "
+     "written notice."},
     {20, "第二十条 保密义务：双方应对本合同的内容严格保密，期限为五年。"},
     {27, "Clause 27. Governing law: this agreement is governed by the laws of Singapore."},
 };
@@ -36,7 +37,8 @@ inline QString fillerLine(int page, int line) {
         "Each schedule forms part of the agreement as if set out in full.",
         "Words in the singular include the plural and the other way round.",
     };
-    return QString::fromUtf8(kFiller[(page + line) % 5]) + QStringLiteral(" (%1.%2)").arg(page).arg(line);
+    return QString::fromUtf8(kFiller[(page + line) % 5]) +
+           QStringLiteral(" (%1.%2)").arg(page).arg(line);
 }
 
 inline QString pageText(int page) {
@@ -70,7 +72,8 @@ inline bool writeContractPdf(const QString& path, int pageCount, int imagePage =
             big.setPixelSize(90);
             ip.setFont(big);
             ip.setPen(Qt::black);
-            ip.drawText(image.rect(), Qt::AlignCenter, QStringLiteral("INVOICE NUMBER 4711 OVERDUE"));
+            ip.drawText(image.rect(), Qt::AlignCenter,
+                        QStringLiteral("INVOICE NUMBER 4711 OVERDUE"));
             ip.end();
             painter.drawImage(QRectF(40, 100, 500, 100), image);
             continue;
@@ -85,7 +88,9 @@ inline bool writeFile(const QString& path, const QByteArray& bytes) {
     return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
 }
 
-inline bool haveQpdf() { return !QStandardPaths::findExecutable(QStringLiteral("qpdf")).isEmpty(); }
+inline bool haveQpdf() {
+    return !QStandardPaths::findExecutable(QStringLiteral("qpdf")).isEmpty();
+}
 
 // qpdf --encrypt with AES-256; user and owner passwords are the same.
 inline bool encryptPdf(const QString& in, const QString& out, const QString& password) {

@@ -9,8 +9,8 @@
 #include "unit/doc_fixtures.h"
 
 using folio::IngestOptions;
-using folio::IngestOutcome;
 using folio::Ingestor;
+using folio::IngestOutcome;
 
 namespace {
 
@@ -67,8 +67,10 @@ private slots:
     }
 
     void extractionArtefactsAreRepaired() {
-        // Kangxi radicals, a radicals-supplement form and a ligature, as poppler often returns them.
-        const QString raw = QString::fromUtf8("\u2F00\u822C \u2EDA\u7801 \uFB00ect \u2F45\u5F0F \u2E80");
+        // Kangxi radicals, a radicals-supplement form and a ligature, as poppler often returns
+        // them.
+        const QString raw =
+            QString::fromUtf8("\u2F00\u822C \u2EDA\u7801 \uFB00ect \u2F45\u5F0F \u2E80");
         QCOMPARE(folio::normalizeExtractedText(raw),
                  QString::fromUtf8("\u4E00\u822C \u9875\u7801 ffect \u65B9\u5F0F \u2E80"));
         QCOMPARE(folio::normalizeExtractedText("plain text"), QString("plain text"));
@@ -132,7 +134,8 @@ private slots:
         QCOMPARE(r.document.pages[1].text, QString("second page\n"));
 
         QString longText;
-        for (int i = 0; i < 500; ++i) longText += QStringLiteral("line %1 of a markdown file\n").arg(i);
+        for (int i = 0; i < 500; ++i)
+            longText += QStringLiteral("line %1 of a markdown file\n").arg(i);
         const QVector<folio::IngestedPage> pages = Ingestor::splitTextPages(longText);
         QVERIFY(pages.size() >= 3);
         QString joined;

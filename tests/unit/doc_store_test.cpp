@@ -55,8 +55,15 @@ private slots:
         auto all = m_store->list();
         QVERIFY(all.ok());
         QCOMPARE(all->size(), 2);
-        QCOMPARE(all->first().id, other->id);  // newest first
+        QCOMPARE(all->first().id, other->id);              // newest first
         QVERIFY(!m_store->add(contract(QString())).ok());  // no sha256: refused
+        folio::IngestedDocument bare;  // no title, author, path or page text (null strings)
+        bare.kind = "text";
+        bare.sha256 = QString(64, 'd');
+        bare.pages.push_back({1, QString(), false});
+        auto stored = m_store->add(bare);
+        QVERIFY2(stored.ok(), stored.ok() ? "" : stored.error().message.c_str());
+        QCOMPARE(m_store->pages(stored->id)->size(), 1);
     }
 
     void pagesAndMetadataRoundTrip() {
@@ -102,7 +109,8 @@ private slots:
 
     void attachDetachAndCascade() {
         QSqlQuery q(m_db->connection());
-        QVERIFY(q.exec("INSERT INTO conversations (title, created_at, updated_at) VALUES ('c', 1, 1)"));
+        QVERIFY(
+            q.exec("INSERT INTO conversations (title, created_at, updated_at) VALUES ('c', 1, 1)"));
         const qint64 conversation = q.lastInsertId().toLongLong();
         const qint64 a = m_store->add(contract())->id;
         const qint64 b = m_store->add(contract(QString(64, 'c')))->id;

@@ -3,7 +3,8 @@
 // path segment picks a behaviour; every request's Range and If-Range headers are recorded.
 //   /fast/<f>     the file at once, with Range support and ETag "v1"
 //   /slow/<f>     4 KiB every 10 ms, with Range support
-//   /break/<f>    first request: half the file, then the connection is closed; later: as /fast
+//   /break/<f>    first request: half the file (paced), then the connection is closed; later:
+//                 as /fast
 //   /wrong/<f>    the file with some bytes changed
 //   /norange/<f>  slowly, always 200 with the whole file (Range ignored)
 //   /stall/<f>    headers, then nothing
@@ -31,7 +32,9 @@ public:
     }
     bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
     QString url(const QString& mode, const QString& file) const {
-        return QStringLiteral("http://127.0.0.1:%1/%2/%3").arg(m_server.serverPort()).arg(mode, file);
+        return QStringLiteral("http://127.0.0.1:%1/%2/%3")
+            .arg(m_server.serverPort())
+            .arg(mode, file);
     }
     QList<SeenRequest> requests;
 
@@ -56,8 +59,7 @@ private:
         QByteArray& buf = m_buffers[s];
         buf += s->readAll();
         const int end = buf.indexOf("\r\n\r\n");
-        if (end < 0)
-            return;
+        if (end < 0) return;
         const QByteArray head = buf.left(end);
         buf.clear();
         const QList<QByteArray> requestLine = head.left(head.indexOf('\r')).split(' ');
@@ -69,18 +71,18 @@ private:
     void respond(QTcpSocket* s, const SeenRequest& r) {
         const QByteArray mode = r.path.split('/').value(1);
         if (mode == "missing") {
-            s->write("HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found");
+            s->write(
+                "HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot "
+                "found");
             s->disconnectFromHost();
             return;
         }
         QByteArray body = m_content;
         if (mode == "wrong")
-            for (int i = 1000; i < body.size(); i += 4096)
-                body[i] = char(body[i] ^ 0x5a);
+            for (int i = 1000; i < body.size(); i += 4096) body[i] = char(body[i] ^ 0x5a);
         qint64 from = 0;
         const bool ranged = !r.range.isEmpty() && mode != "norange";
-        if (ranged)
-            from = r.range.mid(6, r.range.indexOf('-') - 6).toLongLong();
+        if (ranged) from = r.range.mid(6, r.range.indexOf('-') - 6).toLongLong();
         const qint64 total = body.size();
         QByteArray h = ranged ? "HTTP/1.1 206 Partial Content\r\n" : "HTTP/1.1 200 OK\r\n";
         h += "Content-Length: " + QByteArray::number(total - from) + "\r\nETag: \"v1\"\r\n";
@@ -88,15 +90,20 @@ private:
             h += "Content-Range: bytes " + QByteArray::number(from) + "-" +
                  QByteArray::number(total - 1) + "/" + QByteArray::number(total) + "\r\n";
         s->write(h + "Connection: close\r\n\r\n");
-        if (mode == "stall")
-            return;
+        if (mode == "stall") return;
         qint64 stopAt = total;
         if (mode == "break" && !m_broke) {
             m_broke = true;
             stopAt = total / 2;
         }
-        const bool slow = mode == "slow" || mode == "norange";
-        stream(s, body, from, stopAt, slow ? 4096 : total, slow ? 10 : 0);
+        // The broken transfer is paced so that the client has taken some of the body before
+        // the close (Qt's HTTP layer silently resends a request that broke before any body).
+        if (mode == "slow" || mode == "norange")
+            stream(s, body, from, stopAt, 4096, 10);
+        else if (stopAt < total)
+            stream(s, body, from, stopAt, 32768, 2);
+        else
+            stream(s, body, from, stopAt, total, 0);
     }
 
     // Writes body[from, stopAt) in chunks every intervalMs, then closes the connection.

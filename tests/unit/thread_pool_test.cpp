@@ -111,8 +111,8 @@ private slots:
                 std::vector<float> x(size_t(m * cols));
                 for (float& v : x) v = dist(rng);
                 std::vector<float> ya(size_t(m * 96)), yb(size_t(m * 40)), yc(size_t(m * 21));
-                const folio::MatmulOut outs[] = {{&a.view, ya.data()}, {&b.view, yb.data()},
-                                                 {&c.view, yc.data()}};
+                const folio::MatmulOut outs[] = {
+                    {&a.view, ya.data()}, {&b.view, yb.data()}, {&c.view, yc.data()}};
                 folio::matmulShared(outs, 3, x.data(), m, pool, scratch);
                 for (const auto& o : outs) {
                     std::vector<float> ref(size_t(m * o.w->rows));
@@ -122,9 +122,10 @@ private slots:
                 // And against the float reference, so a wrong row mapping cannot pass.
                 std::vector<float> row(static_cast<size_t>(cols));
                 for (int64_t j = 0; j < m; ++j) {
-                    const float want = folio::dotRowRef(b.view.type, b.view.data + 5 * b.view.rowStride,
-                                                        x.data() + j * cols, cols);
-                    QVERIFY(std::fabs(yb[size_t(j * 40 + 5)] - want) < 0.05f + 0.02f * std::fabs(want));
+                    const float want = folio::dotRowRef(
+                        b.view.type, b.view.data + 5 * b.view.rowStride, x.data() + j * cols, cols);
+                    QVERIFY(std::fabs(yb[size_t(j * 40 + 5)] - want) <
+                            0.05f + 0.02f * std::fabs(want));
                 }
             }
         }

@@ -1,0 +1,94 @@
+#pragma once
+// DocumentsController: the documents panel's backend, exposed to QML (e.g. as `documents`).
+// Adds files one at a time through an Ingestor (the parsing runs in the folio-ingest child, so the
+// UI never waits on a PDF), stores them, asks for passwords of encrypted PDFs (never stored), and
+// keeps `model` in step with the store.
+//
+// GUI thread only: the model changes on the thread that owns the controller.
+#include <QAbstractListModel>
+#include <QObject>
+#include <QStringList>
+#include <QVector>
+
+#include "app/documents/document_store.h"
+#include "app/documents/ingestor.h"
+
+namespace folio {
+
+class DocumentListModel : public QAbstractListModel {
+    Q_OBJECT
+    Q_PROPERTY(int count READ count NOTIFY countChanged)
+public:
+    enum Role { IdRole = Qt::UserRole + 1, TitleRole, PagesRole, KindRole, TokensRole, AddedRole };
+    using QAbstractListModel::QAbstractListModel;
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+    int count() const { return int(m_rows.size()); }
+    void reset(QVector<DocumentInfo> rows);
+    const QVector<DocumentInfo>& rows() const { return m_rows; }
+
+signals:
+    void countChanged();
+
+private:
+    QVector<DocumentInfo> m_rows;
+};
+
+class DocumentsController : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(folio::DocumentListModel* model READ model CONSTANT)
+    Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
+    Q_PROPERTY(double progress READ progress NOTIFY progressChanged)  // 0..1; -1 = not started
+    Q_PROPERTY(QString statusText READ statusText NOTIFY statusTextChanged)
+    Q_PROPERTY(bool ocrEnabled READ ocrEnabled WRITE setOcrEnabled NOTIFY ocrEnabledChanged)
+
+public:
+    // store must outlive the controller. ingestOptions: defaults for every file (program, limits).
+    explicit DocumentsController(DocumentStore* store, IngestOptions ingestOptions = {},
+                                 QObject* parent = nullptr);
+
+    DocumentListModel* model() { return &m_model; }
+    bool busy() const { return m_ingestor.isRunning(); }
+    double progress() const { return m_progress; }
+    QString statusText() const { return m_status; }
+    bool ocrEnabled() const { return m_options.ocr; }
+    void setOcrEnabled(bool on);
+
+    // Queues a file (a local path or a file:// URL). False for an empty path.
+    Q_INVOKABLE bool addFile(const QString& pathOrUrl);
+    // Answers passwordRequired: retries the pending file with this password.
+    Q_INVOKABLE void submitPassword(const QString& password);
+    // Cancels the file being read (and forgets one waiting for a password).
+    Q_INVOKABLE void cancel();
+    Q_INVOKABLE bool remove(qint64 documentId);
+    Q_INVOKABLE void reload();
+
+signals:
+    void busyChanged();
+    void progressChanged();
+    void statusTextChanged();
+    void ocrEnabledChanged();
+    void documentAdded(qint64 documentId, bool alreadyStored);
+    void failed(const QString& fileName, const QString& message);
+    // An encrypted PDF needs its password; wrongPassword: the last one given did not open it.
+    void passwordRequired(const QString& fileName, bool wrongPassword);
+
+private:
+    void startNext();
+    void onFinished();
+    void setStatus(const QString& text);
+    void setProgress(double p);
+
+    DocumentStore* m_store;
+    IngestOptions m_options;
+    Ingestor m_ingestor;
+    DocumentListModel m_model;
+    QStringList m_queue;
+    QString m_current;           // the file being read
+    QString m_awaitingPassword;  // the file waiting for submitPassword()
+    double m_progress = -1;
+    QString m_status;
+};
+
+}  // namespace folio

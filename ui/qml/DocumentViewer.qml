@@ -1,0 +1,83 @@
+// A page viewer for stored PDFs: shows image://folio-page/<documentId>/<page> (rendered by the
+// folio-ingest child through folio::PageImageProvider, registered as "folio-page") with previous
+// and next buttons. openCitation() takes a citation link, folio://doc/<id>/page/<n>.
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+Pane {
+    id: root
+    property var documentId: 0
+    property int page: 1
+    property int pageCount: 0          // 0 = unknown: "next" is always enabled
+    property string title: ""
+
+    // Opens a citation link; returns false for anything that is not one.
+    function openCitation(url) {
+        const m = /^folio:\/\/doc\/(\d+)\/page\/(\d+)$/.exec(url)
+        if (!m) return false
+        documentId = Number(m[1])
+        page = Number(m[2])
+        return true
+    }
+
+    padding: 4
+
+    ColumnLayout {
+        anchors.fill: parent
+        spacing: 4
+
+        RowLayout {
+            Layout.fillWidth: true
+            Label {
+                Layout.fillWidth: true
+                text: root.title
+                elide: Text.ElideMiddle
+                font.bold: true
+            }
+            ToolButton {
+                objectName: "previousPageButton"
+                text: "‹"
+                enabled: root.page > 1
+                onClicked: root.page -= 1
+            }
+            Label {
+                objectName: "pageLabel"
+                text: root.pageCount > 0 ? qsTr("Page %1 of %2").arg(root.page).arg(root.pageCount)
+                                         : qsTr("Page %1").arg(root.page)
+            }
+            ToolButton {
+                objectName: "nextPageButton"
+                text: "›"
+                enabled: root.pageCount === 0 || root.page < root.pageCount
+                onClicked: root.page += 1
+            }
+        }
+
+        ScrollView {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            clip: true
+            Image {
+                id: pageImage
+                objectName: "pageImage"
+                width: root.width - 2 * root.padding
+                fillMode: Image.PreserveAspectFit
+                asynchronous: true
+                cache: false
+                source: root.documentId > 0 ? "image://folio-page/%1/%2".arg(root.documentId).arg(root.page) : ""
+            }
+        }
+
+        BusyIndicator {
+            Layout.alignment: Qt.AlignHCenter
+            visible: pageImage.status === Image.Loading
+            running: visible
+        }
+        Label {
+            objectName: "pageError"
+            visible: pageImage.status === Image.Error
+            text: qsTr("This page cannot be shown.")
+        }
+    }
+}
