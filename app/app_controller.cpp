@@ -1,9 +1,13 @@
 #include "app/app_controller.h"
 
 #include <QClipboard>
+#include <QFile>
 #include <QGuiApplication>
+#include <QSaveFile>
+#include <QUrl>
 
 #include "app/chat_request.h"
+#include "app/conversation_export.h"
 #include "app/engine_worker.h"
 #include "app/settings.h"
 
@@ -14,6 +18,27 @@ namespace {
 
 const int kCheckpointIntervalMs = 1000;  // a crash loses at most this much of a streaming reply
 const int kTitleLength = 60;
+const qint64 kMaxImportBytes = 256LL * 1024 * 1024;  // larger files are not conversations
+
+// A path from QML: FileDialog gives file: URLs, tests and the command line plain paths.
+QString localPath(const QString& pathOrUrl) {
+    if (pathOrUrl.startsWith(QLatin1String("file:"))) return QUrl(pathOrUrl).toLocalFile();
+    return pathOrUrl;
+}
+
+struct ExportFormat {
+    const char* name;
+    QByteArray (*write)(const folio::ConversationDump&);
+};
+
+QByteArray markdownBytes(const folio::ConversationDump& dump) {
+    return folio::exportMarkdown(dump).toUtf8();
+}
+
+const ExportFormat kExportFormats[] = {
+    {"markdown", &markdownBytes},
+    {"json", &folio::exportJson},
+};
 
 ConversationItem toItem(const folio::ConversationRecord& c) {
     return ConversationItem{c.id, c.title, c.updatedAt, c.pinned};
@@ -109,6 +134,7 @@ void AppController::refreshConversations() {
 
 void AppController::newConversation() {
     if (m_currentId == 0 && m_messages.count() == 0) return;
+    if (m_overflow.userId != 0) setOverflow(0, 0);
     m_currentId = 0;
     m_currentTitle.clear();
     m_messages.clear();
@@ -122,6 +148,7 @@ void AppController::selectConversation(qint64 id) {
         failed(c.error());
         return;
     }
+    if (m_overflow.userId != 0 && id != m_currentId) setOverflow(0, 0);
     m_currentId = id;
     m_currentTitle = c->title;
     if (m_thinkingEnabled != c->thinkingEnabled) {
@@ -225,8 +252,11 @@ void AppController::updateContextUsed() {
         QString system = m_settings->systemPrompt();
         if (m_currentId > 0) {
             if (auto c = m_store->conversation(m_currentId)) system = systemPromptFor(*c);
-            if (auto path = m_store->activePath(m_currentId))
-                for (PathEntry& e : *path) used += tokensOf(e) + overhead;
+            if (auto path = m_store->activePath(m_currentId)) {
+                const History history = historyUpTo(*path, -1);
+                for (const folio::HistoryTurn& t : history.turns) used += t.tokens + overhead;
+                system = folio::systemWithSummary(system, history.summary);
+            }
         }
         if (!system.isEmpty()) used += std::max(m_worker->countTokens(system), 0) + overhead;
     }
@@ -318,4 +348,63 @@ void AppController::stop() {
     if (m_requestId == 0) return;
     m_stopRequested = true;
     m_worker->cancel(m_requestId);
+}
+
+// --- export / import -----------------------------------------------------------------------------
+
+bool AppController::exportConversation(qint64 id, const QString& path, const QString& format) {
+    const ExportFormat* writer = nullptr;
+    for (const ExportFormat& f : kExportFormats)
+        if (format == QLatin1String(f.name)) writer = &f;
+    const QString file = localPath(path);
+    QString error;
+    if (!writer) {
+        error = tr("Unknown export format “%1” (use markdown or json).").arg(format);
+    } else if (file.isEmpty()) {
+        error = tr("No file was chosen for the export.");
+    } else if (auto dump = m_store->dump(id); !dump) {
+        error = QString::fromStdString(dump.error().message);
+    } else {
+        // QSaveFile: an existing file is replaced only once the new one is complete.
+        QSaveFile out(file);
+        const QByteArray bytes = writer->write(*dump);
+        if (!out.open(QIODevice::WriteOnly) || out.write(bytes) != bytes.size() || !out.commit())
+            error = out.errorString();
+    }
+    if (error.isEmpty()) {
+        setStatus(tr("Exported to %1").arg(file));
+        return true;
+    }
+    const QString message = tr("Could not export the conversation: %1").arg(error);
+    setStatus(message);
+    emit errorOccurred(message);
+    return false;
+}
+
+qint64 AppController::importConversation(const QString& path) {
+    const QString file = localPath(path);
+    QFile in(file);
+    QString error;
+    qint64 id = 0;
+    if (!in.open(QIODevice::ReadOnly)) {
+        error = in.errorString();
+    } else if (in.size() > kMaxImportBytes) {
+        error = tr("the file is larger than %1 MiB").arg(kMaxImportBytes >> 20);
+    } else if (auto dump = folio::parseConversationJson(in.readAll()); !dump) {
+        error = QString::fromStdString(dump.error().message);
+    } else if (auto imported = m_store->import(*dump); !imported) {
+        error = QString::fromStdString(imported.error().message);
+    } else {
+        id = *imported;
+    }
+    if (id == 0) {
+        const QString message = tr("Could not import %1: %2").arg(file, error);
+        setStatus(message);
+        emit errorOccurred(message);
+        return 0;
+    }
+    refreshConversations();
+    selectConversation(id);
+    setStatus(tr("Imported “%1”").arg(m_currentTitle));
+    return id;
 }

@@ -7,13 +7,17 @@
 // second of a reply (it comes back 'interrupted', with Continue).
 // Thread-safety: GUI thread only. Engine results arrive as queued signals from EngineWorker.
 #include <QElapsedTimer>
+#include <QHash>
 #include <QObject>
 #include <QString>
 #include <QTimer>
 #include <algorithm>
+#include <functional>
 #include <memory>
+#include <vector>
 
 #include "app/conversation_store.h"
+#include "app/chat_request.h"
 #include "app/think_parser.h"
 #include "ui/conversation_list_model.h"
 #include "ui/message_list_model.h"
@@ -40,8 +44,18 @@ class AppController : public QObject {
     Q_PROPERTY(int contextUsed READ contextUsed NOTIFY contextUsedChanged)
     Q_PROPERTY(bool thinkingEnabled READ thinkingEnabled WRITE setThinkingEnabled NOTIFY thinkingEnabledChanged)
     Q_PROPERTY(QString databaseError READ databaseError CONSTANT)
+    // True while a reply waits for the user's choice: the history no longer fits the context
+    // (system prompt + history + reply reserve > context size). overflowTurns: how many of the
+    // oldest messages would be left out. Answer with resolveOverflow().
+    Q_PROPERTY(bool contextOverflow READ contextOverflow NOTIFY contextOverflowChanged)
+    Q_PROPERTY(int overflowTurns READ overflowTurns NOTIFY contextOverflowChanged)
+    Q_PROPERTY(bool summarizing READ summarizing NOTIFY generatingChanged)
 
 public:
+    // Supplies the document block for a conversation: (conversationId, question, budget in
+    // tokens) -> text. Set by AppContext when the documents store exists; unset, no documents.
+    using DocumentProvider = std::function<QString(qint64, const QString&, int)>;
+    void setDocumentProvider(DocumentProvider provider) { m_documentProvider = std::move(provider); }
     // store, worker and settings must outlive the controller. databaseError: the message from
     // opening the database (empty when all was well).
     AppController(folio::ConversationStore* store, EngineWorker* worker, Settings* settings,
@@ -63,10 +77,18 @@ public:
     bool thinkingEnabled() const { return m_thinkingEnabled; }
     void setThinkingEnabled(bool enabled);
     QString databaseError() const { return m_databaseError; }
+    bool contextOverflow() const { return m_overflow.userId != 0; }
+    int overflowTurns() const { return m_overflow.turns; }
+    bool summarizing() const { return m_summary.active; }
+    // The messages of the last request sent to the engine (for tests).
+    std::vector<folio::ChatMessage> lastRequestMessages() const { return m_lastRequestMessages; }
     // Upper bound of generated tokens per reply (default 2048); for tests and tools.
     void setMaxReplyTokens(int tokens) { m_maxReplyTokens = std::max(tokens, 1); }
 
     Q_INVOKABLE void newConversation();
+    // The current conversation's id, creating it (titled `title`) when the chat is still new;
+    // 0 on a database error. Used to attach documents before the first message.
+    Q_INVOKABLE qint64 ensureConversation(const QString& title);
     Q_INVOKABLE void selectConversation(qint64 id);
     Q_INVOKABLE void renameConversation(qint64 id, const QString& title);
     Q_INVOKABLE void deleteConversation(qint64 id);
@@ -84,6 +106,18 @@ public:
     Q_INVOKABLE void loadModel(const QString& path);
     Q_INVOKABLE void copyToClipboard(const QString& text);
 
+    // Writes conversation `id` to `path` (a local path or a file: URL) as format "markdown" or
+    // "json"; the file is replaced atomically. False (and errorOccurred) on failure.
+    Q_INVOKABLE bool exportConversation(qint64 id, const QString& path, const QString& format);
+    // Imports a JSON export as a new conversation and selects it; returns its id, 0 on failure
+    // (errorOccurred says why).
+    Q_INVOKABLE qint64 importConversation(const QString& path);
+    // Answers contextOverflow: "drop" (leave the oldest turns out), "summarize" (ask the model for
+    // a summary of them, store it as a system note in the conversation and send it in their
+    // place) or "cancel" (send nothing). drop/summarize are remembered for the conversation for
+    // the rest of the session.
+    Q_INVOKABLE void resolveOverflow(const QString& choice);
+
 signals:
     void currentConversationChanged();
     void generatingChanged();
@@ -92,6 +126,7 @@ signals:
     void prefillProgressChanged();
     void contextUsedChanged();
     void thinkingEnabledChanged();
+    void contextOverflowChanged();
     void errorOccurred(const QString& message);
     void replyFinished(qint64 messageId);
 
@@ -108,12 +143,27 @@ private:
     void updateContextUsed();
     // Adds an assistant reply under userMessageId and submits it. continueId: an existing reply
     // to continue instead (0 = a new reply).
-    void startReply(qint64 userMessageId, qint64 continueId = 0);
+    // askOnOverflow=false: drop the oldest turns without asking (after the user chose).
+    void startReply(qint64 userMessageId, qint64 continueId = 0, bool askOnOverflow = true);
+    // The history sent for a reply under untilId: the active path up to it, with the turns an
+    // earlier summary note covers replaced by that summary. tokensOf() fills token counts.
+    struct History {
+        QList<folio::HistoryTurn> turns;
+        QList<qint64> ids;  // message id of each turn
+        QString summary;    // the newest summary note on the path (empty when none)
+    };
+    History historyUpTo(QList<folio::PathEntry>& path, qint64 untilId);
+    void setOverflow(qint64 userId, int turns);
+    void startSummary(qint64 userMessageId);
+    void finishSummary(const folio::GenerationResult& result);
     void checkpoint();
     bool failed(const folio::Status& status);  // reports a store error; true when it failed
     void setStatus(const QString& text);
     void setPrefill(double progress);
     QString systemPromptFor(const folio::ConversationRecord& c) const;
+    // Appends the text of the documents attached to the current conversation (whole, or the
+    // pages most relevant to the last user turn) within what the context has left (issue 8).
+    QString withDocuments(const QString& system, const History& history) const;
     int tokensOf(folio::PathEntry& entry);  // cached in the store
 
     folio::ConversationStore* m_store;
@@ -149,4 +199,21 @@ private:
     QTimer m_checkpointTimer;   // 1 s while generating
     bool m_stopRequested = false;
     int m_maxReplyTokens = 2048;
+    std::vector<folio::ChatMessage> m_lastRequestMessages;
+
+    enum class OverflowChoice { Ask, Drop, Summarize };
+    QHash<qint64, OverflowChoice> m_overflowChoices;  // conversation id -> the user's answer
+    struct PendingOverflow {
+        qint64 conversationId = 0;
+        qint64 userId = 0;  // the message the waiting reply answers; 0 = nothing waits
+        int turns = 0;
+    } m_overflow;
+    // A summary being generated (instead of a reply) for the reply under userId.
+    struct SummaryJob {
+        bool active = false;
+        qint64 userId = 0;
+        qint64 throughId = 0;  // last message the summary covers
+        QString text;
+    } m_summary;
+    DocumentProvider m_documentProvider;
 };

@@ -18,9 +18,126 @@ bool isInterrupted(folio::FinishReason reason) {
            reason == folio::FinishReason::Error;
 }
 
+const char* const kSummaryThrough = "summaryThrough";  // stats key of a summary note
+const int kSummaryInstructionTokens = 96;  // generous bound of summaryRequest()'s fixed text
+
 }  // namespace
 
-void AppController::startReply(qint64 userMessageId, qint64 continueId) {
+AppController::History AppController::historyUpTo(QList<PathEntry>& path, qint64 untilId) {
+    History h;
+    for (PathEntry& e : path) {
+        const folio::MessageRecord& m = e.message;
+        if (m.role == "system") {
+            // A summary note replaces the turns up to the last one it covers.
+            const qsizetype covered = h.ids.indexOf(m.stats.value(kSummaryThrough).toInteger());
+            if (covered >= 0) {
+                h.turns.remove(0, covered + 1);
+                h.ids.remove(0, covered + 1);
+                h.summary = m.content;
+            }
+        } else {
+            h.turns.append({m.role, m.content, tokensOf(e)});
+            h.ids.append(m.id);
+        }
+        if (m.id == untilId) break;
+    }
+    return h;
+}
+
+void AppController::setOverflow(qint64 userId, int turns) {
+    m_overflow = {userId != 0 ? m_currentId : 0, userId, turns};
+    emit contextOverflowChanged();
+}
+
+void AppController::resolveOverflow(const QString& choice) {
+    const PendingOverflow pending = m_overflow;
+    if (pending.userId == 0) return;
+    setOverflow(0, 0);
+    if (pending.conversationId != m_currentId || m_requestId != 0) return;
+    if (choice == QLatin1String("drop")) {
+        m_overflowChoices.insert(pending.conversationId, OverflowChoice::Drop);
+        startReply(pending.userId, 0, false);
+    } else if (choice == QLatin1String("summarize")) {
+        m_overflowChoices.insert(pending.conversationId, OverflowChoice::Summarize);
+        startSummary(pending.userId);
+    } else {
+        setStatus(tr("Nothing was sent; Regenerate answers the last message."));
+    }
+}
+
+void AppController::startSummary(qint64 userMessageId) {
+    auto conversation = m_store->conversation(m_currentId);
+    auto path = m_store->activePath(m_currentId);
+    if (!conversation || !path) {
+        failed(!conversation ? conversation.error() : path.error());
+        return;
+    }
+    const History history = historyUpTo(*path, userMessageId);
+    const QString system = folio::systemWithSummary(systemPromptFor(*conversation), history.summary);
+    const int budget = folio::promptBudgetTokens(m_contextSize, m_maxReplyTokens);
+    const int summaryTokens = folio::summaryBudgetTokens(budget);
+    // Summarise enough turns that what is left, with the summary, fits.
+    const folio::HistoryPlan plan = folio::planHistory(
+        system, std::max(m_worker->countTokens(system), 0), history.turns,
+        m_worker->templateOverheadPerMessage(), budget - summaryTokens);
+    if (plan.droppedTurns <= 0) {
+        startReply(userMessageId, 0, false);
+        return;
+    }
+    // The summary request: instructions, then the transcript ("User: " etc. per turn).
+    const int inputBudget = std::max(
+        m_contextSize - summaryTokens - kSummaryInstructionTokens - 4 * plan.droppedTurns, 0);
+    folio::GenerationRequest request;
+    request.messages = folio::summaryRequest(history.summary, history.turns, plan.droppedTurns,
+                                             summaryTokens, inputBudget);
+    request.thinking = false;
+    request.sampling = folio::samplingForPreset("precise");
+    request.maxTokens = summaryTokens;
+    m_lastRequestMessages = request.messages;
+    m_summary = {true, userMessageId, history.ids.at(plan.droppedTurns - 1), QString()};
+    m_replyConversationId = m_currentId;
+    m_stopRequested = false;
+    m_requestId = m_worker->submit(std::move(request));
+    setPrefill(0);
+    setStatus(tr("Summarising %n earlier message(s)…", "", plan.droppedTurns));
+    emit generatingChanged();
+}
+
+void AppController::finishSummary(const folio::GenerationResult& result) {
+    const SummaryJob job = m_summary;
+    m_summary = {};
+    m_requestId = 0;
+    setPrefill(-1);
+    const qint64 conversationId = m_replyConversationId;
+    m_replyConversationId = 0;
+    const QString text = job.text.trimmed();
+    if (result.reason == folio::FinishReason::Cancelled || result.reason == folio::FinishReason::Error ||
+        text.isEmpty()) {
+        const QString message = result.reason == folio::FinishReason::Error
+                                    ? QString::fromStdString(result.error)
+                                    : tr("The summary was not made; nothing was sent.");
+        setStatus(message);
+        if (result.reason != folio::FinishReason::Cancelled) emit errorOccurred(message);
+        emit generatingChanged();
+        return;
+    }
+    // Stored as a system note between the question and its reply, so that it stays in this
+    // branch, shows in the chat and survives restarts.
+    auto noteId = m_store->addMessage(conversationId, job.userId, "system", text);
+    if (!noteId) {
+        failed(noteId.error());
+        emit generatingChanged();
+        return;
+    }
+    failed(m_store->finishMessage(*noteId, text, QString(), 0, MessageState::Complete,
+                                  QJsonObject{{kSummaryThrough, job.throughId}}));
+    emit generatingChanged();
+    if (conversationId != m_currentId) return;
+    reloadMessages();
+    startReply(*noteId, 0, false);
+}
+
+void AppController::startReply(qint64 userMessageId, qint64 continueId, bool askOnOverflow) {
     auto conversation = m_store->conversation(m_currentId);
     if (!conversation) {
         failed(conversation.error());
@@ -31,22 +148,36 @@ void AppController::startReply(qint64 userMessageId, qint64 continueId) {
         failed(path.error());
         return;
     }
-    // History: the active path up to and including the user message (thinking left out).
-    QList<folio::HistoryTurn> turns;
-    for (PathEntry& e : *path) {
-        turns.append({e.message.role, e.message.content, tokensOf(e)});
-        if (e.message.id == userMessageId) break;
-    }
-    const QString system = systemPromptFor(*conversation);
-    const int budget = std::max(m_contextSize - std::min(m_maxReplyTokens, m_contextSize / 4), 0);
+    if (m_overflow.userId != 0) setOverflow(0, 0);
+    // History: the active path up to and including the user message (thinking left out), with
+    // summarised turns replaced by their summary.
+    const History history = historyUpTo(*path, userMessageId);
+    const QString system =
+        withDocuments(folio::systemWithSummary(systemPromptFor(*conversation), history.summary), history);
+    const int budget = folio::promptBudgetTokens(m_contextSize, m_maxReplyTokens);
     folio::HistoryPlan plan = folio::planHistory(system, std::max(m_worker->countTokens(system), 0),
-                                                 turns, m_worker->templateOverheadPerMessage(), budget);
+                                                 history.turns, m_worker->templateOverheadPerMessage(),
+                                                 budget);
+    if (plan.droppedTurns > 0 && askOnOverflow && continueId == 0) {
+        switch (m_overflowChoices.value(m_currentId, OverflowChoice::Ask)) {
+        case OverflowChoice::Ask:
+            setOverflow(userMessageId, plan.droppedTurns);
+            setStatus(tr("This conversation no longer fits in the context window."));
+            return;
+        case OverflowChoice::Summarize:
+            startSummary(userMessageId);
+            return;
+        case OverflowChoice::Drop:
+            break;
+        }
+    }
 
     folio::GenerationRequest request;
     request.messages = std::move(plan.messages);
     request.thinking = m_thinkingEnabled;
     request.sampling = folio::samplingForPreset(m_settings->samplingPreset());
     request.maxTokens = m_maxReplyTokens;
+    m_lastRequestMessages = request.messages;
 
     m_replyText.clear();
     m_replyThinking.clear();
@@ -101,6 +232,10 @@ void AppController::onPrefill(quint64 requestId, int done, int total) {
 void AppController::onText(quint64 requestId, const QString& batch) {
     if (requestId != m_requestId) return;
     if (m_prefillProgress >= 0) setPrefill(-1);
+    if (m_summary.active) {
+        m_summary.text += batch;
+        return;
+    }
     const folio::ThinkParser::Output out = m_parser->feed(batch);
     if (!out.thinking.isEmpty()) {
         if (!m_thinkingClock.isValid()) m_thinkingClock.start();
@@ -126,6 +261,10 @@ void AppController::checkpoint() {
 
 void AppController::onFinished(quint64 requestId, const folio::GenerationResult& result) {
     if (requestId != m_requestId) return;
+    if (m_summary.active) {
+        finishSummary(result);
+        return;
+    }
     const folio::ThinkParser::Output rest = m_parser->finish();
     m_replyThinking += rest.thinking;
     m_replyText += rest.text;

@@ -2,11 +2,18 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QQmlContext>
+#include <QQmlEngine>
 #include <QStandardPaths>
 
 #include "app/app_controller.h"
 #include "app/conversation_store.h"
 #include "app/database.h"
+#include "app/documents/document_context.h"
+#include "app/documents/document_store.h"
+#include "app/documents/documents_controller.h"
+#include "app/documents/page_renderer.h"
+#include "app/models/model_manager.h"
 #include "app/engine_worker.h"
 #include "app/settings.h"
 
@@ -47,6 +54,21 @@ AppContext::AppContext(const AppOptions& options) {
     m_worker = std::make_unique<EngineWorker>();
     m_controller = std::make_unique<AppController>(m_store.get(), m_worker.get(), m_settings.get(),
                                                    databaseError);
+    folio::Database* db = m_database.get();
+    m_documentStore = std::make_unique<folio::DocumentStore>([db] { return db->connection(); });
+    m_documents = std::make_unique<folio::DocumentsController>(m_documentStore.get());
+    m_models = std::make_unique<folio::ModelManager>(
+        QDir(m_dataDir).filePath(QStringLiteral("models")),
+        options.dataDir.isEmpty() ? QString() : QDir(m_dataDir).filePath("settings.ini"));
+    folio::DocumentStore* docs = m_documentStore.get();
+    EngineWorker* worker = m_worker.get();
+    m_controller->setDocumentProvider([docs, worker](qint64 conversationId, const QString& question,
+                                                     int budget) {
+        auto context = folio::buildConversationContext(
+            *docs, conversationId, question, budget,
+            [worker](const QString& text) { return std::max(worker->countTokens(text), 0); });
+        return context ? context->text : QString();
+    });
     if (options.headlessSmoke) return;
     m_modelPath = options.modelPath;
     if (m_modelPath.isEmpty()) m_modelPath = m_settings->modelPath();
@@ -58,12 +80,33 @@ AppContext::AppContext(const AppOptions& options) {
 }
 
 AppContext::~AppContext() {
+    m_documents.reset();   // stops an ingestion child process
+    m_models.reset();      // pauses downloads (their partial files stay resumable)
     m_controller.reset();  // checkpoints a streaming reply
     m_worker.reset();      // joins the engine thread
     m_store.reset();
+    m_documentStore.reset();
     m_database.reset();
 }
 
 AppController* AppContext::controller() { return m_controller.get(); }
 Settings* AppContext::settings() { return m_settings.get(); }
 QString AppContext::databasePath() const { return QDir(m_dataDir).filePath(kDatabaseFile); }
+
+folio::DocumentsController* AppContext::documents() { return m_documents.get(); }
+folio::ModelManager* AppContext::models() { return m_models.get(); }
+
+void AppContext::registerWithQml(QQmlEngine& engine) {
+    QQmlContext* root = engine.rootContext();
+    root->setContextProperty(QStringLiteral("app"), m_controller.get());
+    root->setContextProperty(QStringLiteral("settings"), m_settings.get());
+    root->setContextProperty(QStringLiteral("documents"), m_documents.get());
+    root->setContextProperty(QStringLiteral("models"), m_models.get());
+    // Runs on Qt Quick's image loader threads: Database::connection() is per thread.
+    folio::DocumentStore* docs = m_documentStore.get();
+    engine.addImageProvider(QStringLiteral("folio-page"),
+                            new folio::PageImageProvider([docs](qint64 id) {
+                                auto info = docs->document(id);
+                                return info ? info->path : QString();
+                            }));
+}

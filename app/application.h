@@ -8,10 +8,14 @@
 
 class AppController;
 class EngineWorker;
+class QQmlEngine;
 class Settings;
 namespace folio {
 class ConversationStore;
 class Database;
+class DocumentStore;
+class DocumentsController;
+class ModelManager;
 }
 
 struct AppOptions {
@@ -32,6 +36,11 @@ public:
 
     AppController* controller();
     Settings* settings();
+    folio::DocumentsController* documents();
+    folio::ModelManager* models();
+    // Exposes app, settings, documents and models to QML as context properties and registers the
+    // "folio-page" image provider (rendered PDF pages for the citation viewer).
+    void registerWithQml(QQmlEngine& engine);
     QString databasePath() const;
     // The model this start loads (empty when none was found or headlessSmoke).
     QString modelPath() const { return m_modelPath; }
@@ -44,4 +53,7 @@ private:
     std::unique_ptr<folio::ConversationStore> m_store;
     std::unique_ptr<EngineWorker> m_worker;
     std::unique_ptr<AppController> m_controller;
+    std::unique_ptr<folio::DocumentStore> m_documentStore;
+    std::unique_ptr<folio::DocumentsController> m_documents;
+    std::unique_ptr<folio::ModelManager> m_models;
 };

@@ -54,6 +54,47 @@ HistoryPlan planHistory(const QString& systemPrompt, int systemTokens, const QLi
     return plan;
 }
 
+int replyReserveTokens(int contextSize, int maxReplyTokens) {
+    return std::max(std::min(maxReplyTokens, contextSize / 4), 0);
+}
+
+int promptBudgetTokens(int contextSize, int maxReplyTokens) {
+    return std::max(contextSize - replyReserveTokens(contextSize, maxReplyTokens), 0);
+}
+
+int summaryBudgetTokens(int promptBudget) { return std::clamp(promptBudget / 8, 0, 256); }
+
+QString systemWithSummary(const QString& systemPrompt, const QString& summary) {
+    if (summary.isEmpty()) return systemPrompt;
+    const QString note = QStringLiteral("Summary of the earlier part of this conversation:\n") + summary;
+    return systemPrompt.isEmpty() ? note : systemPrompt + QStringLiteral("\n\n") + note;
+}
+
+std::vector<ChatMessage> summaryRequest(const QString& previousSummary,
+                                        const QList<HistoryTurn>& turns, int count,
+                                        int maxSummaryTokens, int inputBudget) {
+    count = std::clamp(count, 0, int(turns.size()));
+    long long total = 0;  // tokens of the transcript
+    for (int i = 0; i < count; ++i) total += std::max(turns[i].tokens, 0);
+    // Fraction of each turn that is kept when the transcript is too long (1 = all of it).
+    const double keep = total > inputBudget && total > 0 ? double(std::max(inputBudget, 0)) / total : 1.0;
+    QString transcript;
+    if (!previousSummary.isEmpty())
+        transcript += QStringLiteral("Summary of what came before:\n") + previousSummary + "\n\n";
+    for (int i = 0; i < count; ++i) {
+        QString content = turns[i].content;
+        if (keep < 1.0) content = content.left(qsizetype(content.size() * keep)) + QChar(0x2026);
+        transcript += (turns[i].role == "user" ? QStringLiteral("User: ") : QStringLiteral("Assistant: ")) +
+                      content + "\n\n";
+    }
+    const QString instruction =
+        QStringLiteral("Summarise the conversation below in at most %1 words. Keep facts, names, "
+                       "numbers, decisions and open questions; write only the summary.\n\n")
+            .arg(std::max(maxSummaryTokens * 2 / 3, 16));
+    return {{"system", "You write short, faithful summaries of conversations."},
+            {"user", (instruction + transcript.trimmed()).toStdString()}};
+}
+
 QJsonObject statsJson(const GenerationResult& r) {
     return QJsonObject{
         {"ttftMs", r.timeToFirstTokenMs},

@@ -33,6 +33,26 @@ struct HistoryPlan {
 HistoryPlan planHistory(const QString& systemPrompt, int systemTokens, const QList<HistoryTurn>& turns,
                         int overheadPerMessage, int budgetTokens);
 
+// --- the context budget: system prompt + history + the reserve for the reply <= context size.
+
+// Tokens held back for the reply: the reply limit, but never more than a quarter of the context.
+int replyReserveTokens(int contextSize, int maxReplyTokens);
+// Tokens the prompt (system prompt, history, template overhead) may use; >= 0.
+int promptBudgetTokens(int contextSize, int maxReplyTokens);
+// Upper bound of a summary of earlier turns: 256 tokens, at most an eighth of the prompt budget.
+int summaryBudgetTokens(int promptBudget);
+
+// The system prompt sent when earlier turns were summarised: the prompt, then the summary under
+// a fixed heading (either part may be empty).
+QString systemWithSummary(const QString& systemPrompt, const QString& summary);
+
+// The request asking the model to summarise turns[0, count) (with the summary they extend, if
+// any) in at most maxSummaryTokens. When the transcript does not fit in inputBudget tokens every
+// turn is shortened in proportion, so that each of them keeps its beginning.
+std::vector<ChatMessage> summaryRequest(const QString& previousSummary,
+                                        const QList<HistoryTurn>& turns, int count,
+                                        int maxSummaryTokens, int inputBudget);
+
 // Statistics of one reply, stored as JSON with the message.
 QJsonObject statsJson(const GenerationResult& result);
 // "TTFT 120 ms · 35.2 tok/s · 128 tokens"; empty for empty stats.

@@ -1,7 +1,8 @@
 // folio: the desktop app. Thin on purpose: everything testable lives in folio_core / folio_ui;
 // this file parses the command line, installs the translation and shows the QML window.
 //
-//   folio [--data-dir DIR] [--model FILE] [FILE]   run the app (FILE: a .gguf model to load)
+//   folio [--data-dir DIR] [--model FILE] [FILE...] run the app (FILE: a .gguf model to load,
+//                                                  or a PDF/.txt/.md document to open)
 //   folio --version                                 print the version and backends, touch no
 //   display folio --smoke-test [--data-dir DIR]             offscreen: create the database, load
 //   the QML,
@@ -23,6 +24,7 @@
 
 #include "app/app_controller.h"
 #include "app/application.h"
+#include "app/documents/documents_controller.h"
 #include "app/settings.h"
 #include "ui/build_info.h"
 #include "ui/demo_content.h"
@@ -80,6 +82,7 @@ struct Options {
     QString screenshot;
     QString theme;
     QString language;
+    QStringList documents;  // opened with Folio ("Open with", command line)
 };
 
 Options parseOptions(const QGuiApplication& application) {
@@ -105,7 +108,8 @@ Options parseOptions(const QGuiApplication& application) {
     parser.addOption(
         {QStringLiteral("demo"),
          QStringLiteral("Show sample conversations (for screenshots; nothing is saved).")});
-    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("A .gguf model to load."));
+    parser.addPositionalArgument(QStringLiteral("file"),
+                                 QStringLiteral("A .gguf model to load, or documents to open."));
     parser.process(application);
 
     Options options;
@@ -121,8 +125,7 @@ Options parseOptions(const QGuiApplication& application) {
         if (file.endsWith(QLatin1String(".gguf"), Qt::CaseInsensitive))
             options.app.modelPath = QFileInfo(file).absoluteFilePath();
         else
-            std::fprintf(stderr, "folio: opening documents is not supported yet: %s\n",
-                         qPrintable(file));
+            options.documents.append(QFileInfo(file).absoluteFilePath());
     }
     return options;
 }
@@ -178,8 +181,7 @@ int main(int argc, char** argv) {
 
     QQmlApplicationEngine engine;
     TranslationSwitcher translations(settings, &engine);
-    engine.rootContext()->setContextProperty(QStringLiteral("app"), context.controller());
-    engine.rootContext()->setContextProperty(QStringLiteral("settings"), settings);
+    context.registerWithQml(engine);
     engine.load(folio::ui::mainQmlUrl());
     if (engine.rootObjects().isEmpty()) {
         std::fputs("folio: the window could not be loaded\n", stderr);
@@ -187,6 +189,12 @@ int main(int argc, char** argv) {
     }
     auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().constFirst());
     if (!window) return 1;
+    // Documents given on the command line open in a new chat (Main.qml attaches each one as it
+    // is added to the current conversation).
+    if (!options.documents.isEmpty()) {
+        context.controller()->newConversation();
+        for (const QString& path : options.documents) context.documents()->addFile(path);
+    }
     if (options.smokeTest || !options.screenshot.isEmpty())
         quitAfterFirstFrame(window, options.screenshot);
     return QGuiApplication::exec();

@@ -26,6 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     prompt.appendSpecial((mode & 2) ? "<|im_start|>" : text.substr(cut, 12));
     prompt.appendText(text.substr(std::min(text.size(), cut + 12)));
     for (int32_t id : tok.encodePrompt(prompt))
-        if (id < 0 || id >= tok.vocabSize()) folio::fuzz::fuzzFail("encodePrompt() id out of range");
+        if (id < 0 || id >= tok.vocabSize())
+            folio::fuzz::fuzzFail("encodePrompt() id out of range");
     return 0;
 }

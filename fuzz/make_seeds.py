@@ -196,7 +196,7 @@ def main():
              "createdAt": "2024-06-30T10:00:01.000Z", "updatedAt": "2024-06-30T10:00:03.000Z",
              "stats": {"tokensPerSecond": 12.5}, "tokenCount": -1},
             {"id": 3, "parentId": 1, "role": "assistant", "content": "A branch.", "thinking": "",
-             "thinkingMs": 0, "state": "stopped", "active": False, "createdAt": "2024-06-30T10:01:00.000Z",
+             "thinkingMs": 0, "state": "interrupted", "active": False, "createdAt": "2024-06-30T10:01:00.000Z",
              "updatedAt": "2024-06-30T10:01:00.000Z", "stats": {}, "tokenCount": 3},
         ],
     }

@@ -243,4 +243,23 @@ Expected<DocumentContext> buildDocumentContext(const QString& question,
     return retrieve(question, documents, budgetTokens, count, rank);
 }
 
+Expected<DocumentContext> buildConversationContext(const DocumentStore& store,
+                                                   qint64 conversationId, const QString& question,
+                                                   int budgetTokens, const TokenCounter& count) {
+    Expected<QVector<DocumentInfo>> attached = store.attached(conversationId);
+    if (!attached) return attached.error();
+    QVector<ContextDocument> documents;
+    for (const DocumentInfo& info : *attached) {
+        Expected<QVector<PageText>> pages = store.pages(info.id);
+        if (!pages) return pages.error();
+        documents.push_back({info.id, info.title, std::move(*pages)});
+    }
+    constexpr int kMaxHits = 200;
+    auto rank = [&store](const QString& expression, const QVector<qint64>& ids) {
+        Expected<QVector<PageHit>> hits = store.search(expression, ids, kMaxHits);
+        return hits ? *hits : QVector<PageHit>();  // a bad expression: no ranking, page order
+    };
+    return buildDocumentContext(question, documents, budgetTokens, count, rank);
+}
+
 }  // namespace folio

@@ -65,6 +65,12 @@ Expected<DocumentContext> buildDocumentContext(const QString& question,
                                                int budgetTokens, const TokenCounter& count,
                                                const PageRanker& rank);
 
+// The block for a conversation: its attached documents (in attach order) from the store, ranked
+// with the store's FTS5 search. The glue the chat controller calls before each request.
+Expected<DocumentContext> buildConversationContext(const DocumentStore& store,
+                                                   qint64 conversationId, const QString& question,
+                                                   int budgetTokens, const TokenCounter& count);
+
 // The page marker written before each page's text: "[p.12]".
 QString pageMarker(int page);
 

@@ -162,4 +162,39 @@ void DocumentsController::setProgress(double p) {
     emit progressChanged();
 }
 
+bool DocumentsController::attachTo(qint64 conversationId, qint64 documentId) {
+    if (conversationId <= 0 || documentId <= 0) return false;
+    if (Status st = m_store->attach(conversationId, documentId); !st) {
+        emit failed(QString(), QString::fromStdString(st.message()));
+        return false;
+    }
+    emit attachmentsChanged(conversationId);
+    return true;
+}
+
+bool DocumentsController::detachFrom(qint64 conversationId, qint64 documentId) {
+    if (Status st = m_store->detach(conversationId, documentId); !st) {
+        emit failed(QString(), QString::fromStdString(st.message()));
+        return false;
+    }
+    emit attachmentsChanged(conversationId);
+    return true;
+}
+
+QVariantList DocumentsController::attachedTo(qint64 conversationId) const {
+    QVariantList out;
+    auto docs = m_store->attached(conversationId);
+    if (!docs) return out;
+    for (const DocumentInfo& d : *docs)
+        out.append(QVariantMap{{QStringLiteral("id"), d.id},
+                               {QStringLiteral("title"), d.title},
+                               {QStringLiteral("pages"), d.pages}});
+    return out;
+}
+
+QString DocumentsController::titleOf(qint64 documentId) const {
+    auto d = m_store->document(documentId);
+    return d ? d->title : QString();
+}
+
 }  // namespace folio

@@ -7,6 +7,8 @@
 // GUI thread only: the model changes on the thread that owns the controller.
 #include <QAbstractListModel>
 #include <QObject>
+#include <QVariantList>
+#include <QVariantMap>
 #include <QStringList>
 #include <QVector>
 
@@ -63,6 +65,13 @@ public:
     Q_INVOKABLE void cancel();
     Q_INVOKABLE bool remove(qint64 documentId);
     Q_INVOKABLE void reload();
+    // Conversation attachments: the documents a chat's prompts include. Errors -> failed().
+    Q_INVOKABLE bool attachTo(qint64 conversationId, qint64 documentId);
+    Q_INVOKABLE bool detachFrom(qint64 conversationId, qint64 documentId);
+    // [{id, title, pages}] in attach order.
+    Q_INVOKABLE QVariantList attachedTo(qint64 conversationId) const;
+    // The stored title of a document ("" when unknown).
+    Q_INVOKABLE QString titleOf(qint64 documentId) const;
 
 signals:
     void busyChanged();
@@ -70,6 +79,7 @@ signals:
     void statusTextChanged();
     void ocrEnabledChanged();
     void documentAdded(qint64 documentId, bool alreadyStored);
+    void attachmentsChanged(qint64 conversationId);
     void failed(const QString& fileName, const QString& message);
     // An encrypted PDF needs its password; wrongPassword: the last one given did not open it.
     void passwordRequired(const QString& fileName, bool wrongPassword);

@@ -1,22 +1,10 @@
-// CUDA kernels and their host wrappers. Each has a CPU twin in engine/ops or engine/quant that the
-// gpu-labelled tests compare against.
-#include <cuda_fp16.h>
-
-#include <vector>
-
-#include "engine/cuda/cuda_backend.h"
-#include "engine/cuda/cuda_check.h"
+// Element-wise kernels of the transformer block (RMSNorm, SwiGLU, QK-norm + RoPE), their launchers
+// and host parity entry points. CPU twins: engine/ops/elementwise.h.
+#include "engine/cuda/cuda_util.cuh"
 
 namespace folio::cuda {
 
 namespace {
-
-constexpr int kWarp = 32;
-
-__device__ float warpSum(float v) {
-    for (int o = kWarp / 2; o > 0; o /= 2) v += __shfl_xor_sync(0xffffffffu, v, o);
-    return v;
-}
 
 // One block per row; blockDim.x a multiple of 32, <= 1024.
 __global__ void rmsNormKernel(const float* x, const float* w, float* out, int n, float eps) {
@@ -46,83 +34,112 @@ __global__ void swigluKernel(float* gate, const float* up, int64_t n) {
     }
 }
 
-// Q8_0 block: f16 scale + 32 int8 quants (34 bytes). One warp per output row.
-struct BlockQ8_0 {
-    __half d;
-    int8_t qs[32];
-};
+constexpr int kMaxRopePairsPerLane = 8;  // headDim <= 2 * 32 * 8 = 512
 
-__global__ void matvecQ8_0Kernel(const BlockQ8_0* w, const float* x, float* y, int rows, int blocksPerRow) {
-    const int row = blockIdx.x * (blockDim.x / kWarp) + threadIdx.x / kWarp;
+// One warp per (token, head): optional RMSNorm over the head, then the rotation. Angles are
+// computed in double like ropeTable so long positions keep full precision.
+__global__ void qkNormRopeKernel(float* x, int nTok, int nHeads, int headDim,
+                                 const int32_t* positions, const float* normWeight, float eps,
+                                 float theta, bool neox) {
+    const int item = blockIdx.x * (blockDim.x / kWarp) + threadIdx.x / kWarp;
     const int lane = threadIdx.x % kWarp;
-    if (row >= rows) return;
-    const BlockQ8_0* r = w + size_t(row) * blocksPerRow;
+    if (item >= nTok * nHeads) return;
+    const int tok = item / nHeads;
+    float* v = x + size_t(item) * headDim;
+    const int half = headDim / 2;
+    float a[kMaxRopePairsPerLane], b[kMaxRopePairsPerLane];
     float sum = 0.f;
-    for (int b = 0; b < blocksPerRow; ++b) sum += __half2float(r[b].d) * r[b].qs[lane] * x[b * 32 + lane];
-    sum = warpSum(sum);
-    if (lane == 0) y[row] = sum;
-}
-
-// RAII device buffer.
-struct DeviceBuffer {
-    void* p = nullptr;
-    ~DeviceBuffer() {
-        if (p) cudaFree(p);
+    for (int k = 0; k < kMaxRopePairsPerLane; ++k) {
+        const int i = lane + k * kWarp;
+        if (i >= half) break;
+        const int ia = neox ? i : 2 * i, ib = neox ? i + half : 2 * i + 1;
+        a[k] = v[ia];
+        b[k] = v[ib];
+        sum += a[k] * a[k] + b[k] * b[k];
     }
-};
-
-Status upload(DeviceBuffer& b, const void* src, size_t bytes) {
-    FOLIO_CUDA_TRY(cudaMalloc(&b.p, bytes), "cudaMalloc");
-    if (src) FOLIO_CUDA_TRY(cudaMemcpy(b.p, src, bytes, cudaMemcpyHostToDevice), "upload");
-    return {};
-}
-
-Status finish(const char* what) {
-    FOLIO_CUDA_TRY(cudaGetLastError(), what);
-    FOLIO_CUDA_TRY(cudaDeviceSynchronize(), what);
-    return {};
+    float scale = 1.f;
+    if (normWeight) scale = rsqrtf(warpSum(sum) / headDim + eps);
+    const double pos = positions[tok];
+    for (int k = 0; k < kMaxRopePairsPerLane; ++k) {
+        const int i = lane + k * kWarp;
+        if (i >= half) break;
+        const int ia = neox ? i : 2 * i, ib = neox ? i + half : 2 * i + 1;
+        float x0 = a[k], x1 = b[k];
+        if (normWeight) {
+            x0 *= scale * normWeight[ia];
+            x1 *= scale * normWeight[ib];
+        }
+        const double angle = pos * pow(double(theta), -2.0 * i / headDim);
+        const float c = float(cos(angle)), s = float(sin(angle));
+        v[ia] = x0 * c - x1 * s;
+        v[ib] = x0 * s + x1 * c;
+    }
 }
 
 }  // namespace
 
+void launchRmsNorm(const float* x, const float* w, float* out, int rows, int n, float eps,
+                   cudaStream_t stream) {
+    rmsNormKernel<<<rows, 256, 0, stream>>>(x, w, out, n, eps);
+}
+
+void launchSwiglu(float* gate, const float* up, int64_t n, cudaStream_t stream) {
+    swigluKernel<<<unsigned((n + 255) / 256), 256, 0, stream>>>(gate, up, n);
+}
+
+Status launchQkNormRope(float* x, int nTok, int nHeads, int headDim, const int32_t* positions,
+                        const float* normWeight, float eps, float theta, bool neox,
+                        cudaStream_t stream) {
+    if (headDim <= 0 || headDim % 2 != 0 || headDim > 2 * kWarp * kMaxRopePairsPerLane)
+        return makeError("cuda qkNormRope: headDim " + std::to_string(headDim) +
+                         " must be even and <= 512");
+    if (nTok <= 0 || nHeads <= 0) return makeError("cuda qkNormRope: nTok and nHeads must be > 0");
+    const int warpsPerBlock = 4;
+    const int items = nTok * nHeads;
+    qkNormRopeKernel<<<(items + warpsPerBlock - 1) / warpsPerBlock, warpsPerBlock * kWarp, 0,
+                       stream>>>(x, nTok, nHeads, headDim, positions, normWeight, eps, theta, neox);
+    return {};
+}
+
 Status rmsNorm(const float* x, const float* w, float* out, int rows, int n, float eps) {
+    if (rows <= 0 || n <= 0) return makeError("cuda rmsNorm: rows and n must be > 0");
     DeviceBuffer dx, dw, dout;
     const size_t bytes = size_t(rows) * n * sizeof(float);
-    if (Status s = upload(dx, x, bytes); !s) return s;
-    if (Status s = upload(dw, w, size_t(n) * sizeof(float)); !s) return s;
-    if (Status s = upload(dout, nullptr, bytes); !s) return s;
-    rmsNormKernel<<<rows, 256>>>(static_cast<float*>(dx.p), static_cast<float*>(dw.p),
-                                 static_cast<float*>(dout.p), n, eps);
+    if (Status s = dx.upload(x, bytes); !s) return s;
+    if (Status s = dw.upload(w, size_t(n) * sizeof(float)); !s) return s;
+    if (Status s = dout.allocate(bytes); !s) return s;
+    launchRmsNorm(dx.as<float>(), dw.as<float>(), dout.as<float>(), rows, n, eps, nullptr);
     if (Status s = finish("rmsNorm"); !s) return s;
-    FOLIO_CUDA_TRY(cudaMemcpy(out, dout.p, bytes, cudaMemcpyDeviceToHost), "download");
-    return {};
+    return dout.download(out, bytes);
 }
 
 Status swiglu(float* gate, const float* up, int64_t n) {
+    if (n <= 0) return makeError("cuda swiglu: n must be > 0");
     DeviceBuffer dg, du;
-    if (Status s = upload(dg, gate, size_t(n) * 4); !s) return s;
-    if (Status s = upload(du, up, size_t(n) * 4); !s) return s;
-    swigluKernel<<<unsigned((n + 255) / 256), 256>>>(static_cast<float*>(dg.p),
-                                                     static_cast<float*>(du.p), n);
+    if (Status s = dg.upload(gate, size_t(n) * 4); !s) return s;
+    if (Status s = du.upload(up, size_t(n) * 4); !s) return s;
+    launchSwiglu(dg.as<float>(), du.as<float>(), n, nullptr);
     if (Status s = finish("swiglu"); !s) return s;
-    FOLIO_CUDA_TRY(cudaMemcpy(gate, dg.p, size_t(n) * 4, cudaMemcpyDeviceToHost), "download");
-    return {};
+    return dg.download(gate, size_t(n) * 4);
 }
 
-Status matvecQ8_0(const void* w, const float* x, float* y, int rows, int cols) {
-    if (cols % 32 != 0) return makeError("cuda matvecQ8_0: cols must be a multiple of 32");
-    const int blocks = cols / 32;
-    DeviceBuffer dw, dx, dy;
-    if (Status s = upload(dw, w, size_t(rows) * blocks * sizeof(BlockQ8_0)); !s) return s;
-    if (Status s = upload(dx, x, size_t(cols) * 4); !s) return s;
-    if (Status s = upload(dy, nullptr, size_t(rows) * 4); !s) return s;
-    const int warpsPerBlock = 8;
-    matvecQ8_0Kernel<<<(rows + warpsPerBlock - 1) / warpsPerBlock, warpsPerBlock * kWarp>>>(
-        static_cast<const BlockQ8_0*>(dw.p), static_cast<float*>(dx.p), static_cast<float*>(dy.p),
-        rows, blocks);
-    if (Status s = finish("matvecQ8_0"); !s) return s;
-    FOLIO_CUDA_TRY(cudaMemcpy(y, dy.p, size_t(rows) * 4, cudaMemcpyDeviceToHost), "download");
-    return {};
+Status qkNormRope(float* x, int nTok, int nHeads, int headDim, const int32_t* positions,
+                  const float* normWeight, float eps, float theta, bool neox) {
+    if (nTok <= 0 || nHeads <= 0 || headDim <= 0)
+        return makeError("cuda qkNormRope: nTok, nHeads and headDim must be > 0");
+    const size_t bytes = size_t(nTok) * nHeads * headDim * sizeof(float);
+    DeviceBuffer dx, dpos, dw;
+    if (Status s = dx.upload(x, bytes); !s) return s;
+    if (Status s = dpos.upload(positions, size_t(nTok) * sizeof(int32_t)); !s) return s;
+    if (normWeight)
+        if (Status s = dw.upload(normWeight, size_t(headDim) * sizeof(float)); !s) return s;
+    if (Status s = launchQkNormRope(dx.as<float>(), nTok, nHeads, headDim, dpos.as<int32_t>(),
+                                    normWeight ? dw.as<float>() : nullptr, eps, theta, neox,
+                                    nullptr);
+        !s)
+        return s;
+    if (Status s = finish("qkNormRope"); !s) return s;
+    return dx.download(x, bytes);
 }
 
 }  // namespace folio::cuda

@@ -29,7 +29,8 @@ int64_t statusKb(const char* field) {
     if (!f.open(QIODevice::ReadOnly)) return -1;
     const QList<QByteArray> lines = f.readAll().split('\n');
     for (const QByteArray& line : lines) {
-        if (line.startsWith(field)) return line.mid(qsizetype(strlen(field))).trimmed().split(' ')[0].toLongLong();
+        if (line.startsWith(field))
+            return line.mid(qsizetype(strlen(field))).trimmed().split(' ')[0].toLongLong();
     }
     return -1;
 }
@@ -57,7 +58,8 @@ Bytes patched(const std::function<void(Spec&)>& change) {
 size_t kvIndex(const Spec& s, std::string_view key) {
     const Bytes k = str(key);
     for (size_t i = 0; i < s.kvs.size(); ++i)
-        if (s.kvs[i].size() >= k.size() && std::equal(k.begin(), k.end(), s.kvs[i].begin())) return i;
+        if (s.kvs[i].size() >= k.size() && std::equal(k.begin(), k.end(), s.kvs[i].begin()))
+            return i;
     qFatal("fixture has no key %s", std::string(key).c_str());
 }
 
@@ -80,8 +82,10 @@ std::vector<Case> loaderCases() {
     return {
         {"bad magic", [] { return patched([](Spec& s) { s.magic = 0x46554746; }); }, "bad magic"},
         {"version 1", [] { return patched([](Spec& s) { s.version = 1; }); }, "version 1"},
-        {"version 99", [] { return patched([](Spec& s) { s.version = 99; }); }, "unsupported version 99"},
-        {"n_tensors 2^63", [] { return patched([](Spec& s) { s.nTensors = 1ull << 63; }); }, "tensor count"},
+        {"version 99", [] { return patched([](Spec& s) { s.version = 99; }); },
+         "unsupported version 99"},
+        {"n_tensors 2^63", [] { return patched([](Spec& s) { s.nTensors = 1ull << 63; }); },
+         "tensor count"},
         {"n_kv 2^63", [] { return patched([](Spec& s) { s.nKv = 1ull << 63; }); }, "kv count"},
         {"string length 1 GiB",
          [] {
@@ -104,34 +108,64 @@ std::vector<Case> loaderCases() {
          },
          "length 9223372036854775808"},
         {"unknown value type",
-         [] { return patched([](Spec& s) { s.kvs.push_back(kv("bad.type", 13, scalar<uint32_t>(0))); }); },
+         [] {
+             return patched(
+                 [](Spec& s) { s.kvs.push_back(kv("bad.type", 13, scalar<uint32_t>(0))); });
+         },
          "unknown value type 13"},
         {"unknown array element type",
-         [] { return patched([](Spec& s) { s.kvs.push_back(kv("bad.arr", kArr, arrayOf(77, 1, scalar<uint32_t>(0)))); }); },
+         [] {
+             return patched([](Spec& s) {
+                 s.kvs.push_back(kv("bad.arr", kArr, arrayOf(77, 1, scalar<uint32_t>(0))));
+             });
+         },
          "unknown array element type 77"},
         {"array count 2^62",
-         [] { return patched([](Spec& s) { s.kvs.push_back(kv("bad.arr", kArr, arrayOf(kU32, 1ull << 62, {}))); }); },
+         [] {
+             return patched([](Spec& s) {
+                 s.kvs.push_back(kv("bad.arr", kArr, arrayOf(kU32, 1ull << 62, {})));
+             });
+         },
          "array count"},
         {"duplicate key",
-         [] { return patched([](Spec& s) { s.kvs.push_back(kv("general.name", kStr, str("again"))); }); },
+         [] {
+             return patched(
+                 [](Spec& s) { s.kvs.push_back(kv("general.name", kStr, str("again"))); });
+         },
          "duplicate key"},
         {"duplicate tensor",
-         [] { return patched([](Spec& s) { tensorNamed(s, "output_norm.weight").name = "token_embd.weight"; }); },
+         [] {
+             return patched(
+                 [](Spec& s) { tensorNamed(s, "output_norm.weight").name = "token_embd.weight"; });
+         },
          "duplicate tensor name"},
         {"n_dims 5",
-         [] { return patched([](Spec& s) { tensorNamed(s, "output_norm.weight").ne = {64, 1, 1, 1, 1}; }); },
+         [] {
+             return patched([](Spec& s) {
+                 tensorNamed(s, "output_norm.weight").ne = {64, 1, 1, 1, 1};
+             });
+         },
          "n_dims 5"},
         {"dimension 2^42+1",
-         [] { return patched([](Spec& s) { tensorNamed(s, "output_norm.weight").ne = {(1ll << 42) + 1}; }); },
+         [] {
+             return patched(
+                 [](Spec& s) { tensorNamed(s, "output_norm.weight").ne = {(1ll << 42) + 1}; });
+         },
          "past the end"},
         {"negative dimension",
          [] { return patched([](Spec& s) { tensorNamed(s, "output_norm.weight").ne = {-64}; }); },
          "is negative"},
         {"element count overflow",
-         [] { return patched([](Spec& s) { tensorNamed(s, "output_norm.weight").ne = {1ll << 32, 1ll << 32}; }); },
+         [] {
+             return patched([](Spec& s) {
+                 tensorNamed(s, "output_norm.weight").ne = {1ll << 32, 1ll << 32};
+             });
+         },
          "element count overflows"},
         {"byte count overflow",
-         [] { return patched([](Spec& s) { tensorNamed(s, "output_norm.weight").ne = {1ll << 62}; }); },
+         [] {
+             return patched([](Spec& s) { tensorNamed(s, "output_norm.weight").ne = {1ll << 62}; });
+         },
          "byte size overflows"},
         {"block size mismatch",
          [] {
@@ -146,15 +180,26 @@ std::vector<Case> loaderCases() {
          [] { return patched([](Spec& s) { tensorNamed(s, "output_norm.weight").type = 99; }); },
          "unknown tensor type 99"},
         {"alignment 0",
-         [] { return patched([](Spec& s) { s.kvs[kvIndex(s, "general.alignment")] = kv("general.alignment", kU32, scalar<uint32_t>(0)); }); },
+         [] {
+             return patched([](Spec& s) {
+                 s.kvs[kvIndex(s, "general.alignment")] =
+                     kv("general.alignment", kU32, scalar<uint32_t>(0));
+             });
+         },
          "general.alignment"},
         {"alignment 3",
-         [] { return patched([](Spec& s) { s.kvs[kvIndex(s, "general.alignment")] = kv("general.alignment", kU32, scalar<uint32_t>(3)); }); },
+         [] {
+             return patched([](Spec& s) {
+                 s.kvs[kvIndex(s, "general.alignment")] =
+                     kv("general.alignment", kU32, scalar<uint32_t>(3));
+             });
+         },
          "general.alignment"},
         {"alignment 0x80000000",
          [] {
              return patched([](Spec& s) {
-                 s.kvs[kvIndex(s, "general.alignment")] = kv("general.alignment", kU32, scalar<uint32_t>(0x80000000u));
+                 s.kvs[kvIndex(s, "general.alignment")] =
+                     kv("general.alignment", kU32, scalar<uint32_t>(0x80000000u));
              });
          },
          "general.alignment"},
@@ -190,7 +235,9 @@ std::vector<Case> loaderCases() {
 
 std::vector<Case> modelCases() {
     auto dropKv = [](const char* key) {
-        return [key] { return patched([key](Spec& s) { s.kvs.erase(s.kvs.begin() + long(kvIndex(s, key))); }); };
+        return [key] {
+            return patched([key](Spec& s) { s.kvs.erase(s.kvs.begin() + long(kvIndex(s, key))); });
+        };
     };
     auto dropTensor = [](const char* name) {
         return [name] {
@@ -213,14 +260,18 @@ std::vector<Case> modelCases() {
         {"unsupported architecture",
          [] {
              return patched([](Spec& s) {
-                 s.kvs[kvIndex(s, "general.architecture")] = kv("general.architecture", kStr, str("gptneox"));
+                 s.kvs[kvIndex(s, "general.architecture")] =
+                     kv("general.architecture", kStr, str("gptneox"));
              });
          },
          "'gptneox' is not supported"},
-        {"missing tensor", dropTensor("blk.0.ffn_down.weight"), "missing tensor blk.0.ffn_down.weight"},
+        {"missing tensor", dropTensor("blk.0.ffn_down.weight"),
+         "missing tensor blk.0.ffn_down.weight"},
         {"missing bias", dropTensor("blk.0.attn_q.bias"), "missing tensor blk.0.attn_q.bias"},
         {"wrong shape",
-         [] { return patched([](Spec& s) { tensorNamed(s, "blk.0.attn_q.weight").ne = {64, 32}; }); },
+         [] {
+             return patched([](Spec& s) { tensorNamed(s, "blk.0.attn_q.weight").ne = {64, 32}; });
+         },
          "blk.0.attn_q.weight has shape [64, 32], expected [64, 64]"},
         {"wrong vector length",
          [] { return patched([](Spec& s) { tensorNamed(s, "output_norm.weight").ne = {32}; }); },
@@ -238,8 +289,8 @@ std::vector<Case> modelCases() {
         {"tokens array of u8",
          [] {
              return patched([](Spec& s) {
-                 s.kvs[kvIndex(s, "tokenizer.ggml.tokens")] =
-                     kv("tokenizer.ggml.tokens", kArr, arrayOf(kU8, 3, numbers<uint8_t>({1, 2, 3})));
+                 s.kvs[kvIndex(s, "tokenizer.ggml.tokens")] = kv(
+                     "tokenizer.ggml.tokens", kArr, arrayOf(kU8, 3, numbers<uint8_t>({1, 2, 3})));
              });
          },
          "no tokenizer.ggml.tokens array"},
@@ -300,17 +351,21 @@ private:
             const Bytes b = c.make();
             int64_t growth = 0;
             const QString error = load(b, growth);
-            qInfo("%-32s %7zu B, peak +%lld B: %s", c.name, b.size(), static_cast<long long>(growth),
-                  qPrintable(error));
+            qInfo("%-32s %7zu B, peak +%lld B: %s", c.name, b.size(),
+                  static_cast<long long>(growth), qPrintable(error));
             QVERIFY2(!error.isEmpty(), c.name);
-            QVERIFY2(error.contains(QLatin1String(c.expected)),
-                     qPrintable(QStringLiteral("%1: '%2' lacks '%3'").arg(c.name, error, c.expected)));
-            QVERIFY2(!seen.contains(error), qPrintable(QStringLiteral("%1: same error as another case").arg(c.name)));
+            QVERIFY2(
+                error.contains(QLatin1String(c.expected)),
+                qPrintable(QStringLiteral("%1: '%2' lacks '%3'").arg(c.name, error, c.expected)));
+            QVERIFY2(!seen.contains(error),
+                     qPrintable(QStringLiteral("%1: same error as another case").arg(c.name)));
             seen.insert(error);
             if (growth >= 0)
                 QVERIFY2(growth < int64_t(2 * b.size()) + kRssNoiseBytes,
                          qPrintable(QStringLiteral("%1: peak memory grew %2 B for a %3 B file")
-                                        .arg(c.name).arg(growth).arg(b.size())));
+                                        .arg(c.name)
+                                        .arg(growth)
+                                        .arg(b.size())));
         }
     }
 
@@ -339,17 +394,21 @@ private slots:
         build(rel::tinyModelSpec(), &infoEnd);
         std::vector<size_t> cuts = {1, 3, 4, 7, 8, 15, 16, 23, 24};
         for (size_t c = 25; c < infoEnd; c += 97) cuts.push_back(c);
-        for (size_t c : {size_t(infoEnd) - 1, size_t(infoEnd), full.size() / 2, full.size() - 1}) cuts.push_back(c);
+        for (size_t c : {size_t(infoEnd) - 1, size_t(infoEnd), full.size() / 2, full.size() - 1})
+            cuts.push_back(c);
         qInfo("%zu truncation points (tensor infos end at %llu)", cuts.size(),
               static_cast<unsigned long long>(infoEnd));
         for (size_t cut : cuts) {
             const Bytes b(full.begin(), full.begin() + long(cut));
             int64_t growth = 0;
             const QString error = load(b, growth);
-            QVERIFY2(!error.isEmpty(), qPrintable(QStringLiteral("truncated at %1 loaded").arg(cut)));
+            QVERIFY2(!error.isEmpty(),
+                     qPrintable(QStringLiteral("truncated at %1 loaded").arg(cut)));
             if (growth >= 0)
-                QVERIFY2(growth < int64_t(2 * b.size()) + kRssNoiseBytes,
-                         qPrintable(QStringLiteral("truncated at %1: peak grew %2 B").arg(cut).arg(growth)));
+                QVERIFY2(
+                    growth < int64_t(2 * b.size()) + kRssNoiseBytes,
+                    qPrintable(
+                        QStringLiteral("truncated at %1: peak grew %2 B").arg(cut).arg(growth)));
         }
     }
 

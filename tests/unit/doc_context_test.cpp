@@ -1,6 +1,7 @@
 // The document block: whole documents when they fit, else the pages retrieval ranks best; the
 // block never exceeds the budget; the page of the clause a question asks about is chosen.
 #include <QRegularExpression>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -179,6 +180,36 @@ private slots:
             QVERIFY2(!ctx->used.isEmpty() && ctx->used[0].pages.contains(c.page),
                      qPrintable(ctx->text));
         }
+
+        // Through a conversation's attachments: two documents, the clause is in the second.
+        QSqlQuery q(db.connection());
+        QVERIFY(
+            q.exec("INSERT INTO conversations (title, created_at, updated_at) VALUES ('c', 1, 1)"));
+        const qint64 conversation = q.lastInsertId().toLongLong();
+        folio::IngestedDocument other;
+        other.kind = "text";
+        other.title = "Notes";
+        other.sha256 = QString(64, 'e');
+        for (int p = 1; p <= 10; ++p)
+            other.pages.push_back({p, QStringLiteral("note %1").arg(p), false});
+        const qint64 notes = store.add(other)->id;
+        QVERIFY(store.attach(conversation, notes).ok());
+        QVERIFY(store.attach(conversation, id).ok());
+        auto whole =
+            folio::buildConversationContext(store, conversation, "anything", 100000, countTokens);
+        QVERIFY(whole.ok());
+        QCOMPARE(whole->mode, ContextMode::WholeDocuments);
+        QCOMPARE(whole->used.size(), 2);
+        QCOMPARE(whole->used[0].documentId, notes);
+        QVERIFY(whole->text.contains("=== Document 2: Supply Agreement (32 pages) ==="));
+        auto ranked = folio::buildConversationContext(store, conversation, "Which law governs it?",
+                                                      300, countTokens);
+        QVERIFY(ranked.ok());
+        QCOMPARE(ranked->mode, ContextMode::Retrieval);
+        bool found = false;
+        for (const auto& u : ranked->used) found |= u.documentId == id && u.pages.contains(27);
+        QVERIFY2(found, qPrintable(ranked->text));
+        QVERIFY(ranked->tokens <= 300);
         db.closeThreadConnection();
     }
 };

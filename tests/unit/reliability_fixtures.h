@@ -37,7 +37,7 @@ inline std::array<std::string, 256> byteTokenTexts() {
 }
 
 struct VocabOptions {
-    int padTokens = 0;          // extra NORMAL tokens "[PADn]" (to grow the vocabulary)
+    int padTokens = 0;  // extra NORMAL tokens "[PADn]" (to grow the vocabulary)
     bool withMerges = true;
     std::string pre = "qwen2";  // tokenizer.ggml.pre
 };
@@ -49,8 +49,8 @@ inline std::vector<Bytes> vocabKvs(const VocabOptions& o = {}, int* vocabSize = 
     for (const std::string& t : byteTokenTexts()) tokens.push_back(t);
     std::vector<std::string> merges;
     if (o.withMerges) {
-        const char* pairs[][2] = {{"h", "e"}, {"l", "l"}, {"he", "ll"}, {"hell", "o"},
-                                  {"Ġ", "t"}, {"Ġt", "he"}, {"i", "n"}, {"Ġ", "a"}};
+        const char* pairs[][2] = {{"h", "e"}, {"l", "l"},   {"he", "ll"}, {"hell", "o"},
+                                  {"Ġ", "t"}, {"Ġt", "he"}, {"i", "n"},   {"Ġ", "a"}};
         for (auto& p : pairs) {
             merges.push_back(std::string(p[0]) + " " + p[1]);
             tokens.push_back(std::string(p[0]) + p[1]);
@@ -130,12 +130,12 @@ inline Spec tinyModelSpec(const TinyModel& m = {}) {
     for (int l = 0; l < m.nLayer; ++l) {
         const std::string p = "blk." + std::to_string(l) + ".";
         const std::vector<TensorSpec> layer = {
-            f32(p + "attn_norm.weight", {e}),   f32(p + "attn_q.weight", {e, q}),
-            f32(p + "attn_k.weight", {e, kvd}), f32(p + "attn_v.weight", {e, kvd}),
+            f32(p + "attn_norm.weight", {e}),      f32(p + "attn_q.weight", {e, q}),
+            f32(p + "attn_k.weight", {e, kvd}),    f32(p + "attn_v.weight", {e, kvd}),
             f32(p + "attn_output.weight", {q, e}), f32(p + "attn_q.bias", {q}),
-            f32(p + "attn_k.bias", {kvd}),     f32(p + "attn_v.bias", {kvd}),
-            f32(p + "ffn_norm.weight", {e}),    f32(p + "ffn_gate.weight", {e, f}),
-            f32(p + "ffn_up.weight", {e, f}),   f32(p + "ffn_down.weight", {f, e}),
+            f32(p + "attn_k.bias", {kvd}),         f32(p + "attn_v.bias", {kvd}),
+            f32(p + "ffn_norm.weight", {e}),       f32(p + "ffn_gate.weight", {e, f}),
+            f32(p + "ffn_up.weight", {e, f}),      f32(p + "ffn_down.weight", {f, e}),
         };
         s.tensors.insert(s.tensors.end(), layer.begin(), layer.end());
     }

@@ -12,7 +12,8 @@ class ReliabilityImportTest : public QObject {
 
 private:
     static QByteArray valid() {
-        QFile f(folio::test::sourceDir() + QStringLiteral("/fuzz/corpus/conversation_import/valid"));
+        QFile f(folio::test::sourceDir() +
+                QStringLiteral("/fuzz/corpus/conversation_import/valid"));
         if (!f.open(QIODevice::ReadOnly)) qFatal("cannot read the valid seed");
         return f.readAll();
     }
@@ -28,7 +29,8 @@ private slots:
     // integer check.
     void integersOutsideInt64_data() {
         QTest::addColumn<QByteArray>("number");
-        for (const char* n : {"1.1e68", "-1e300", "9.3e18", "-9.3e18", "18446744073709551616", "1.5"})
+        for (const char* n :
+             {"1.1e68", "-1e300", "9.3e18", "-9.3e18", "18446744073709551616", "1.5"})
             QTest::newRow(n) << QByteArray(n);
     }
     void integersOutsideInt64() {
@@ -40,12 +42,14 @@ private slots:
         auto dump = folio::parseConversationJson(json);
         QVERIFY(!dump);
         const QString error = QString::fromStdString(dump.error().message);
-        QVERIFY2(error.contains(QLatin1String("tokenCount")) && error.contains(QLatin1String("integer")),
-                 qPrintable(error));
+        QVERIFY2(
+            error.contains(QLatin1String("tokenCount")) && error.contains(QLatin1String("integer")),
+            qPrintable(error));
     }
 
     void everyRegressionSeedIsHandled() {
-        const QDir dir(folio::test::sourceDir() + QStringLiteral("/fuzz/corpus/conversation_import"));
+        const QDir dir(folio::test::sourceDir() +
+                       QStringLiteral("/fuzz/corpus/conversation_import"));
         const QStringList seeds = dir.entryList({QStringLiteral("regress_*")}, QDir::Files);
         QVERIFY(!seeds.isEmpty());
         for (const QString& name : seeds) {

@@ -1,5 +1,6 @@
 // The current conversation: header (title, thinking switch, settings), the messages, the prompt
-// progress while the model reads the prompt, and the composer. Auto-scrolls while a reply
+// progress while the model reads the prompt, the choice to make when the conversation outgrows the
+// context window (drop or summarise the oldest turns), and the composer. Auto-scrolls while a reply
 // streams, until the user scrolls up; scrolling back to the end resumes it.
 import QtQuick
 import QtQuick.Controls
@@ -141,6 +142,53 @@ Pane {
                 text: qsTr("Cancel")
                 flat: true
                 onClicked: app.stop()
+            }
+        }
+
+        // The history no longer fits: the reply waits until the user says what to leave out.
+        Rectangle {
+            objectName: "overflowBanner"
+            Layout.fillWidth: true
+            Layout.leftMargin: 12
+            Layout.rightMargin: 12
+            visible: app.contextOverflow
+            implicitHeight: overflowRow.implicitHeight + 16
+            radius: 6
+            color: Qt.rgba(palette.highlight.r, palette.highlight.g, palette.highlight.b, 0.12)
+            border.color: palette.highlight
+            RowLayout {
+                id: overflowRow
+                anchors.fill: parent
+                anchors.margins: 8
+                spacing: 6
+                Label {
+                    objectName: "overflowText"
+                    Layout.fillWidth: true
+                    wrapMode: Text.Wrap
+                    text: qsTr("This conversation no longer fits in the model's context window. "
+                               + "%n earlier message(s) must be left out of the next reply, or "
+                               + "summarised.", "", app.overflowTurns)
+                }
+                Button {
+                    objectName: "overflowSummarize"
+                    text: qsTr("Summarise them")
+                    highlighted: true
+                    onClicked: app.resolveOverflow("summarize")
+                    ToolTip.visible: hovered
+                    ToolTip.delay: 600
+                    ToolTip.text: qsTr("The model writes a short summary, kept in the chat and sent instead")
+                }
+                Button {
+                    objectName: "overflowDrop"
+                    text: qsTr("Leave them out")
+                    onClicked: app.resolveOverflow("drop")
+                }
+                Button {
+                    objectName: "overflowCancel"
+                    text: qsTr("Cancel")
+                    flat: true
+                    onClicked: app.resolveOverflow("cancel")
+                }
             }
         }
 

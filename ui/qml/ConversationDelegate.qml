@@ -1,5 +1,6 @@
 // One conversation in the sidebar: click selects it; the ⋯ menu (or a right click) pins,
-// renames inline, or deletes (the window offers Undo).
+// renames inline, exports (Markdown or JSON; the sidebar asks where) or deletes (the window
+// offers Undo).
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -10,6 +11,7 @@ ItemDelegate {
     readonly property bool current: model.conversationId === app.currentConversationId
     property bool renaming: false
     signal deleteRequested(var id, string title)
+    signal exportRequested(var id, string title, string format)  // format: "markdown" | "json"
 
     highlighted: current
     padding: 6
@@ -74,6 +76,16 @@ ItemDelegate {
         MenuItem {
             text: qsTr("Rename")
             onTriggered: root.startRename()
+        }
+        MenuItem {
+            objectName: "exportMarkdownItem"
+            text: qsTr("Export as Markdown…")
+            onTriggered: root.exportRequested(root.model.conversationId, root.model.title, "markdown")
+        }
+        MenuItem {
+            objectName: "exportJsonItem"
+            text: qsTr("Export as JSON…")
+            onTriggered: root.exportRequested(root.model.conversationId, root.model.title, "json")
         }
         MenuItem {
             text: qsTr("Delete")

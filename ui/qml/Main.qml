@@ -111,21 +111,102 @@ ApplicationWindow {
                 implicitWidth: 1
                 color: palette.mid
             }
-            ChatArea {
-                id: chatArea
-                objectName: "chatArea"
+            Item {
                 Layout.fillWidth: true
                 Layout.fillHeight: true
-                onSettingsRequested: settingsDialog.open()
-                onShortcutsRequested: shortcutsDialog.open()
-                onCopied: window.showMessage(qsTr("Copied"), false)
+                ChatArea {
+                    id: chatArea
+                    objectName: "chatArea"
+                    anchors.fill: parent
+                    onSettingsRequested: settingsDialog.open()
+                    onShortcutsRequested: shortcutsDialog.open()
+                    onCopied: window.showMessage(qsTr("Copied"), false)
+                }
+                // First run (no model): the welcome page with the model choices covers the chat.
+                Loader {
+                    objectName: "welcomeLoader"
+                    anchors.fill: parent
+                    active: window.haveModels && !app.modelReady
+                    sourceComponent: Rectangle {
+                        color: palette.window
+                        Welcome { anchors.fill: parent; anchors.margins: 16 }
+                    }
+                }
+            }
+            Rectangle {
+                Layout.fillHeight: true
+                implicitWidth: 1
+                color: palette.mid
+                visible: documentsLoader.active
+            }
+            // The documents of this chat: add PDFs/text, see progress, attach to the chat.
+            Loader {
+                id: documentsLoader
+                objectName: "documentsLoader"
+                Layout.fillHeight: true
+                Layout.preferredWidth: 300
+                active: window.haveDocuments && window.documentsOpen
+                visible: active
+                sourceComponent: DocumentsPanel {
+                    controller: documents
+                    onDocumentActivated: (documentId, title) => window.attachDocument(documentId, title)
+                }
             }
         }
 
-        StatusBar {
-            objectName: "statusBar"
+        RowLayout {
             Layout.fillWidth: true
+            spacing: 0
+            StatusBar {
+                objectName: "statusBar"
+                Layout.fillWidth: true
+            }
+            ToolButton {
+                objectName: "documentsButton"
+                visible: window.haveDocuments
+                text: qsTr("Documents")
+                checkable: true
+                checked: window.documentsOpen
+                onToggled: window.documentsOpen = checked
+            }
+            ToolButton {
+                objectName: "modelsButton"
+                visible: window.haveModels
+                text: qsTr("Models")
+                onClicked: modelLibraryLoader.item.open()
+            }
         }
+    }
+
+    // Optional context properties (absent in some tests): documents (DocumentsController) and
+    // models (ModelManager).
+    readonly property bool haveDocuments: typeof documents !== "undefined" && documents !== null
+    readonly property bool haveModels: typeof models !== "undefined" && models !== null
+    property bool documentsOpen: false
+
+    // Attaches a document to the current chat (creating the chat when it is still new), so the
+    // next questions include it.
+    function attachDocument(documentId, title) {
+        const conversationId = app.ensureConversation(title)
+        if (conversationId > 0 && documents.attachTo(conversationId, documentId))
+            showMessage(qsTr("“%1” is attached to this chat").arg(title), false)
+    }
+
+    Connections {
+        target: window.haveDocuments ? documents : null
+        function onDocumentAdded(documentId, alreadyStored) {
+            const attached = documents.attachedTo(app.currentConversationId)
+            for (const d of attached) if (d.id === documentId) return
+            window.attachDocument(documentId, documents.titleOf(documentId))
+        }
+        function onFailed(fileName, message) {
+            window.showMessage(fileName.length > 0 ? fileName + ": " + message : message, false)
+        }
+    }
+    Loader {
+        id: modelLibraryLoader
+        active: window.haveModels
+        sourceComponent: ModelLibrary {}
     }
 
     SettingsDialog { id: settingsDialog; objectName: "settingsDialog" }

@@ -1,7 +1,12 @@
 // One message. User messages: plain text, right-aligned bubble, Edit (creates a branch).
 // Assistant messages: Markdown, a collapsible thinking block (collapsed by default), the stats
 // line, Copy, Regenerate (last reply) and Continue (interrupted last reply). Messages with
-// siblings show the branch navigator ‹ 2/3 ›.
+// siblings show the branch navigator ‹ 2/3 ›. System notes (summaries of earlier turns that no
+// longer fit the context) show as a quiet, labelled block.
+//
+// A reply is split into prose and fenced code blocks (each with its own Copy button). While it
+// streams only the last block changes, so the Markdown re-parsed per batch is that block, not the
+// whole reply.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -12,6 +17,7 @@ Control {
     required property int index
     property bool isLast: false
     readonly property bool isUser: model.role === "user"
+    readonly property bool isNote: model.role === "system"
     property bool editing: false
     property bool thinkingOpen: false
     signal copied()
@@ -20,6 +26,51 @@ Control {
     implicitHeight: column.implicitHeight
 
     function formatSeconds(ms) { return (ms / 1000).toFixed(ms < 10000 ? 1 : 0) }
+
+    // Markdown -> [{kind: "text" | "code", lang, body}]: fenced code blocks apart from the prose
+    // around them. An unterminated fence (still streaming) runs to the end.
+    function splitBlocks(text) {
+        const blocks = []
+        let current = { kind: "text", lang: "", lines: [] }
+        const flush = () => {
+            const body = current.lines.join("\n")
+            if (current.kind === "code" || body.trim().length > 0)
+                blocks.push({ kind: current.kind, lang: current.lang, body: body })
+        }
+        for (const line of text.split("\n")) {
+            const fence = /^\s*```\s*([^`\s]*)\s*$/.exec(line)
+            if (fence && current.kind === "text") {
+                flush()
+                current = { kind: "code", lang: fence[1], lines: [] }
+            } else if (fence && fence[1].length === 0) {
+                flush()
+                current = { kind: "text", lang: "", lines: [] }
+            } else {
+                current.lines.push(line)
+            }
+        }
+        flush()
+        return blocks
+    }
+    // Brings `blocks` in step with the text, touching only the rows that changed.
+    function syncBlocks() {
+        if (isUser) return
+        const next = splitBlocks(model.text)
+        for (let i = 0; i < next.length; ++i) {
+            if (i >= blocks.count) {
+                blocks.append(next[i])
+            } else {
+                const row = blocks.get(i)
+                if (row.kind !== next[i].kind || row.lang !== next[i].lang) blocks.set(i, next[i])
+                else if (row.body !== next[i].body) blocks.setProperty(i, "body", next[i].body)
+            }
+        }
+        if (blocks.count > next.length) blocks.remove(next.length, blocks.count - next.length)
+    }
+    readonly property string sourceText: model.text
+    onSourceTextChanged: syncBlocks()
+    Component.onCompleted: syncBlocks()
+    ListModel { id: blocks }
 
     ColumnLayout {
         id: column
@@ -74,23 +125,38 @@ Control {
                     font.pointSize: root.font.pointSize * 0.92
                 }
 
+                Label {
+                    objectName: "noteHeader"
+                    visible: root.isNote
+                    text: qsTr("Summary of earlier messages (sent in their place)")
+                    font.italic: true
+                    opacity: 0.75
+                }
+                // User text is shown as typed; a placeholder while a reply has no text yet.
                 TextEdit {
-                    id: body
                     objectName: "messageText"
-                    visible: !root.editing
+                    visible: !root.editing && (root.isUser || blocks.count === 0)
                     Layout.fillWidth: true
                     readOnly: true
                     selectByMouse: true
                     selectedTextColor: palette.highlightedText
                     selectionColor: palette.highlight
                     wrapMode: TextEdit.Wrap
-                    // User text is shown as typed; replies are Markdown (headings, lists,
-                    // tables, code blocks).
-                    textFormat: root.isUser ? TextEdit.PlainText : TextEdit.MarkdownText
-                    text: root.model.text.length > 0 || !root.model.streaming ? root.model.text : "…"
+                    textFormat: TextEdit.PlainText
+                    text: root.isUser ? root.model.text : (root.model.streaming ? "…" : "")
                     color: palette.text
                     font: root.font
-                    onLinkActivated: link => Qt.openUrlExternally(link)
+                }
+                // Replies and notes: Markdown prose and code blocks.
+                Repeater {
+                    model: blocks
+                    delegate: Loader {
+                        required property string kind
+                        required property string lang
+                        required property string body
+                        Layout.fillWidth: true
+                        sourceComponent: kind === "code" ? codeBlock : proseBlock
+                    }
                 }
 
                 // Inline editor for a user message: saving creates a new branch.
@@ -121,6 +187,75 @@ Control {
                                 app.editMessage(root.model.messageId, editor.text)
                             }
                         }
+                    }
+                }
+            }
+        }
+
+        Component {
+            id: proseBlock
+            TextEdit {
+                objectName: "messageMarkdown"
+                readOnly: true
+                selectByMouse: true
+                selectedTextColor: palette.highlightedText
+                selectionColor: palette.highlight
+                wrapMode: TextEdit.Wrap
+                textFormat: TextEdit.MarkdownText
+                text: parent ? parent.body : ""
+                color: palette.text
+                opacity: root.isNote ? 0.8 : 1
+                font: root.font
+                onLinkActivated: link => Qt.openUrlExternally(link)
+            }
+        }
+        Component {
+            id: codeBlock
+            Rectangle {
+                objectName: "codeBlock"
+                readonly property string code: parent ? parent.body : ""
+                implicitHeight: codeColumn.implicitHeight + 8
+                radius: 6
+                color: palette.alternateBase
+                border.color: palette.midlight
+                ColumnLayout {
+                    id: codeColumn
+                    x: 8
+                    y: 4
+                    width: parent.width - 16
+                    spacing: 0
+                    RowLayout {
+                        Layout.fillWidth: true
+                        Label {
+                            Layout.fillWidth: true
+                            text: parent.parent.parent.parent.lang.length > 0
+                                  ? parent.parent.parent.parent.lang : qsTr("code")
+                            opacity: 0.6
+                            font.pointSize: root.font.pointSize * 0.8
+                        }
+                        ToolButton {
+                            objectName: "copyCodeButton"
+                            text: qsTr("Copy code")
+                            font.pointSize: root.font.pointSize * 0.8
+                            onClicked: {
+                                app.copyToClipboard(codeColumn.parent.code)
+                                root.copied()
+                            }
+                        }
+                    }
+                    TextEdit {
+                        objectName: "codeText"
+                        Layout.fillWidth: true
+                        readOnly: true
+                        selectByMouse: true
+                        selectedTextColor: palette.highlightedText
+                        selectionColor: palette.highlight
+                        wrapMode: TextEdit.WrapAnywhere
+                        textFormat: TextEdit.PlainText
+                        text: codeColumn.parent.code
+                        color: palette.text
+                        font.family: "monospace"
+                        font.pointSize: root.font.pointSize * 0.92
                     }
                 }
             }

@@ -1,7 +1,9 @@
-// The conversation list: new chat, search (FTS through app.setSearchText) and the conversations,
-// pinned first. Rows come from app.conversations, which pages itself in through fetchMore.
+// The conversation list: new chat, import, search (FTS through app.setSearchText) and the
+// conversations, pinned first. Rows come from app.conversations, which pages itself in through
+// fetchMore. Export and import go through file dialogs; errors come back as app.errorOccurred.
 import QtQuick
 import QtQuick.Controls
+import QtQuick.Dialogs
 import QtQuick.Layouts
 
 Pane {
@@ -11,19 +13,60 @@ Pane {
 
     signal deleted(string title)
     function focusSearch() { searchField.forceActiveFocus(); searchField.selectAll() }
+    // Asks where to write conversation `id` ("markdown" | "json"), then exports it.
+    function exportConversation(id, title, format) {
+        exportDialog.conversationId = id
+        exportDialog.format = format
+        const name = (title.length > 0 ? title : "conversation").replace(/[\\/:*?"<>|]/g, "_")
+        exportDialog.selectedFile = exportDialog.currentFolder + "/" + name
+                                    + (format === "json" ? ".json" : ".md")
+        exportDialog.open()
+    }
+
+    FileDialog {
+        id: exportDialog
+        objectName: "exportDialog"
+        property var conversationId: 0
+        property string format: "markdown"
+        title: qsTr("Export conversation")
+        fileMode: FileDialog.SaveFile
+        nameFilters: format === "json" ? [qsTr("Folio conversation (*.json)")]
+                                       : [qsTr("Markdown (*.md)")]
+        onAccepted: app.exportConversation(conversationId, selectedFile.toString(), format)
+    }
+    FileDialog {
+        id: importDialog
+        objectName: "importDialog"
+        title: qsTr("Import conversation")
+        fileMode: FileDialog.OpenFile
+        nameFilters: [qsTr("Folio conversation (*.json)")]
+        onAccepted: app.importConversation(selectedFile.toString())
+    }
 
     ColumnLayout {
         anchors.fill: parent
         spacing: 8
 
-        Button {
-            objectName: "newChatButton"
+        RowLayout {
             Layout.fillWidth: true
-            text: qsTr("New chat")
-            onClicked: app.newConversation()
-            ToolTip.visible: hovered
-            ToolTip.delay: 600
-            ToolTip.text: qsTr("Start a new conversation (Ctrl+N)")
+            spacing: 4
+            Button {
+                objectName: "newChatButton"
+                Layout.fillWidth: true
+                text: qsTr("New chat")
+                onClicked: app.newConversation()
+                ToolTip.visible: hovered
+                ToolTip.delay: 600
+                ToolTip.text: qsTr("Start a new conversation (Ctrl+N)")
+            }
+            Button {
+                objectName: "importButton"
+                text: qsTr("Import…")
+                onClicked: importDialog.open()
+                ToolTip.visible: hovered
+                ToolTip.delay: 600
+                ToolTip.text: qsTr("Import a conversation exported as JSON")
+            }
         }
 
         TextField {
@@ -57,6 +100,7 @@ Pane {
                     app.deleteConversation(id)
                     root.deleted(title)
                 }
+                onExportRequested: (id, title, format) => root.exportConversation(id, title, format)
             }
             Label {
                 anchors.centerIn: parent
