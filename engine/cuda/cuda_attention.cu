@@ -11,7 +11,7 @@ namespace folio::cuda {
 namespace {
 
 constexpr int kDecodeWarps = 4;
-constexpr int kMaxGroup = 8;                // query heads per kv head the decode kernel holds
+constexpr int kMaxGroup = 8;                 // query heads per kv head the decode kernel holds
 constexpr int kDecodePartitionTokens = 256;  // context positions per split-K partition
 
 __device__ __forceinline__ int64_t keyOffset(const PagedKvLayout& L, const int32_t* table,
@@ -76,8 +76,8 @@ __global__ void decodePartitionKernel(const __half* pool, PagedKvLayout L, const
         const int g = o / D, d = o % D;
         float acc = 0.f;
         for (int t = 0; t < nT; ++t)
-            acc += scores[g][t] * __half2float(pool[keyOffset(L, table, kvh, t0 + t) +
-                                                    L.valueOffset + d]);
+            acc += scores[g][t] *
+                   __half2float(pool[keyOffset(L, table, kvh, t0 + t) + L.valueOffset + d]);
         partOut[(size_t(kvh * group + g) * nPart + part) * D + d] = acc;
     }
 }
@@ -186,16 +186,16 @@ int decodePartitions(int contextLen) {
 
 struct HeadDimEntry {
     int headDim;
-    void (*decode)(const __half*, PagedKvLayout, const int32_t*, const float*, int, int, float,
-                   int, float*, float*, float*, cudaStream_t);
-    void (*prefill)(const __half*, PagedKvLayout, const int32_t*, const float*, int, int, int,
-                    int, float, float*, cudaStream_t);
+    void (*decode)(const __half*, PagedKvLayout, const int32_t*, const float*, int, int, float, int,
+                   float*, float*, float*, cudaStream_t);
+    void (*prefill)(const __half*, PagedKvLayout, const int32_t*, const float*, int, int, int, int,
+                    float, float*, cudaStream_t);
 };
 
 template <int D>
 void decodeLaunch(const __half* pool, PagedKvLayout L, const int32_t* table, const float* q,
-                  int group, int contextLen, float scale, int nPart, float* partOut,
-                  float* partMax, float* partSum, cudaStream_t s) {
+                  int group, int contextLen, float scale, int nPart, float* partOut, float* partMax,
+                  float* partSum, cudaStream_t s) {
     decodePartitionKernel<D><<<dim3(L.nKvHeads, nPart), kDecodeWarps * kWarp, 0, s>>>(
         pool, L, table, q, group, contextLen, scale, nPart, partOut, partMax, partSum);
 }
@@ -279,16 +279,16 @@ Status launchPrefillAttention(const __half* pool, const PagedKvLayout& L, const 
     if (Status s = checkHeads(L, nHead, "prefillAttention"); !s) return s;
     if (nTok <= 0 || startPos < 0)
         return makeError("cuda prefillAttention: nTok must be > 0 and startPos >= 0");
-    findHeadDim(L.headDim)->prefill(pool, L, table, q, nTok, startPos, nHead,
-                                    nHead / L.nKvHeads, scale, out, stream);
+    findHeadDim(L.headDim)->prefill(pool, L, table, q, nTok, startPos, nHead, nHead / L.nKvHeads,
+                                    scale, out, stream);
     return {};
 }
 
 namespace {
 
 // Uploads the pool and the block table for the host entry points.
-Status uploadKv(const uint16_t* pool, const PagedKvLayout& L, const int32_t* table,
-                int contextLen, DeviceBuffer& dpool, DeviceBuffer& dtable) {
+Status uploadKv(const uint16_t* pool, const PagedKvLayout& L, const int32_t* table, int contextLen,
+                DeviceBuffer& dpool, DeviceBuffer& dtable) {
     if (Status s = validateLayout(L); !s) return s;
     const int nTable = (contextLen + L.blockTokens - 1) / L.blockTokens;
     for (int i = 0; i < nTable; ++i)
@@ -302,9 +302,8 @@ Status uploadKv(const uint16_t* pool, const PagedKvLayout& L, const int32_t* tab
 
 }  // namespace
 
-Status decodeAttention(const uint16_t* pool, const PagedKvLayout& layout,
-                       const int32_t* blockTable, const float* q, int nHead, int contextLen,
-                       float scale, float* out) {
+Status decodeAttention(const uint16_t* pool, const PagedKvLayout& layout, const int32_t* blockTable,
+                       const float* q, int nHead, int contextLen, float scale, float* out) {
     if (contextLen <= 0) return makeError("cuda decodeAttention: contextLen must be > 0");
     DeviceBuffer dpool, dtable, dq, dout, dwork;
     if (Status s = uploadKv(pool, layout, blockTable, contextLen, dpool, dtable); !s) return s;
@@ -314,8 +313,8 @@ Status decodeAttention(const uint16_t* pool, const PagedKvLayout& layout,
     if (Status s = dwork.allocate(decodeWorkspaceFloats(nHead, layout.headDim, contextLen) * 4); !s)
         return s;
     if (Status s = launchDecodeAttention(dpool.as<__half>(), layout, dtable.as<int32_t>(),
-                                         dq.as<float>(), nHead, contextLen, scale,
-                                         dout.as<float>(), dwork.as<float>(), nullptr);
+                                         dq.as<float>(), nHead, contextLen, scale, dout.as<float>(),
+                                         dwork.as<float>(), nullptr);
         !s)
         return s;
     if (Status s = finish("decodeAttention"); !s) return s;
@@ -328,14 +327,13 @@ Status prefillAttention(const uint16_t* pool, const PagedKvLayout& layout,
     if (nTok <= 0 || startPos < 0)
         return makeError("cuda prefillAttention: nTok must be > 0 and startPos >= 0");
     DeviceBuffer dpool, dtable, dq, dout;
-    if (Status s = uploadKv(pool, layout, blockTable, startPos + nTok, dpool, dtable); !s)
-        return s;
+    if (Status s = uploadKv(pool, layout, blockTable, startPos + nTok, dpool, dtable); !s) return s;
     const size_t qBytes = size_t(nTok) * nHead * layout.headDim * 4;
     if (Status s = dq.upload(q, qBytes); !s) return s;
     if (Status s = dout.allocate(qBytes); !s) return s;
-    if (Status s = launchPrefillAttention(dpool.as<__half>(), layout, dtable.as<int32_t>(),
-                                          dq.as<float>(), nTok, startPos, nHead, scale,
-                                          dout.as<float>(), nullptr);
+    if (Status s =
+            launchPrefillAttention(dpool.as<__half>(), layout, dtable.as<int32_t>(), dq.as<float>(),
+                                   nTok, startPos, nHead, scale, dout.as<float>(), nullptr);
         !s)
         return s;
     if (Status s = finish("prefillAttention"); !s) return s;

@@ -58,8 +58,8 @@ Status gemm(GgmlType t, const void* w, const float* x, float* y, int rows, int c
 
 // One layer of a paged f16 KV pool (the layout of engine/runtime/kv_cache.h). Offsets are in
 // elements (f16) from the start of the pool:
-//   keys of (block b, kvHead h):   b * blockStride + h * headStride,            [blockTokens][headDim]
-//   values of (block b, kvHead h): b * blockStride + valueOffset + h * headStride
+//   keys of (block b, kvHead h):   b * blockStride + h * headStride, [blockTokens][headDim] values
+//   of (block b, kvHead h): b * blockStride + valueOffset + h * headStride
 // For KvCache layer l: blockStride = nLayers*2*nKvHeads*blockTokens*headDim,
 // valueOffset = nKvHeads*blockTokens*headDim, headStride = blockTokens*headDim, and the pool
 // pointer advanced by l*2*nKvHeads*blockTokens*headDim.
@@ -80,9 +80,8 @@ Status validateLayout(const PagedKvLayout& layout);
 // flash-decoding. q: [nHead][headDim] f32 (RoPE applied); out: [nHead][headDim] f32;
 // blockTable: [ceil(contextLen / blockTokens)] pool block ids; pool: poolBlocks * blockStride
 // f16 values (host memory). nHead a multiple of nKvHeads, at most 8 query heads per kv head.
-Status decodeAttention(const uint16_t* pool, const PagedKvLayout& layout,
-                       const int32_t* blockTable, const float* q, int nHead, int contextLen,
-                       float scale, float* out);
+Status decodeAttention(const uint16_t* pool, const PagedKvLayout& layout, const int32_t* blockTable,
+                       const float* q, int nHead, int contextLen, float scale, float* out);
 
 // Causal prefill of nTok query tokens at positions [startPos, startPos + nTok): a
 // FlashAttention-2-style kernel (query tile and K/V tiles in shared memory, online softmax).

@@ -16,8 +16,8 @@ inline Status check(cudaError_t e, const char* what) {
 
 }  // namespace folio::cuda
 
-#define FOLIO_CUDA_TRY(expr, what)                                  \
-    do {                                                            \
+#define FOLIO_CUDA_TRY(expr, what)                                                 \
+    do {                                                                           \
         ::folio::Status folio_cuda_status_ = ::folio::cuda::check((expr), (what)); \
-        if (!folio_cuda_status_) return folio_cuda_status_;         \
+        if (!folio_cuda_status_) return folio_cuda_status_;                        \
     } while (0)

@@ -56,7 +56,8 @@ Status gemm(GgmlType t, const void* w, const float* x, float* y, int rows, int c
         !s)
         return s;
     launchF32ToF16(dx.as<float>(), dx16.as<__half>(), int64_t(xCount), nullptr);
-    if (Status s = (*g)->run(dw16.as<__half>(), dx16.as<__half>(), dy.as<float>(), rows, cols, nTok);
+    if (Status s =
+            (*g)->run(dw16.as<__half>(), dx16.as<__half>(), dy.as<float>(), rows, cols, nTok);
         !s)
         return s;
     if (Status s = finish("gemm"); !s) return s;

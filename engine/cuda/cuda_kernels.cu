@@ -133,9 +133,9 @@ Status qkNormRope(float* x, int nTok, int nHeads, int headDim, const int32_t* po
     if (Status s = dpos.upload(positions, size_t(nTok) * sizeof(int32_t)); !s) return s;
     if (normWeight)
         if (Status s = dw.upload(normWeight, size_t(headDim) * sizeof(float)); !s) return s;
-    if (Status s = launchQkNormRope(dx.as<float>(), nTok, nHeads, headDim, dpos.as<int32_t>(),
-                                    normWeight ? dw.as<float>() : nullptr, eps, theta, neox,
-                                    nullptr);
+    if (Status s =
+            launchQkNormRope(dx.as<float>(), nTok, nHeads, headDim, dpos.as<int32_t>(),
+                             normWeight ? dw.as<float>() : nullptr, eps, theta, neox, nullptr);
         !s)
         return s;
     if (Status s = finish("qkNormRope"); !s) return s;

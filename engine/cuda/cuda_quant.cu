@@ -45,8 +45,8 @@ struct TraitsQ5_0 {
     template <class F>
     __device__ static void visit(const uint8_t* b, int c, F f) {
         const float d = loadHalf(b);
-        const uint32_t qh = uint32_t(b[2]) | uint32_t(b[3]) << 8 | uint32_t(b[4]) << 16 |
-                            uint32_t(b[5]) << 24;
+        const uint32_t qh =
+            uint32_t(b[2]) | uint32_t(b[3]) << 8 | uint32_t(b[4]) << 16 | uint32_t(b[5]) << 24;
         for (int j = 0; j < 4; ++j) {
             const int e = 4 * c + j;
             const int q = b[6 + e];
@@ -229,8 +229,9 @@ const FormatEntry* findFormat(GgmlType t) {
 // The format of t if it is supported and the shape fits it; otherwise an Error naming why.
 Expected<const FormatEntry*> checkedFormat(GgmlType t, int rows, int cols, const char* what) {
     const FormatEntry* f = findFormat(t);
-    if (!f) return makeError(std::string("cuda ") + what + ": weight type " +
-                             std::string(typeName(t)) + " is not supported on the GPU");
+    if (!f)
+        return makeError(std::string("cuda ") + what + ": weight type " + std::string(typeName(t)) +
+                         " is not supported on the GPU");
     if (rows <= 0 || cols <= 0 || cols % f->blockSize != 0)
         return makeError(std::string("cuda ") + what + ": shape " + std::to_string(rows) + "x" +
                          std::to_string(cols) + " is not a whole number of " +
@@ -240,7 +241,9 @@ Expected<const FormatEntry*> checkedFormat(GgmlType t, int rows, int cols, const
 
 }  // namespace
 
-bool matvecSupports(GgmlType t) { return findFormat(t) != nullptr; }
+bool matvecSupports(GgmlType t) {
+    return findFormat(t) != nullptr;
+}
 
 Status checkMatrixShape(GgmlType t, int rows, int cols, const char* what) {
     auto f = checkedFormat(t, rows, cols, what);
@@ -281,8 +284,8 @@ Status matvec(GgmlType t, const void* w, const float* x, float* y, int rows, int
     if (Status s = dw.upload(w, matrixBytes(t, rows, cols)); !s) return s;
     if (Status s = dx.upload(x, size_t(cols) * 4); !s) return s;
     if (Status s = dy.allocate(size_t(rows) * 4); !s) return s;
-    if (Status s = launchMatvec(t, dw.as<void>(), dx.as<float>(), dy.as<float>(), rows, cols,
-                                nullptr);
+    if (Status s =
+            launchMatvec(t, dw.as<void>(), dx.as<float>(), dy.as<float>(), rows, cols, nullptr);
         !s)
         return s;
     if (Status s = finish("matvec"); !s) return s;

@@ -41,7 +41,8 @@ public:
     // Allocates `bytes` (at least 1) and copies `src` into it when src is not null.
     Status upload(const void* src, size_t bytes) {
         FOLIO_CUDA_TRY(cudaMalloc(&m_p, bytes ? bytes : 1), "cudaMalloc");
-        if (src && bytes) FOLIO_CUDA_TRY(cudaMemcpy(m_p, src, bytes, cudaMemcpyHostToDevice), "upload");
+        if (src && bytes)
+            FOLIO_CUDA_TRY(cudaMemcpy(m_p, src, bytes, cudaMemcpyHostToDevice), "upload");
         return {};
     }
     Status allocate(size_t bytes) { return upload(nullptr, bytes); }

@@ -35,17 +35,19 @@ struct TypeName {
     const char* name;
     GgmlType type;
 };
-constexpr TypeName kTypes[] = {{"q4_0", GgmlType::Q4_0}, {"q4_k", GgmlType::Q4_K},
-                               {"q8_0", GgmlType::Q8_0}, {"f16", GgmlType::F16},
+constexpr TypeName kTypes[] = {{"q4_0", GgmlType::Q4_0},
+                               {"q4_k", GgmlType::Q4_K},
+                               {"q8_0", GgmlType::Q8_0},
+                               {"f16", GgmlType::F16},
                                {"bf16", GgmlType::BF16}};
 
-#define BENCH_TRY(expr)                                                        \
-    do {                                                                       \
-        ::folio::Status s_ = (expr);                                           \
-        if (!s_) {                                                             \
+#define BENCH_TRY(expr)                                                          \
+    do {                                                                         \
+        ::folio::Status s_ = (expr);                                             \
+        if (!s_) {                                                               \
             std::fprintf(stderr, "folio-gpu-bench: %s\n", s_.message().c_str()); \
-            std::exit(1);                                                      \
-        }                                                                      \
+            std::exit(1);                                                        \
+        }                                                                        \
     } while (0)
 #define BENCH_CUDA(expr) BENCH_TRY(::folio::cuda::check((expr), #expr))
 
@@ -150,9 +152,10 @@ bool parseArgs(int argc, char** argv, Options& o) {
 int main(int argc, char** argv) {
     Options opt;
     if (!parseArgs(argc, argv, opt)) {
-        std::fprintf(stderr, "usage: folio-gpu-bench [--shape qwen3-8b|qwen3-0.6b] "
-                             "[--type q4_0|q4_k|q8_0|f16|bf16] [--contexts 512,32768] "
-                             "[--prefill N] [--steps N] [--out FILE]\n");
+        std::fprintf(stderr,
+                     "usage: folio-gpu-bench [--shape qwen3-8b|qwen3-0.6b] "
+                     "[--type q4_0|q4_k|q8_0|f16|bf16] [--contexts 512,32768] "
+                     "[--prefill N] [--steps N] [--out FILE]\n");
         return 2;
     }
     auto dev = probeDevice();
@@ -174,9 +177,9 @@ int main(int argc, char** argv) {
     std::vector<Layer> layers(size_t(S.nLayer));
     size_t weightBytes = 0;
     for (Layer& L : layers) {
-        L = {makeMatrix(T, qDim, S.nEmbd),   makeMatrix(T, kvDim, S.nEmbd),
-             makeMatrix(T, kvDim, S.nEmbd),  makeMatrix(T, S.nEmbd, qDim),
-             makeMatrix(T, S.nFf, S.nEmbd),  makeMatrix(T, S.nFf, S.nEmbd),
+        L = {makeMatrix(T, qDim, S.nEmbd),  makeMatrix(T, kvDim, S.nEmbd),
+             makeMatrix(T, kvDim, S.nEmbd), makeMatrix(T, S.nEmbd, qDim),
+             makeMatrix(T, S.nFf, S.nEmbd), makeMatrix(T, S.nFf, S.nEmbd),
              makeMatrix(T, S.nEmbd, S.nFf)};
         for (const Matrix* m : {&L.q, &L.k, &L.v, &L.o, &L.gate, &L.up, &L.down})
             weightBytes += m->bytes;
@@ -212,7 +215,8 @@ int main(int argc, char** argv) {
     auto* g = static_cast<float*>(devAlloc(size_t(S.nFf) * 4, 0));
     auto* u = static_cast<float*>(devAlloc(size_t(S.nFf) * 4, 0));
     auto* logits = static_cast<float*>(devAlloc(size_t(S.nVocab) * 4, 0));
-    auto* work = static_cast<float*>(devAlloc(decodeWorkspaceFloats(S.nHead, S.headDim, maxCtx) * 4));
+    auto* work =
+        static_cast<float*>(devAlloc(decodeWorkspaceFloats(S.nHead, S.headDim, maxCtx) * 4));
     auto* pos = static_cast<int32_t*>(devAlloc(4, 0));
     const float scale = 1.f / sqrtf(float(S.headDim));
     auto decodeStep = [&](int ctx) {
@@ -223,9 +227,12 @@ int main(int argc, char** argv) {
             BENCH_TRY(launchMatvec(T, L.q.w, xn, q, qDim, S.nEmbd, stream));
             BENCH_TRY(launchMatvec(T, L.k.w, xn, kk, kvDim, S.nEmbd, stream));
             BENCH_TRY(launchMatvec(T, L.v.w, xn, vv, kvDim, S.nEmbd, stream));
-            BENCH_TRY(launchQkNormRope(q, 1, S.nHead, S.headDim, pos, normW, 1e-6f, 1e6f, true, stream));
-            BENCH_TRY(launchQkNormRope(kk, 1, S.nKv, S.headDim, pos, normW, 1e-6f, 1e6f, true, stream));
-            BENCH_TRY(launchDecodeAttention(layerPool, kv, table, q, S.nHead, ctx, scale, att, work, stream));
+            BENCH_TRY(
+                launchQkNormRope(q, 1, S.nHead, S.headDim, pos, normW, 1e-6f, 1e6f, true, stream));
+            BENCH_TRY(
+                launchQkNormRope(kk, 1, S.nKv, S.headDim, pos, normW, 1e-6f, 1e6f, true, stream));
+            BENCH_TRY(launchDecodeAttention(layerPool, kv, table, q, S.nHead, ctx, scale, att, work,
+                                            stream));
             BENCH_TRY(launchMatvec(T, L.o.w, att, xn, S.nEmbd, qDim, stream));
             launchRmsNorm(xn, normW, xn, 1, S.nEmbd, 1e-6f, stream);
             BENCH_TRY(launchMatvec(T, L.gate.w, xn, g, S.nFf, S.nEmbd, stream));
@@ -237,11 +244,12 @@ int main(int argc, char** argv) {
         BENCH_TRY(launchMatvec(T, output.w, xn, logits, S.nVocab, S.nEmbd, stream));
     };
 
-    std::string json = "{\"measured\": \"kernel-level decode step and one-layer prefill on "
-                       "synthetic weights (no full forward pass)\", \"device\": \"" + dev->name +
-                       "\", \"shape\": \"" + S.name + "\", \"type\": \"" + opt.type->name +
-                       "\", \"copy_bandwidth_gbs\": " + std::to_string(copyGBs) +
-                       ", \"weight_bytes\": " + std::to_string(weightBytes) + ", \"decode\": [";
+    std::string json =
+        "{\"measured\": \"kernel-level decode step and one-layer prefill on "
+        "synthetic weights (no full forward pass)\", \"device\": \"" +
+        dev->name + "\", \"shape\": \"" + S.name + "\", \"type\": \"" + opt.type->name +
+        "\", \"copy_bandwidth_gbs\": " + std::to_string(copyGBs) +
+        ", \"weight_bytes\": " + std::to_string(weightBytes) + ", \"decode\": [";
     for (size_t ci = 0; ci < opt.contexts.size(); ++ci) {
         const int ctx = opt.contexts[ci];
         decodeStep(ctx);  // warm-up (module load, caches)
@@ -293,7 +301,8 @@ int main(int argc, char** argv) {
         BENCH_CUDA(cudaEventRecord(e0, stream));
         for (int i = 0; i < 7; ++i) {
             w16[i] = static_cast<__half*>(devAlloc(size_t(mats[i]->rows) * mats[i]->cols * 2));
-            BENCH_TRY(launchDequantizeF16(T, mats[i]->w, w16[i], mats[i]->rows, mats[i]->cols, stream));
+            BENCH_TRY(
+                launchDequantizeF16(T, mats[i]->w, w16[i], mats[i]->rows, mats[i]->cols, stream));
         }
         BENCH_CUDA(cudaEventRecord(e1, stream));
         BENCH_CUDA(cudaEventSynchronize(e1));
@@ -319,8 +328,10 @@ int main(int argc, char** argv) {
             gemmPart(X, S.nEmbd, 0, Q);
             gemmPart(X, S.nEmbd, 1, K);
             gemmPart(X, S.nEmbd, 2, V);
-            BENCH_TRY(launchQkNormRope(Q, P, S.nHead, S.headDim, positions, normW, 1e-6f, 1e6f, true, stream));
-            BENCH_TRY(launchQkNormRope(K, P, S.nKv, S.headDim, positions, normW, 1e-6f, 1e6f, true, stream));
+            BENCH_TRY(launchQkNormRope(Q, P, S.nHead, S.headDim, positions, normW, 1e-6f, 1e6f,
+                                       true, stream));
+            BENCH_TRY(launchQkNormRope(K, P, S.nKv, S.headDim, positions, normW, 1e-6f, 1e6f, true,
+                                       stream));
         };
         auto attention = [&] {
             BENCH_TRY(launchPrefillAttention(pool, kv, table, Q, P, 0, S.nHead, scale, A, stream));
@@ -346,11 +357,12 @@ int main(int argc, char** argv) {
         const double matMs = timed(layerBeforeAttention) + timed(layerAfterAttention);
         const double attMs = timed(attention);
         const double totalS = (matMs + attMs) * S.nLayer / 1000.0;
-        const double flopsGemm = 2.0 * P * double(S.nEmbd) * (2.0 * qDim + 2.0 * kvDim + 3.0 * S.nFf);
+        const double flopsGemm =
+            2.0 * P * double(S.nEmbd) * (2.0 * qDim + 2.0 * kvDim + 3.0 * S.nFf);
         json += ", \"prefill\": {\"tokens\": " + std::to_string(P) +
                 ", \"method\": \"one layer measured x nLayer; KV store, residuals and output "
-                "matrix not included\", \"layer_matmul_ms\": " + std::to_string(matMs) +
-                ", \"layer_attention_ms\": " + std::to_string(attMs) +
+                "matrix not included\", \"layer_matmul_ms\": " +
+                std::to_string(matMs) + ", \"layer_attention_ms\": " + std::to_string(attMs) +
                 ", \"matmul_tflops\": " + std::to_string(flopsGemm / (matMs * 1e-3) / 1e12) +
                 ", \"time_to_first_token_s\": " + std::to_string(totalS) +
                 ", \"layer_dequant_upload_ms\": " + std::to_string(dequantMs) + "}";

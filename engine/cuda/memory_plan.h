@@ -21,7 +21,7 @@ struct MemoryPlanInput {
     // number of weight elements (the f16 prefill copy takes 2 bytes per element).
     std::vector<uint64_t> layerWeightBytes;
     std::vector<uint64_t> layerWeightElements;
-    uint64_t otherWeightBytes = 0;  // token embedding rows used, output norm, output matrix
+    uint64_t otherWeightBytes = 0;         // token embedding rows used, output norm, output matrix
     uint64_t kvBytesPerTokenPerLayer = 0;  // 2 * nKvHeads * headDim * bytes per element
     uint64_t contextTokens = 0;            // the KV cache capacity to plan for
     uint64_t workspaceBytes = 0;  // activations, logits, attention partials, cuBLAS workspace
@@ -33,21 +33,27 @@ enum class OffloadKind { Full, Partial, Refuse };
 
 struct MemoryPlan {
     OffloadKind kind = OffloadKind::Refuse;
-    int gpuLayers = 0;          // layers [0, gpuLayers) on the GPU
+    int gpuLayers = 0;            // layers [0, gpuLayers) on the GPU
     bool f16PrefillCopy = false;  // whether the f16 copies of those layers' weights are kept
-    uint64_t plannedBytes = 0;  // what the chosen plan allocates (reserve not included)
-    std::string message;        // one line for logs and the app: what was chosen and why
+    uint64_t plannedBytes = 0;    // what the chosen plan allocates (reserve not included)
+    std::string message;          // one line for logs and the app: what was chosen and why
 };
 
 namespace detail {
 
-inline uint64_t satAdd(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
+inline uint64_t satAdd(uint64_t a, uint64_t b) {
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
 inline uint64_t satMul(uint64_t a, uint64_t b) {
     return (a != 0 && b > UINT64_MAX / a) ? UINT64_MAX : a * b;
 }
 // A saturated sum means "more than 64 bits can count": it never fits, whatever the budget.
-inline bool fits(uint64_t need, uint64_t budget) { return need != UINT64_MAX && need <= budget; }
-inline std::string mib(uint64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+inline bool fits(uint64_t need, uint64_t budget) {
+    return need != UINT64_MAX && need <= budget;
+}
+inline std::string mib(uint64_t bytes) {
+    return std::to_string(bytes >> 20) + " MiB";
+}
 
 }  // namespace detail
 
@@ -68,8 +74,9 @@ inline MemoryPlan planGpuMemory(const MemoryPlanInput& in) {
     MemoryPlan plan;
     const int nLayers = int(in.layerWeightBytes.size());
     if (nLayers == 0 || in.layerWeightElements.size() != in.layerWeightBytes.size()) {
-        plan.message = "memory plan: layerWeightBytes and layerWeightElements must be non-empty "
-                       "and of equal length";
+        plan.message =
+            "memory plan: layerWeightBytes and layerWeightElements must be non-empty "
+            "and of equal length";
         return plan;
     }
     const uint64_t budget = in.freeBytes > in.reserveBytes ? in.freeBytes - in.reserveBytes : 0;

@@ -114,8 +114,8 @@ private slots:
         const auto q = randomVector(size_t(nHead) * headDim, 41);
         const float scale = 1.f / std::sqrt(float(headDim));
         std::vector<float> gpu(q.size()), cpu(q.size());
-        s = cuda::decodeAttention(f.pool.data(), f.layout, f.table.data(), q.data(), nHead,
-                                  context, scale, gpu.data());
+        s = cuda::decodeAttention(f.pool.data(), f.layout, f.table.data(), q.data(), nHead, context,
+                                  scale, gpu.data());
         QVERIFY2(s.ok(), s.message().c_str());
         ThreadPool pool(1);
         attention(*f.cache, f.seq, 0, q.data(), 1, context - 1, nHead, scale, cpu.data(), pool);

@@ -26,8 +26,8 @@ struct ScaleFields {
 };
 
 constexpr ScaleFields kScaleFields[] = {
-    {GgmlType::Q4_0, {0, 0}, 1, 1e-2f}, {GgmlType::Q5_0, {0, 0}, 1, 1e-2f},
-    {GgmlType::Q8_0, {0, 0}, 1, 1e-2f}, {GgmlType::Q4_K, {0, 2}, 2, 1e-3f},
+    {GgmlType::Q4_0, {0, 0}, 1, 1e-2f},   {GgmlType::Q5_0, {0, 0}, 1, 1e-2f},
+    {GgmlType::Q8_0, {0, 0}, 1, 1e-2f},   {GgmlType::Q4_K, {0, 2}, 2, 1e-3f},
     {GgmlType::Q6_K, {208, 0}, 1, 1e-4f},
 };
 

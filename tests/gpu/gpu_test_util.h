@@ -37,21 +37,21 @@ constexpr double kNmseMatrix = 5e-4;
 }  // namespace folio::test
 
 // QVERIFY2 with the measured error in the message.
-#define FOLIO_VERIFY_NMSE(gpu, cpu, limit)                                                   \
-    do {                                                                                     \
-        const double e_ = folio::test::nmse((gpu), (cpu));                                   \
-        QVERIFY2(e_ < (limit), qPrintable(QString("nmse %1 >= %2").arg(e_).arg(limit)));     \
+#define FOLIO_VERIFY_NMSE(gpu, cpu, limit)                                               \
+    do {                                                                                 \
+        const double e_ = folio::test::nmse((gpu), (cpu));                               \
+        QVERIFY2(e_ < (limit), qPrintable(QString("nmse %1 >= %2").arg(e_).arg(limit))); \
     } while (0)
 
-#define FOLIO_GPU_TEST_MAIN(TestClass)                                                       \
-    int main(int argc, char** argv) {                                                        \
-        auto device = folio::cuda::probeDevice();                                            \
-        if (!device) {                                                                       \
-            std::printf("SKIP: %s\n", device.error().message.c_str());                       \
-            return 77;                                                                       \
-        }                                                                                    \
-        std::printf("CUDA device: %s (sm_%d%d)\n", device->name.c_str(),                     \
-                    device->computeMajor, device->computeMinor);                             \
-        TestClass t;                                                                         \
-        return QTest::qExec(&t, argc, argv);                                                 \
+#define FOLIO_GPU_TEST_MAIN(TestClass)                                                         \
+    int main(int argc, char** argv) {                                                          \
+        auto device = folio::cuda::probeDevice();                                              \
+        if (!device) {                                                                         \
+            std::printf("SKIP: %s\n", device.error().message.c_str());                         \
+            return 77;                                                                         \
+        }                                                                                      \
+        std::printf("CUDA device: %s (sm_%d%d)\n", device->name.c_str(), device->computeMajor, \
+                    device->computeMinor);                                                     \
+        TestClass t;                                                                           \
+        return QTest::qExec(&t, argc, argv);                                                   \
     }

@@ -1,8 +1,8 @@
 // Unit tests of the GPU memory plan arithmetic (engine/cuda/memory_plan.h). Plain arithmetic:
 // runs on every machine, with or without a GPU or a CUDA toolkit (label unit).
-#include <QtTest>
-
 #include "engine/cuda/memory_plan.h"
+
+#include <QtTest>
 
 using namespace folio::cuda;
 
@@ -38,8 +38,8 @@ private slots:
         QCOMPARE(p.kind, OffloadKind::Full);
         QCOMPARE(p.gpuLayers, 36);
         QVERIFY(p.f16PrefillCopy);
-        const uint64_t expected = 700 * kMiB + 2 * kGiB +
-                                  36 * (120 * kMiB + 189'000'000ull * 2 + 4096ull * 32768);
+        const uint64_t expected =
+            700 * kMiB + 2 * kGiB + 36 * (120 * kMiB + 189'000'000ull * 2 + 4096ull * 32768);
         QCOMPARE(p.plannedBytes, expected);
     }
 

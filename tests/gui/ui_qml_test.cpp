@@ -26,6 +26,9 @@ class FakeApp : public QObject {
     Q_PROPERTY(int contextUsed MEMBER m_contextUsed NOTIFY contextUsedChanged)
     Q_PROPERTY(bool thinkingEnabled MEMBER m_thinking NOTIFY thinkingEnabledChanged)
     Q_PROPERTY(QString databaseError MEMBER m_databaseError CONSTANT)
+    Q_PROPERTY(bool contextOverflow MEMBER m_overflow NOTIFY contextOverflowChanged)
+    Q_PROPERTY(int overflowTurns MEMBER m_overflowTurns NOTIFY contextOverflowChanged)
+    Q_PROPERTY(bool summarizing MEMBER m_summarizing NOTIFY generatingChanged)
 
 public:
     ConversationListModel* conversations() { return &m_conversations; }
@@ -50,6 +53,9 @@ public:
     int m_contextSize = 0;
     int m_contextUsed = 0;
     bool m_thinking = false;
+    bool m_overflow = false;
+    int m_overflowTurns = 0;
+    bool m_summarizing = false;
 
     Q_INVOKABLE void newConversation() { calls << "newConversation()"; }
     Q_INVOKABLE void selectConversation(qint64 id) {
@@ -77,6 +83,17 @@ public:
     }
     Q_INVOKABLE void loadModel(const QString& path) { calls << "loadModel(" + path + ")"; }
     Q_INVOKABLE void copyToClipboard(const QString& text) { calls << "copy(" + text + ")"; }
+    Q_INVOKABLE bool exportConversation(qint64 id, const QString& path, const QString& format) {
+        calls << QStringLiteral("export(%1,%2,%3)").arg(id).arg(path, format);
+        return true;
+    }
+    Q_INVOKABLE qint64 importConversation(const QString& path) {
+        calls << "import(" + path + ")";
+        return 1;
+    }
+    Q_INVOKABLE void resolveOverflow(const QString& choice) {
+        calls << "resolveOverflow(" + choice + ")";
+    }
 
 signals:
     void currentConversationChanged();
@@ -86,6 +103,7 @@ signals:
     void prefillProgressChanged();
     void contextUsedChanged();
     void thinkingEnabledChanged();
+    void contextOverflowChanged();
     void errorOccurred(const QString& message);
     void replyFinished(qint64 messageId);
 };
@@ -203,6 +221,91 @@ private slots:
         QVERIFY(!find<QQuickItem>("thinkingText")->isVisible());  // collapsed by default
         QMetaObject::invokeMethod(find("branchPrevious"), "clicked");
         QVERIFY(m_app.calls.contains("switchBranch(1,-1)"));
+        QVERIFY2(!m_qml->hasWarnings(), qPrintable(m_qml->warnings()));
+    }
+
+    void escStopsAndCtrlShiftCCopiesTheLastReply() {
+        m_app.m_generating = true;
+        emit m_app.generatingChanged();
+        m_app.calls.clear();
+        m_window->requestActivate();
+        QTest::keyClick(m_window, Qt::Key_Escape);
+        QCOMPARE(m_app.calls, QStringList{"stop()"});
+        m_app.m_generating = false;
+        emit m_app.generatingChanged();
+        QTest::keyClick(m_window, Qt::Key_Escape);  // nothing to stop: Esc does nothing
+        QCOMPARE(m_app.calls, QStringList{"stop()"});
+        QTest::keyClick(m_window, Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(m_app.calls.last(), m_app.m_messages.lastAssistantText().prepend("copy(") + ")");
+        QVERIFY(m_app.calls.last().contains("RAII"));
+    }
+
+    void codeBlocksRenderApartWithACopyButton() {
+        MessageItem user{1, "user", "Show RAII code", {}, 0, false, false, 0, 1, {}};
+        MessageItem reply{2, "assistant", "Here:\n\n```cpp\nstd::lock_guard g(m);\n", {}, 0, true,
+                          false, 0, 1, {}};
+        m_app.m_messages.setMessages({user, reply});
+        QTRY_COMPARE(m_qml->findAll("codeBlock").size(), 1);  // an open fence while streaming
+        auto* code = find("codeText");
+        QTRY_COMPARE(code->property("text").toString(), QStringLiteral("std::lock_guard g(m);"));
+        QObject* prose = find("messageMarkdown");
+        // Streaming into the code block leaves the prose block alone (same object, same text).
+        m_app.m_messages.appendText(2, "int x = 1;\n```\nDone.");
+        QTRY_COMPARE(find("codeText")->property("text").toString(),
+                     QStringLiteral("std::lock_guard g(m);\nint x = 1;"));
+        QCOMPARE(find("codeText"), code);
+        QCOMPARE(find("messageMarkdown"), prose);
+        QTRY_COMPARE(m_qml->findAll("messageMarkdown").size(), 2);  // "Here:" and "Done."
+        m_app.calls.clear();
+        QMetaObject::invokeMethod(find("copyCodeButton"), "clicked");
+        QCOMPARE(m_app.calls, QStringList{"copy(std::lock_guard g(m);\nint x = 1;)"});
+        QVERIFY2(!m_qml->hasWarnings(), qPrintable(m_qml->warnings()));
+    }
+
+    void overflowBannerOffersTheChoice() {
+        auto* banner = find<QQuickItem>("overflowBanner");
+        QVERIFY(!banner->isVisible());
+        m_app.m_overflow = true;
+        m_app.m_overflowTurns = 4;
+        emit m_app.contextOverflowChanged();
+        QTRY_VERIFY(banner->isVisible());
+        QVERIFY(find("overflowText")->property("text").toString().contains("4 earlier message"));
+        m_app.calls.clear();
+        QMetaObject::invokeMethod(find("overflowSummarize"), "clicked");
+        QMetaObject::invokeMethod(find("overflowDrop"), "clicked");
+        QMetaObject::invokeMethod(find("overflowCancel"), "clicked");
+        QCOMPARE(m_app.calls, (QStringList{"resolveOverflow(summarize)", "resolveOverflow(drop)",
+                                           "resolveOverflow(cancel)"}));
+        m_app.m_overflow = false;
+        emit m_app.contextOverflowChanged();
+        QTRY_VERIFY(!banner->isVisible());
+    }
+
+    void exportAndImportGoThroughFileDialogs() {
+        m_app.calls.clear();
+        QObject* sidebar = find("sidebar");
+        QMetaObject::invokeMethod(sidebar, "exportConversation", Q_ARG(QVariant, 7),
+                                  Q_ARG(QVariant, QStringLiteral("My: chat")),
+                                  Q_ARG(QVariant, QStringLiteral("json")));
+        QObject* dialog = find("exportDialog");
+        QTRY_VERIFY(dialog->property("visible").toBool());
+        // The suggested name is the title, made safe for a file name; accepting exports there.
+        const QString suggested = dialog->property("selectedFile").toUrl().toString();
+        QVERIFY2(suggested.endsWith("My_ chat.json"), qPrintable(suggested));
+        QMetaObject::invokeMethod(dialog, "accept");
+        QTRY_COMPARE(m_app.calls, QStringList{QStringLiteral("export(7,%1,json)").arg(suggested)});
+        QVERIFY(!dialog->property("visible").toBool());
+
+        m_app.calls.clear();
+        QMetaObject::invokeMethod(find("importButton"), "clicked");
+        QObject* importDialog = find("importDialog");
+        QTRY_VERIFY(importDialog->property("visible").toBool());
+        QMetaObject::invokeMethod(importDialog, "accept");
+        QTRY_COMPARE(m_app.calls.size(), 1);
+        QVERIFY2(m_app.calls.first().startsWith("import("), qPrintable(m_app.calls.first()));
+        // The conversation menu offers both formats.
+        QVERIFY(!m_qml->findAll("exportMarkdownItem").isEmpty());
+        QVERIFY(!m_qml->findAll("exportJsonItem").isEmpty());
         QVERIFY2(!m_qml->hasWarnings(), qPrintable(m_qml->warnings()));
     }
 

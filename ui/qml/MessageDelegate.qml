@@ -33,6 +33,9 @@ Control {
         const blocks = []
         let current = { kind: "text", lang: "", lines: [] }
         const flush = () => {
+            if (current.kind === "code" && current.lines.length > 0
+                    && current.lines[current.lines.length - 1].length === 0)
+                current.lines.pop()  // the newline before a fence (or streamed so far)
             const body = current.lines.join("\n")
             if (current.kind === "code" || body.trim().length > 0)
                 blocks.push({ kind: current.kind, lang: current.lang, body: body })
@@ -212,8 +215,11 @@ Control {
         Component {
             id: codeBlock
             Rectangle {
+                id: codeRoot
                 objectName: "codeBlock"
                 readonly property string code: parent ? parent.body : ""
+                readonly property string lang: parent ? parent.lang : ""
+                implicitWidth: codeColumn.implicitWidth + 16
                 implicitHeight: codeColumn.implicitHeight + 8
                 radius: 6
                 color: palette.alternateBase
@@ -222,14 +228,13 @@ Control {
                     id: codeColumn
                     x: 8
                     y: 4
-                    width: parent.width - 16
+                    width: codeRoot.width - 16
                     spacing: 0
                     RowLayout {
                         Layout.fillWidth: true
                         Label {
                             Layout.fillWidth: true
-                            text: parent.parent.parent.parent.lang.length > 0
-                                  ? parent.parent.parent.parent.lang : qsTr("code")
+                            text: codeRoot.lang.length > 0 ? codeRoot.lang : qsTr("code")
                             opacity: 0.6
                             font.pointSize: root.font.pointSize * 0.8
                         }
@@ -238,7 +243,7 @@ Control {
                             text: qsTr("Copy code")
                             font.pointSize: root.font.pointSize * 0.8
                             onClicked: {
-                                app.copyToClipboard(codeColumn.parent.code)
+                                app.copyToClipboard(codeRoot.code)
                                 root.copied()
                             }
                         }
@@ -252,7 +257,7 @@ Control {
                         selectionColor: palette.highlight
                         wrapMode: TextEdit.WrapAnywhere
                         textFormat: TextEdit.PlainText
-                        text: codeColumn.parent.code
+                        text: codeRoot.code
                         color: palette.text
                         font.family: "monospace"
                         font.pointSize: root.font.pointSize * 0.92

@@ -1,0 +1,148 @@
+// Issue 7's responsiveness test: the real window and the default model, a prompt of about 16,000
+// tokens, then 2,000 streamed tokens. A 5 ms timer on the GUI thread measures the longest gap
+// between its ticks (an event-loop stall) while the prompt is processed and while tokens stream;
+// the worst is reported with qInfo and must stay under 50 ms. Slow on a CPU: minutes.
+#include <QElapsedTimer>
+#include <QQmlApplicationEngine>
+#include <QQuickWindow>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QtTest>
+
+#include "app/app_controller.h"
+#include "app/application.h"
+#include "app/settings.h"
+#include "support/test_env.h"
+#include "ui/qml_setup.h"
+
+namespace {
+
+const int kContext = 20480;
+const int kPromptTokens = 16000;
+const int kStreamTokens = 2000;
+const int kMaxStallMs = 50;
+const int kTimeoutMs = 1500000;
+
+// The longest gap between ticks of a 5 ms timer since the last reset().
+class StallMeter : public QObject {
+public:
+    StallMeter() {
+        m_timer.setInterval(5);
+        m_timer.setTimerType(Qt::PreciseTimer);
+        connect(&m_timer, &QTimer::timeout, this, [this] {
+            if (m_clock.isValid()) m_worst = std::max(m_worst, m_clock.restart());
+            else m_clock.start();
+        });
+        m_timer.start();
+    }
+    void reset() {
+        m_worst = 0;
+        m_clock.invalidate();
+    }
+    qint64 worstMs() const { return m_worst; }
+
+private:
+    QTimer m_timer;
+    QElapsedTimer m_clock;
+    qint64 m_worst = 0;
+};
+
+// Generated tokens of a finished reply, from its stats line ("… · 128 tokens").
+int tokensOf(const MessageItem& item) {
+    static const QRegularExpression re(QStringLiteral("(\\d+) tokens"));
+    const QRegularExpressionMatch m = re.match(item.stats);
+    return m.hasMatch() ? m.captured(1).toInt() : 0;
+}
+
+}  // namespace
+
+class WindowStallTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void guiNeverStallsOnALongPromptAndReply() {
+        FOLIO_REQUIRE_MODEL();
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        AppOptions options;
+        options.dataDir = dir.path();
+        options.headlessSmoke = true;  // loaded below with a 20K context
+        AppContext context(options);
+        context.settings()->setContextSize(kContext);
+        context.settings()->setSamplingPreset("creative");
+        AppController* app = context.controller();
+        folio::ui::setUpQuickStyle();
+        QQmlApplicationEngine engine;
+        context.registerWithQml(engine);
+        engine.load(folio::ui::mainQmlUrl());
+        QVERIFY(!engine.rootObjects().isEmpty());
+        auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().constFirst());
+        QVERIFY(window && QTest::qWaitForWindowExposed(window));
+
+        app->loadModel(folio::test::modelPath());
+        QTRY_VERIFY_WITH_TIMEOUT(app->modelReady() || app->statusText().contains("Could not"), 300000);
+        QVERIFY2(app->modelReady(), qPrintable(app->statusText()));
+        QVERIFY2(app->contextSize() >= kContext, qPrintable(QString::number(app->contextSize())));
+
+        // About 16,000 tokens of numbered log lines, then the question.
+        QString prompt;
+        const QString line = QStringLiteral("Entry %1: the lighthouse keeper logged wind, tide and "
+                                            "ships passing the northern rocks.\n");
+        int n = 0;
+        while (true) {
+            QString chunk;
+            for (int i = 0; i < 10; ++i) chunk += line.arg(++n);
+            if (app->countTokens(prompt + chunk) > kPromptTokens) break;
+            prompt += chunk;
+        }
+        prompt += QStringLiteral("\nRetell this log as a long story, entry by entry.");
+        const int promptTokens = app->countTokens(prompt);
+        QVERIFY(promptTokens > kPromptTokens - 300);
+
+        app->setMaxReplyTokens(kStreamTokens);
+        QSignalSpy finished(app, &AppController::replyFinished);
+        StallMeter meter;
+        QElapsedTimer clock;
+        clock.start();
+        app->send(prompt);
+        QVERIFY(app->generating());
+        QVERIFY(!app->contextOverflow());
+        MessageListModel* messages = app->messages();
+        QVERIFY(QTest::qWaitFor([&] { return !messages->at(1).text.isEmpty() || finished.count() > 0; },
+                                kTimeoutMs));
+        const qint64 prefillStall = meter.worstMs();
+        const qint64 prefillMs = clock.elapsed();
+        qInfo("prompt: %d tokens in %.1f s; worst event-loop gap while it was processed: %lld ms",
+              promptTokens, prefillMs / 1000.0, static_cast<long long>(prefillStall));
+
+        // Stream until 2,000 tokens have arrived; when the model ends early, ask it to continue.
+        meter.reset();
+        clock.restart();
+        int streamed = 0;
+        for (int round = 0; round < 6 && streamed < kStreamTokens; ++round) {
+            if (round > 0) {
+                app->setMaxReplyTokens(kStreamTokens - streamed);
+                app->continueReply();
+                if (!app->generating()) break;
+            }
+            QVERIFY(finished.wait(kTimeoutMs) || finished.count() == round + 1);
+            QCOMPARE(finished.count(), round + 1);
+            const int got = tokensOf(messages->at(messages->count() - 1));
+            qInfo("round %d: %d tokens", round, got);
+            if (got == 0) break;
+            streamed += got;
+        }
+        const qint64 streamStall = meter.worstMs();
+        qInfo("streamed %d tokens (%d characters) in %.1f s; worst event-loop gap while "
+              "streaming: %lld ms",
+              streamed, int(messages->at(messages->count() - 1).text.size()),
+              clock.elapsed() / 1000.0, static_cast<long long>(streamStall));
+        QVERIFY2(prefillStall < kMaxStallMs, "the GUI thread stalled while the prompt was processed");
+        QVERIFY2(streamStall < kMaxStallMs, "the GUI thread stalled while tokens streamed");
+        QVERIFY2(streamed >= kStreamTokens / 2, "the model stopped early too often");
+    }
+};
+
+QTEST_MAIN(WindowStallTest)
+#include "window_stall_test.moc"
