@@ -3,11 +3,13 @@
 exact tensor shapes of a real model, with the real Qwen3 tokenizer. Used for parity tests against
 llama.cpp and for speed benchmarks where no real weights of that shape are available.
 
-usage: make_synthetic_gguf.py --shape tiny|qwen3-0.6b|qwen3-8b --type f32|f16|q8_0|q4_0 \
-          --tokenizer DIR_WITH_tokenizer.json --out FILE.gguf [--seed N]
+usage: make_synthetic_gguf.py --shape tiny|tiny-k|qwen3-0.6b|qwen3-8b \
+          --type f32|f16|q8_0|q4_0|q4_k_m --tokenizer DIR_WITH_tokenizer.json --out FILE.gguf \
+          [--seed N] [--ctx N]
 
-Types that python-gguf cannot quantize (Q4_K, Q6_K) are produced from the f16 file with
-llama.cpp's llama-quantize (bench/ does that outside the repo).
+q4_k_m mixes Q4_K and Q6_K the way llama.cpp's Q4_K_M does (see mixed_type); the K-quants are
+written by the numpy quantizers below, so no llama.cpp is needed at test time. K-quant rows must be
+multiples of 256 elements: use shape tiny-k (not tiny, whose rows are 128) for q4_k_m.
 """
 import argparse
 import json
@@ -20,6 +22,9 @@ import gguf
 SHAPES = {
     # name: (layers, embd, heads, kv_heads, head_dim, ffn, ctx)
     "tiny": (2, 128, 4, 2, 32, 256, 4096),
+    # Smallest shape whose rows are all multiples of 256 (K-quants) and whose 4 layers give
+    # Q4_K_M a mix of Q4_K and Q6_K attn_v/ffn_down.
+    "tiny-k": (4, 256, 4, 2, 64, 512, 4096),
     "qwen3-0.6b": (28, 1024, 16, 8, 128, 3072, 40960),
     "qwen3-8b": (36, 4096, 32, 8, 128, 12288, 40960),
 }
@@ -28,8 +33,100 @@ TYPES = {
     "f16": gguf.GGMLQuantizationType.F16,
     "q8_0": gguf.GGMLQuantizationType.Q8_0,
     "q4_0": gguf.GGMLQuantizationType.Q4_0,
+    "q4_k_m": gguf.GGMLQuantizationType.Q4_K,  # base type; see mixed_type
 }
-FILE_TYPES = {"f32": 0, "f16": 1, "q8_0": 7, "q4_0": 2}
+FILE_TYPES = {"f32": 0, "f16": 1, "q8_0": 7, "q4_0": 2, "q4_k_m": 15}
+
+QK_K = 256
+
+
+def _f16_round(a):
+    return a.astype(np.float16).astype(np.float32)
+
+
+def quantize_q4_k(a):
+    """Q4_K: 256-element super-blocks of 144 bytes: f16 d, f16 dmin, 12 bytes of packed 6-bit
+    sub-block scales and mins, 128 bytes of 4-bit values. Element x of sub-block j (32 elements)
+    decodes as d*sc[j]*q - dmin*m[j], q in 0..15. A plain min/max fit per sub-block (no search):
+    both engines decode the same bytes, so the fit only has to be reasonable, not optimal."""
+    rows, cols = a.shape
+    assert cols % QK_K == 0, "Q4_K needs rows of a multiple of 256"
+    x = a.reshape(-1, 8, 32).astype(np.float32)             # [block][sub-block][element]
+    lo = np.minimum(x.min(axis=2), 0.0)                      # sub-block minimum, <= 0
+    hi = x.max(axis=2)
+    scale = (hi - lo) / 15.0                                 # [block][8]
+    mins = -lo
+    d = _f16_round(scale.max(axis=1) / 63.0)                 # [block]
+    dmin = _f16_round(mins.max(axis=1) / 63.0)
+    safe = lambda v: np.where(v > 0, v, 1.0)
+    sc = np.where(d[:, None] > 0, np.rint(scale / safe(d)[:, None]), 0).clip(0, 63).astype(np.uint8)
+    mn = np.where(dmin[:, None] > 0, np.rint(mins / safe(dmin)[:, None]), 0).clip(0, 63).astype(np.uint8)
+    step = d[:, None] * sc                                   # effective sub-block scale
+    off = dmin[:, None] * mn
+    q = np.rint((x + off[:, :, None]) / safe(step)[:, :, None])
+    q = np.where(step[:, :, None] > 0, q, 0).clip(0, 15).astype(np.uint8)
+    # 6-bit packing: bytes 0..3 hold sc[0..3] (+ top 2 bits of sc[4..7]), 4..7 hold mn[0..3]
+    # (+ top 2 bits of mn[4..7]), 8..11 hold the low 4 bits of sc[4..7] and mn[4..7].
+    packed = np.empty((x.shape[0], 12), dtype=np.uint8)
+    packed[:, 0:4] = (sc[:, 0:4] & 63) | ((sc[:, 4:8] >> 4) << 6)
+    packed[:, 4:8] = (mn[:, 0:4] & 63) | ((mn[:, 4:8] >> 4) << 6)
+    packed[:, 8:12] = (sc[:, 4:8] & 15) | ((mn[:, 4:8] & 15) << 4)
+    # Nibbles: each 32-byte group holds sub-block 2i in the low and 2i+1 in the high nibble.
+    qs = (q[:, 0::2, :] | (q[:, 1::2, :] << 4)).reshape(-1, 128)
+    out = np.concatenate([d.astype(np.float16).view(np.uint8).reshape(-1, 2),
+                          dmin.astype(np.float16).view(np.uint8).reshape(-1, 2), packed, qs], axis=1)
+    return out.reshape(rows, cols // QK_K * 144)
+
+
+def quantize_q6_k(a):
+    """Q6_K: 256-element super-blocks of 210 bytes: 128 bytes low 4 bits (ql), 64 bytes high 2
+    bits (qh), 16 int8 sub-block scales, f16 d. Element x of sub-block j (16 elements) decodes as
+    d*sc[j]*(q - 32), q in 0..63; symmetric fit per sub-block."""
+    rows, cols = a.shape
+    assert cols % QK_K == 0, "Q6_K needs rows of a multiple of 256"
+    x = a.reshape(-1, 16, 16).astype(np.float32)             # [block][sub-block][element]
+    scale = np.abs(x).max(axis=2) / 31.0                     # [block][16]
+    d = _f16_round(scale.max(axis=1) / 127.0)
+    safe = lambda v: np.where(v > 0, v, 1.0)
+    sc = np.where(d[:, None] > 0, np.rint(scale / safe(d)[:, None]), 0).clip(-128, 127).astype(np.int8)
+    step = d[:, None] * sc.astype(np.float32)
+    q = np.rint(x / safe(step)[:, :, None])
+    q = (np.where(step[:, :, None] != 0, q, 0).clip(-32, 31) + 32).astype(np.uint8)
+    # Each 128-element half: element l (0..31) of quarter k goes to ql[l + 32*(k&1)] (nibble k>>1)
+    # and to bits 2k..2k+1 of qh[l].
+    q = q.reshape(-1, 2, 4, 32)                              # [block][half][quarter][l]
+    lo = q & 15
+    ql = np.concatenate([lo[:, :, 0] | (lo[:, :, 2] << 4), lo[:, :, 1] | (lo[:, :, 3] << 4)], axis=2)
+    hi = q >> 4
+    qh = hi[:, :, 0] | (hi[:, :, 1] << 2) | (hi[:, :, 2] << 4) | (hi[:, :, 3] << 6)
+    out = np.concatenate([ql.reshape(-1, 128), qh.reshape(-1, 64), sc.view(np.uint8),
+                          d.astype(np.float16).view(np.uint8).reshape(-1, 2)], axis=1)
+    return out.reshape(rows, cols // QK_K * 210)
+
+
+K_QUANTIZERS = {
+    gguf.GGMLQuantizationType.Q4_K: quantize_q4_k,
+    gguf.GGMLQuantizationType.Q6_K: quantize_q6_k,
+}
+
+
+def use_more_bits(i, n):
+    # llama.cpp's Q4_K_M rule: the first and last eighth of the layers and every third in between.
+    return i < n // 8 or i >= 7 * n // 8 or (i - n // 8) % 3 == 2
+
+
+def mixed_type(name, n_layer, base):
+    """Tensor type under a mix: Q4_K_M gives output.weight and the attn_v/ffn_down of the layers
+    chosen by use_more_bits Q6_K, everything else Q4_K (as llama.cpp's llama-quantize does)."""
+    if base != gguf.GGMLQuantizationType.Q4_K:
+        return base
+    if name == "output.weight":
+        return gguf.GGMLQuantizationType.Q6_K
+    if name.endswith(("attn_v.weight", "ffn_down.weight")):
+        layer = int(name.split(".")[1])
+        if use_more_bits(layer, n_layer):
+            return gguf.GGMLQuantizationType.Q6_K
+    return base
 
 
 def load_tokenizer(directory):
@@ -64,9 +161,12 @@ def main():
     ap.add_argument("--tokenizer", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--ctx", type=int, default=0, help="context length in metadata (0: the shape's)")
     args = ap.parse_args()
 
     n_layer, n_embd, n_head, n_kv, head_dim, n_ff, n_ctx = SHAPES[args.shape]
+    if args.ctx > 0:
+        n_ctx = args.ctx
     tokens, types, merges, template = load_tokenizer(args.tokenizer)
     n_vocab = len(tokens)
     qtype = TYPES[args.type]
@@ -100,7 +200,12 @@ def main():
     def matrix(name, rows, cols, scale):
         # Row-major [rows][cols] -> GGUF ne = [cols, rows].
         a = (rng.standard_normal((rows, cols), dtype=np.float32) * scale).astype(np.float32)
-        if qtype == gguf.GGMLQuantizationType.F32:
+        t = mixed_type(name, n_layer, qtype)
+        if t in K_QUANTIZERS:
+            if cols % QK_K != 0:
+                raise SystemExit(f"{name}: rows of {cols} are not a multiple of 256 (use --shape tiny-k)")
+            w.add_tensor(name, K_QUANTIZERS[t](a), raw_dtype=t)
+        elif qtype == gguf.GGMLQuantizationType.F32:
             w.add_tensor(name, a)
         elif qtype == gguf.GGMLQuantizationType.F16:
             w.add_tensor(name, a.astype(np.float16))

@@ -7,6 +7,12 @@
 #include <set>
 #include <thread>
 
+#if defined(__linux__)
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 #include "engine/chat/chat_format.h"
 #include "engine/model/model.h"
 #include "engine/quant/kernels.h"
@@ -15,6 +21,22 @@
 #include "engine/runtime/thread_pool.h"
 
 namespace folio {
+
+namespace {
+
+// The engine thread and the compute workers it creates (threads inherit the nice value of the
+// thread that creates them) run below normal priority, so that on a machine with few cores the
+// GUI thread is scheduled first and the window stays responsive while a long prompt is
+// processed. With idle cores this costs nothing.
+constexpr int kEngineNice = 5;
+
+void lowerThreadPriority() {
+#if defined(__linux__)
+    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), kEngineNice);
+#endif
+}
+
+}  // namespace
 
 // Engine thread state. Everything below `// engine thread only` is touched only by the thread
 // running threadMain(); the rest is guarded by m_mutex or atomic.
@@ -49,6 +71,7 @@ struct Engine::Impl {
     }
 
     void threadMain() {
+        lowerThreadPriority();
         for (;;) {
             std::function<void()> fn;
             {

@@ -34,6 +34,53 @@
         <source>Could not load the model: %1</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Nothing was sent; Regenerate answers the last message.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Summarising %n earlier message(s)…</source>
+        <translation>
+            <numerusform>Summarising %n earlier message…</numerusform>
+            <numerusform>Summarising %n earlier messages…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The summary was not made; nothing was sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This conversation no longer fits in the context window.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown export format “%1” (use markdown or json).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No file was chosen for the export.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not export the conversation: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the file is larger than %1 MiB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not import %1: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imported “%1”</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ChatArea</name>
@@ -67,6 +114,25 @@
     </message>
     <message>
         <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>This conversation no longer fits in the model&apos;s context window: %n earlier message(s) must be left out of the next reply, or summarised.</source>
+        <translation>
+            <numerusform>This conversation no longer fits in the model&apos;s context window: %n earlier message must be left out of the next reply, or summarised.</numerusform>
+            <numerusform>This conversation no longer fits in the model&apos;s context window: %n earlier messages must be left out of the next reply, or summarised.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Summarise them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The model writes a short summary, kept in the chat and sent instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave them out</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -129,6 +195,14 @@
     </message>
     <message>
         <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export as Markdown…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export as JSON…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -203,6 +277,18 @@
     </message>
     <message>
         <source>(stopped)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Summary of earlier messages (sent in their place)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy code</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -395,6 +481,30 @@
     </message>
     <message>
         <source>No conversations yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Folio conversation (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import conversation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import a conversation exported as JSON</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -33,6 +33,52 @@
         <source>Could not load the model: %1</source>
         <translation>无法加载模型：%1</translation>
     </message>
+    <message>
+        <source>Nothing was sent; Regenerate answers the last message.</source>
+        <translation>未发送任何内容；可点击“重新生成”回答最后一条消息。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Summarising %n earlier message(s)…</source>
+        <translation>
+            <numerusform>正在总结较早的 %n 条消息…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The summary was not made; nothing was sent.</source>
+        <translation>未能生成总结；未发送任何内容。</translation>
+    </message>
+    <message>
+        <source>This conversation no longer fits in the context window.</source>
+        <translation>此对话已超出上下文窗口。</translation>
+    </message>
+    <message>
+        <source>Unknown export format “%1” (use markdown or json).</source>
+        <translation>未知的导出格式“%1”（请使用 markdown 或 json）。</translation>
+    </message>
+    <message>
+        <source>No file was chosen for the export.</source>
+        <translation>未选择导出文件。</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+    <message>
+        <source>Could not export the conversation: %1</source>
+        <translation>无法导出对话：%1</translation>
+    </message>
+    <message>
+        <source>the file is larger than %1 MiB</source>
+        <translation>文件大于 %1 MiB</translation>
+    </message>
+    <message>
+        <source>Could not import %1: %2</source>
+        <translation>无法导入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Imported “%1”</source>
+        <translation>已导入“%1”</translation>
+    </message>
 </context>
 <context>
     <name>ChatArea</name>
@@ -67,6 +113,24 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message numerus="yes">
+        <source>This conversation no longer fits in the model&apos;s context window: %n earlier message(s) must be left out of the next reply, or summarised.</source>
+        <translation>
+            <numerusform>此对话已超出模型的上下文窗口：下一次回复必须省略或总结较早的 %n 条消息。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Summarise them</source>
+        <translation>总结它们</translation>
+    </message>
+    <message>
+        <source>The model writes a short summary, kept in the chat and sent instead</source>
+        <translation>由模型写一段简短总结，保存在对话中并代替这些消息发送</translation>
+    </message>
+    <message>
+        <source>Leave them out</source>
+        <translation>省略它们</translation>
     </message>
 </context>
 <context>
@@ -129,6 +193,14 @@
     <message>
         <source>Delete</source>
         <translation>删除</translation>
+    </message>
+    <message>
+        <source>Export as Markdown…</source>
+        <translation>导出为 Markdown…</translation>
+    </message>
+    <message>
+        <source>Export as JSON…</source>
+        <translation>导出为 JSON…</translation>
     </message>
 </context>
 <context>
@@ -203,6 +275,18 @@
     <message>
         <source>(stopped)</source>
         <translation>（已停止）</translation>
+    </message>
+    <message>
+        <source>Summary of earlier messages (sent in their place)</source>
+        <translation>较早消息的总结（代替它们发送）</translation>
+    </message>
+    <message>
+        <source>code</source>
+        <translation>代码</translation>
+    </message>
+    <message>
+        <source>Copy code</source>
+        <translation>复制代码</translation>
     </message>
 </context>
 <context>
@@ -395,6 +479,30 @@
     <message>
         <source>No conversations yet</source>
         <translation>还没有对话</translation>
+    </message>
+    <message>
+        <source>Export conversation</source>
+        <translation>导出对话</translation>
+    </message>
+    <message>
+        <source>Folio conversation (*.json)</source>
+        <translation>Folio 对话 (*.json)</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md)</source>
+        <translation>Markdown (*.md)</translation>
+    </message>
+    <message>
+        <source>Import conversation</source>
+        <translation>导入对话</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>Import a conversation exported as JSON</source>
+        <translation>导入以 JSON 格式导出的对话</translation>
     </message>
 </context>
 <context>

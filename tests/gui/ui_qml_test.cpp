@@ -262,6 +262,17 @@ private slots:
         QVERIFY2(!m_qml->hasWarnings(), qPrintable(m_qml->warnings()));
     }
 
+    void summaryNoteShowsAsALabelledBlock() {
+        MessageItem user{1, "user", "Go on", {}, 0, false, false, 0, 1, {}};
+        MessageItem note{2, "system", "They discussed **RAII**.", {}, 0, false, false, 0, 1, {}};
+        m_app.m_messages.setMessages({user, note});
+        QTRY_VERIFY(find<QQuickItem>("noteHeader")->isVisible());
+        QTRY_VERIFY(find("messageMarkdown")->property("text").toString().contains("RAII"));
+        m_app.m_messages.setMessages({note});  // only the note: no user-only actions on it
+        QTRY_COMPARE(m_app.m_messages.count(), 1);
+        QVERIFY(!find<QQuickItem>("editButton")->isVisible());
+    }
+
     void overflowBannerOffersTheChoice() {
         auto* banner = find<QQuickItem>("overflowBanner");
         QVERIFY(!banner->isVisible());

@@ -7,6 +7,7 @@
 // window_screenshot_test), else into a temporary folder; checks each image is the window's size
 // and not blank.
 #include <QDir>
+#include <QGuiApplication>
 #include <QImage>
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
@@ -121,5 +122,13 @@ private slots:
     }
 };
 
-QTEST_MAIN(WindowScreenshotTest)
+// QTEST_MAIN with a longer watchdog: QtTest's default 300 s per function is too short for a
+// long prompt on a CPU.
+int main(int argc, char** argv) {
+    if (qEnvironmentVariableIsEmpty("QTEST_FUNCTION_TIMEOUT")) qputenv("QTEST_FUNCTION_TIMEOUT", "1750000");
+    QGuiApplication application(argc, argv);
+    WindowScreenshotTest test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "window_screenshot_test.moc"

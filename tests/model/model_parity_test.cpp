@@ -1,6 +1,8 @@
 // Teacher-forced logits of our engine against llama.cpp's (goldens in tests/data/goldens, made by
 // scripts/make_logit_goldens.py), on the default model and on synthetic Qwen3 models written by
 // scripts/make_synthetic_gguf.py. Also: perplexity within 1%, deterministic generation.
+// Built twice: model_parity_test (CI: default model, tiny synthetic models) and, with
+// FOLIO_PARITY_0_6B, model_parity_0_6b_test (slow: the exact Qwen3-0.6B shape only).
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -23,6 +25,10 @@ struct Golden {
     std::vector<std::vector<int32_t>> topIds;
     std::vector<std::vector<double>> topLogits;
     double perplexity = 0;
+    // llama.cpp against itself (flash attention on vs off), when the golden records it: the
+    // fractions of positions agreeing under the near-tie rule and strictly.
+    double selfAgreement = 1.0;
+    double selfStrict = 1.0;
 };
 
 Golden readGolden(const QString& name) {
@@ -40,6 +46,11 @@ Golden readGolden(const QString& name) {
         g.topLogits.push_back(logits);
     }
     g.perplexity = o["perplexity"].toDouble();
+    const QJsonArray self = o["noise_floor_flash_attn_top1"].toArray();
+    if (self.size() == 2 && !g.tokens.empty()) {
+        g.selfAgreement = self[0].toDouble() / double(g.tokens.size());
+        g.selfStrict = self[1].toDouble() / double(g.tokens.size());
+    }
     return g;
 }
 
@@ -85,8 +96,13 @@ QString compare(const Golden& g, const std::vector<float>& logits, int nVocab, d
                      "perplexity %6 vs llama.cpp %7")
                  .arg(agree).arg(n).arg(agreement * 100, 0, 'f', 2).arg(strict).arg(maxRel, 0, 'g', 3)
                  .arg(ppl, 0, 'f', 4).arg(g.perplexity, 0, 'f', 4);
-    if (agreement < 0.99) return "top-1 agreement below 99%: " + report;
-    if (strict < 0.97 * n) return "strict top-1 agreement below 97%: " + report;
+    // 99% (97% strict) unless llama.cpp itself does worse against itself: random-weight models
+    // have flat logits (top-1 margins often < 1%), and under Q4_K_M llama.cpp with flash attention
+    // on vs off agrees at only ~98% there; then we must be within 2 points of that.
+    const double minAgree = std::min(0.99, g.selfAgreement - 0.02);
+    const double minStrict = std::min(0.97, g.selfStrict - 0.02);
+    if (agreement < minAgree) return "top-1 agreement below the bound: " + report;
+    if (strict < minStrict * n) return "strict top-1 agreement below the bound: " + report;
     if (maxRel > maxRelAllowed) return "logit difference too large: " + report;
     if (std::abs(ppl - g.perplexity) / g.perplexity > 0.01) return "perplexity differs by >1%: " + report;
     return {};
@@ -112,6 +128,12 @@ void checkModel(const QString& modelPath, const QString& goldenName, double maxR
     QVERIFY2(failure.isEmpty(), qPrintable(failure));
 }
 
+#ifdef FOLIO_PARITY_0_6B
+constexpr bool kOnly0_6b = true;
+#else
+constexpr bool kOnly0_6b = false;
+#endif
+
 QString python() {
     const QString venv = folio::test::sourceDir() + "/.venv/bin/python3";
     return QFileInfo(venv).isExecutable() ? venv : QStringLiteral("python3");
@@ -123,6 +145,7 @@ class ModelParityTest : public QObject {
     Q_OBJECT
 private slots:
     void defaultModelMatchesLlamaCpp() {
+        if (kOnly0_6b) QSKIP("run by model_parity_test");
         FOLIO_REQUIRE_MODEL();
         // Q4_K_M: llama.cpp quantizes activations to 8 bits as we do; allow that noise.
         // Noise floor: llama.cpp against itself with flash attention on vs off differs by 0.046
@@ -130,30 +153,44 @@ private slots:
         checkModel(folio::test::modelPath(), "default-model", 5e-2);
     }
 
+    // Thresholds: max relative logit difference over the top-8 logits of 256 positions (see
+    // docs/parity.md for the measured values and llama.cpp's own flash-attention noise floor).
+    // Q4_K_M needs rows of 256 elements, hence shape tiny-k instead of tiny.
     void syntheticQwen3MatchesLlamaCpp_data() {
+        QTest::addColumn<QString>("shape");
         QTest::addColumn<QString>("type");
+        QTest::addColumn<QString>("golden");
         QTest::addColumn<double>("maxRel");
-        QTest::newRow("f16") << "f16" << 2e-3;
-        QTest::newRow("q8_0") << "q8_0" << 2e-2;
+        if (kOnly0_6b) {
+            QTest::newRow("0.6b-q8_0") << "qwen3-0.6b" << "q8_0" << "qwen3-0.6b-q8_0" << 2e-2;
+            QTest::newRow("0.6b-q4_k_m") << "qwen3-0.6b" << "q4_k_m" << "qwen3-0.6b-q4_k_m" << 5e-2;
+            return;
+        }
+        QTest::newRow("f16") << "tiny" << "f16" << "tiny-qwen3-f16" << 2e-3;
+        QTest::newRow("q8_0") << "tiny" << "q8_0" << "tiny-qwen3-q8_0" << 2e-2;
+        QTest::newRow("q4_k_m") << "tiny-k" << "q4_k_m" << "tiny-qwen3-q4_k_m" << 3e-2;
     }
     void syntheticQwen3MatchesLlamaCpp() {
+        QFETCH(QString, shape);
         QFETCH(QString, type);
+        QFETCH(QString, golden);
         QFETCH(double, maxRel);
         FOLIO_REQUIRE_SHARED();
         QTemporaryDir dir;
-        const QString out = dir.filePath("tiny-" + type + ".gguf");
+        const QString out = dir.filePath(shape + "-" + type + ".gguf");
         QProcess p;
         p.start(python(), {folio::test::sourceDir() + "/scripts/make_synthetic_gguf.py", "--shape",
-                           "tiny", "--type", type, "--tokenizer",
+                           shape, "--type", type, "--tokenizer",
                            folio::test::sharedPath("data/qwen3-tokenizer"), "--out", out});
-        QVERIFY(p.waitForFinished(120000));
+        QVERIFY(p.waitForFinished(kOnly0_6b ? 1800000 : 300000));
         if (p.exitCode() != 0)
             QSKIP(qPrintable("cannot write the synthetic model (python gguf/numpy missing? run "
                              "scripts/setup): " + p.readAllStandardError()));
-        checkModel(out, "tiny-qwen3-" + type, maxRel);
+        checkModel(out, golden, maxRel);
     }
 
     void generationIsDeterministic() {
+        if (kOnly0_6b) QSKIP("run by model_parity_test");
         FOLIO_REQUIRE_MODEL();
         auto model = Model::load(folio::test::modelPath().toStdString());
         QVERIFY(model.ok());

@@ -165,9 +165,7 @@ Pane {
                     objectName: "overflowText"
                     Layout.fillWidth: true
                     wrapMode: Text.Wrap
-                    text: qsTr("This conversation no longer fits in the model's context window. "
-                               + "%n earlier message(s) must be left out of the next reply, or "
-                               + "summarised.", "", app.overflowTurns)
+                    text: qsTr("This conversation no longer fits in the model's context window: %n earlier message(s) must be left out of the next reply, or summarised.", "", app.overflowTurns)
                 }
                 Button {
                     objectName: "overflowSummarize"
