@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "app/app_controller.h"
-#include "app/engine_worker.h"
 #include "app/documents/document_context.h"
+#include "app/engine_worker.h"
 
 QString AppController::withDocuments(const QString& system, const History& history) const {
     if (!m_documentProvider || m_currentId <= 0 || history.turns.isEmpty()) return system;
@@ -24,8 +24,8 @@ QString AppController::withDocuments(const QString& system, const History& histo
 
 qint64 AppController::ensureConversation(const QString& title) {
     if (m_currentId > 0) return m_currentId;
-    auto id = m_store->createConversation(title.trimmed().isEmpty() ? tr("Document") : title.trimmed(),
-                                          m_thinkingEnabled);
+    auto id = m_store->createConversation(
+        title.trimmed().isEmpty() ? tr("Document") : title.trimmed(), m_thinkingEnabled);
     if (!id) {
         failed(id.error());
         return 0;

@@ -13,8 +13,8 @@
 #include "app/documents/document_store.h"
 #include "app/documents/documents_controller.h"
 #include "app/documents/page_renderer.h"
-#include "app/models/model_manager.h"
 #include "app/engine_worker.h"
+#include "app/models/model_manager.h"
 #include "app/settings.h"
 
 namespace {
@@ -27,8 +27,9 @@ QString openDatabase(folio::Database& db, const QString& path) {
     const QString why = QString::fromStdString(report.error().message);
     auto memory = db.open(QStringLiteral(":memory:"));
     Q_UNUSED(memory);
-    return QObject::tr("The chat database could not be opened (%1). Chats in this session will not "
-                       "be saved.")
+    return QObject::tr(
+               "The chat database could not be opened (%1). Chats in this session will not "
+               "be saved.")
         .arg(why);
 }
 
@@ -62,18 +63,19 @@ AppContext::AppContext(const AppOptions& options) {
         options.dataDir.isEmpty() ? QString() : QDir(m_dataDir).filePath("settings.ini"));
     folio::DocumentStore* docs = m_documentStore.get();
     EngineWorker* worker = m_worker.get();
-    m_controller->setDocumentProvider([docs, worker](qint64 conversationId, const QString& question,
-                                                     int budget) {
-        auto context = folio::buildConversationContext(
-            *docs, conversationId, question, budget,
-            [worker](const QString& text) { return std::max(worker->countTokens(text), 0); });
-        return context ? context->text : QString();
-    });
+    m_controller->setDocumentProvider(
+        [docs, worker](qint64 conversationId, const QString& question, int budget) {
+            auto context = folio::buildConversationContext(
+                *docs, conversationId, question, budget,
+                [worker](const QString& text) { return std::max(worker->countTokens(text), 0); });
+            return context ? context->text : QString();
+        });
     if (options.headlessSmoke) return;
     m_modelPath = options.modelPath;
     if (m_modelPath.isEmpty()) m_modelPath = m_settings->modelPath();
     if (m_modelPath.isEmpty()) {
-        const QString fallback = QDir(m_dataDir).filePath(QStringLiteral("models/") + kDefaultModelFile);
+        const QString fallback =
+            QDir(m_dataDir).filePath(QStringLiteral("models/") + kDefaultModelFile);
         if (QFileInfo(fallback).isFile()) m_modelPath = fallback;
     }
     if (!m_modelPath.isEmpty()) m_controller->loadModel(m_modelPath);
@@ -89,12 +91,22 @@ AppContext::~AppContext() {
     m_database.reset();
 }
 
-AppController* AppContext::controller() { return m_controller.get(); }
-Settings* AppContext::settings() { return m_settings.get(); }
-QString AppContext::databasePath() const { return QDir(m_dataDir).filePath(kDatabaseFile); }
+AppController* AppContext::controller() {
+    return m_controller.get();
+}
+Settings* AppContext::settings() {
+    return m_settings.get();
+}
+QString AppContext::databasePath() const {
+    return QDir(m_dataDir).filePath(kDatabaseFile);
+}
 
-folio::DocumentsController* AppContext::documents() { return m_documents.get(); }
-folio::ModelManager* AppContext::models() { return m_models.get(); }
+folio::DocumentsController* AppContext::documents() {
+    return m_documents.get();
+}
+folio::ModelManager* AppContext::models() {
+    return m_models.get();
+}
 
 void AppContext::registerWithQml(QQmlEngine& engine) {
     QQmlContext* root = engine.rootContext();

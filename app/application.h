@@ -16,11 +16,11 @@ class Database;
 class DocumentStore;
 class DocumentsController;
 class ModelManager;
-}
+}  // namespace folio
 
 struct AppOptions {
-    QString dataDir;    // empty: QStandardPaths::AppDataLocation (~/.local/share/folio)
-    QString modelPath;  // empty: settings.modelPath, else <dataDir>/models/<default model>
+    QString dataDir;             // empty: QStandardPaths::AppDataLocation (~/.local/share/folio)
+    QString modelPath;           // empty: settings.modelPath, else <dataDir>/models/<default model>
     bool headlessSmoke = false;  // --smoke-test: do not load a model
 };
 

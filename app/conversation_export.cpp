@@ -1,14 +1,13 @@
 #include "app/conversation_export.h"
 
-#include <algorithm>
-#include <iterator>
-
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
 #include <QTimeZone>
+#include <algorithm>
+#include <iterator>
 
 namespace folio {
 namespace {
@@ -17,7 +16,9 @@ const char* const kFormat = "folio-conversation";
 const int kVersion = 1;
 const char* const kRoles[] = {"system", "user", "assistant"};
 
-QString isoTime(const QDateTime& t) { return t.toUTC().toString(Qt::ISODateWithMs); }
+QString isoTime(const QDateTime& t) {
+    return t.toUTC().toString(Qt::ISODateWithMs);
+}
 
 QString roleHeading(const QString& role) {
     if (role == "user") return QStringLiteral("User");
@@ -56,7 +57,8 @@ public:
     }
     qint64 integer(const char* key) {
         const QJsonValue v = m_obj.value(key);
-        if (v.isDouble() && v.toDouble() > -9.2e18 && v.toDouble() < 9.2e18 &&  // cast is UB outside int64
+        if (v.isDouble() && v.toDouble() > -9.2e18 &&
+            v.toDouble() < 9.2e18 &&  // cast is UB outside int64
             v.toDouble() == double(qint64(v.toDouble())))
             return qint64(v.toDouble());
         fail(key, "expected an integer");
@@ -116,15 +118,20 @@ QString checkTree(const QList<MessageRecord>& messages) {
     QHash<qint64, int> activeChildren;  // parent id -> active children
     for (int i = 0; i < messages.size(); ++i) {
         const MessageRecord& m = messages[i];
-        if (seen.contains(m.id)) return QStringLiteral("messages[%1].id: duplicate id %2").arg(i).arg(m.id);
+        if (seen.contains(m.id))
+            return QStringLiteral("messages[%1].id: duplicate id %2").arg(i).arg(m.id);
         if (m.parentId != 0 && !seen.contains(m.parentId))
-            return QStringLiteral("messages[%1].parentId: %2 is not an earlier message").arg(i).arg(m.parentId);
+            return QStringLiteral("messages[%1].parentId: %2 is not an earlier message")
+                .arg(i)
+                .arg(m.parentId);
         seen.insert(m.id);
         if (m.active) ++activeChildren[m.parentId];
     }
     for (auto it = activeChildren.cbegin(); it != activeChildren.cend(); ++it)
         if (it.value() > 1)
-            return QStringLiteral("messages: %1 active siblings under parent %2").arg(it.value()).arg(it.key());
+            return QStringLiteral("messages: %1 active siblings under parent %2")
+                .arg(it.value())
+                .arg(it.key());
     return {};
 }
 
@@ -163,7 +170,8 @@ QByteArray exportJson(const ConversationDump& dump) {
         {"updatedAt", isoTime(c.updatedAt)},
         {"pinned", c.pinned},
         {"thinkingEnabled", c.thinkingEnabled},
-        {"systemPrompt", c.hasSystemPrompt ? QJsonValue(c.systemPrompt) : QJsonValue(QJsonValue::Null)},
+        {"systemPrompt",
+         c.hasSystemPrompt ? QJsonValue(c.systemPrompt) : QJsonValue(QJsonValue::Null)},
     };
     const QJsonObject root{{"format", kFormat},
                            {"version", kVersion},
@@ -180,7 +188,8 @@ Expected<ConversationDump> parseConversationJson(const QByteArray& json) {
                              .arg(parseError.offset)
                              .arg(parseError.errorString())
                              .toStdString());
-    if (!doc.isObject()) return makeError("not a Folio conversation: the top level is not an object");
+    if (!doc.isObject())
+        return makeError("not a Folio conversation: the top level is not an object");
     const QJsonObject root = doc.object();
     if (root.value("format").toString() != kFormat)
         return makeError("not a Folio conversation: format is not \"folio-conversation\"");

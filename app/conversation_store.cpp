@@ -1,15 +1,14 @@
 #include "app/conversation_store.h"
 
-#include <algorithm>
-
 #include <QHash>
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QRegularExpression>
 #include <QSqlRecord>
 #include <QTimeZone>
 #include <QVariant>
+#include <algorithm>
 
 namespace folio {
 namespace {
@@ -52,11 +51,19 @@ const char* const kSqlSiblings =
 const char* const kSqlMarkInterrupted =
     "UPDATE messages SET state = 'interrupted' WHERE state = 'streaming'";
 
-qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
-QDateTime fromMs(const QVariant& v) { return QDateTime::fromMSecsSinceEpoch(v.toLongLong(), Qt::UTC); }
+qint64 nowMs() {
+    return QDateTime::currentMSecsSinceEpoch();
+}
+QDateTime fromMs(const QVariant& v) {
+    return QDateTime::fromMSecsSinceEpoch(v.toLongLong(), Qt::UTC);
+}
 // QtSql binds a null QString as SQL NULL; text columns that are NOT NULL get '' instead.
-QString text(const QString& s) { return s.isNull() ? QStringLiteral("") : s; }
-QVariant nullableId(qint64 id) { return id > 0 ? QVariant(id) : QVariant(QMetaType::fromType<qint64>()); }
+QString text(const QString& s) {
+    return s.isNull() ? QStringLiteral("") : s;
+}
+QVariant nullableId(qint64 id) {
+    return id > 0 ? QVariant(id) : QVariant(QMetaType::fromType<qint64>());
+}
 
 Error sqlFailure(const char* what, const QSqlQuery& q) {
     return makeError(std::string(what) + ": " + q.lastError().text().toStdString());
@@ -104,7 +111,8 @@ MessageRecord readMessage(const QSqlQuery& q) {
     m.active = q.value(8).toBool();
     m.createdAt = fromMs(q.value(9));
     m.updatedAt = fromMs(q.value(10));
-    if (!q.value(11).isNull()) m.stats = QJsonDocument::fromJson(q.value(11).toByteArray()).object();
+    if (!q.value(11).isNull())
+        m.stats = QJsonDocument::fromJson(q.value(11).toByteArray()).object();
     m.tokenCount = q.value(12).isNull() ? -1 : q.value(12).toInt();
     return m;
 }
@@ -137,7 +145,8 @@ public:
     }
     bool began() const { return m_open; }
     Status commit() {
-        if (!m_db.commit()) return makeError("commit failed: " + m_db.lastError().text().toStdString());
+        if (!m_db.commit())
+            return makeError("commit failed: " + m_db.lastError().text().toStdString());
         m_open = false;
         return {};
     }
@@ -155,7 +164,8 @@ QString messageStateName(MessageState state) {
 }
 
 bool parseMessageState(const QString& name, MessageState* state) {
-    for (MessageState s : {MessageState::Complete, MessageState::Streaming, MessageState::Interrupted}) {
+    for (MessageState s :
+         {MessageState::Complete, MessageState::Streaming, MessageState::Interrupted}) {
         if (messageStateName(s) == name) {
             *state = s;
             return true;
@@ -170,7 +180,11 @@ bool parseMessageState(const QString& name, MessageState* state) {
 Expected<qint64> ConversationStore::createConversation(const QString& title, bool thinkingEnabled) {
     QSqlQuery q(m_db.connection());
     const qint64 now = nowMs();
-    const QVariantList binds{text(title), now, now, 0, thinkingEnabled ? 1 : 0,
+    const QVariantList binds{text(title),
+                             now,
+                             now,
+                             0,
+                             thinkingEnabled ? 1 : 0,
                              QVariant(QMetaType::fromType<QString>())};
     if (Status s = run(q, kSqlInsertConversation, binds, "create conversation"); !s.ok())
         return makeError(s.message());
@@ -191,7 +205,8 @@ Expected<QList<ConversationRecord>> ConversationStore::queryConversations(
 
 Expected<ConversationRecord> ConversationStore::conversation(qint64 id) const {
     auto list = queryConversations(
-        QStringLiteral("SELECT %1 FROM conversations c WHERE c.id = ?").arg(kConversationColumns), {id});
+        QStringLiteral("SELECT %1 FROM conversations c WHERE c.id = ?").arg(kConversationColumns),
+        {id});
     if (!list) return list.error();
     if (list->isEmpty()) return makeError("no conversation with id " + std::to_string(id));
     return list->first();
@@ -259,11 +274,11 @@ Expected<QList<ConversationRecord>> ConversationStore::search(const QString& tex
             binds << phrase << phrase;
         }
     }
-    return queryConversations(QStringLiteral("SELECT %1 FROM conversations c WHERE c.deleted_at IS "
-                                             "NULL AND %2%3")
-                                  .arg(kConversationColumns, conditions.join(" AND "),
-                                       kOrderConversations),
-                              binds);
+    return queryConversations(
+        QStringLiteral("SELECT %1 FROM conversations c WHERE c.deleted_at IS "
+                       "NULL AND %2%3")
+            .arg(kConversationColumns, conditions.join(" AND "), kOrderConversations),
+        binds);
 }
 
 // --- messages ------------------------------------------------------------------------------------
@@ -275,11 +290,20 @@ Expected<qint64> ConversationStore::addMessage(qint64 conversationId, qint64 par
     if (!tx.began()) return makeError("add message: cannot begin a transaction");
     QSqlQuery q(m_db.connection());
     const qint64 now = nowMs();
-    const QVariantList binds{conversationId, nullableId(parentId), role, text(content), text(QString()), 0,
-                             messageStateName(state), 1, now, now,
+    const QVariantList binds{conversationId,
+                             nullableId(parentId),
+                             role,
+                             text(content),
+                             text(QString()),
+                             0,
+                             messageStateName(state),
+                             1,
+                             now,
+                             now,
                              QVariant(QMetaType::fromType<QString>()),
                              QVariant(QMetaType::fromType<int>())};
-    if (Status s = run(q, kSqlInsertMessage, binds, "add message"); !s.ok()) return makeError(s.message());
+    if (Status s = run(q, kSqlInsertMessage, binds, "add message"); !s.ok())
+        return makeError(s.message());
     const qint64 id = q.lastInsertId().toLongLong();
     if (Status s = run(q, kSqlActivateSibling, {id, conversationId, nullableId(parentId)},
                        "activate message");
@@ -292,22 +316,26 @@ Expected<qint64> ConversationStore::addMessage(qint64 conversationId, qint64 par
 
 Expected<MessageRecord> ConversationStore::message(qint64 id) const {
     QSqlQuery q(m_db.connection());
-    const QByteArray sql = QStringLiteral("SELECT %1 FROM messages WHERE id = ?").arg(kMessageColumns).toUtf8();
-    if (Status s = run(q, sql.constData(), {id}, "read message"); !s.ok()) return makeError(s.message());
+    const QByteArray sql =
+        QStringLiteral("SELECT %1 FROM messages WHERE id = ?").arg(kMessageColumns).toUtf8();
+    if (Status s = run(q, sql.constData(), {id}, "read message"); !s.ok())
+        return makeError(s.message());
     if (!q.next()) return makeError("no message with id " + std::to_string(id));
     return readMessage(q);
 }
 
-Status ConversationStore::updateContent(qint64 id, const QString& content, const QString& thinking) {
-    return runUpdate(m_db, kSqlUpdateContent, {text(content), text(thinking), nowMs(), id}, "checkpoint message");
+Status ConversationStore::updateContent(qint64 id, const QString& content,
+                                        const QString& thinking) {
+    return runUpdate(m_db, kSqlUpdateContent, {text(content), text(thinking), nowMs(), id},
+                     "checkpoint message");
 }
 
 Status ConversationStore::finishMessage(qint64 id, const QString& content, const QString& thinking,
                                         qint64 thinkingMs, MessageState state,
                                         const QJsonObject& stats) {
     return runUpdate(m_db, kSqlFinish,
-                     {text(content), text(thinking), thinkingMs, messageStateName(state), statsText(stats),
-                      nowMs(), id},
+                     {text(content), text(thinking), thinkingMs, messageStateName(state),
+                      statsText(stats), nowMs(), id},
                      "finish message");
 }
 
@@ -326,9 +354,10 @@ Expected<QList<MessageRecord>> ConversationStore::messages(qint64 conversationId
     QSqlQuery q(m_db.connection());
     q.setForwardOnly(true);
     // Ids grow with insertion, so ordering by id puts parents before children.
-    const QByteArray sql = QStringLiteral("SELECT %1 FROM messages WHERE conversation_id = ? ORDER BY id")
-                               .arg(kMessageColumns)
-                               .toUtf8();
+    const QByteArray sql =
+        QStringLiteral("SELECT %1 FROM messages WHERE conversation_id = ? ORDER BY id")
+            .arg(kMessageColumns)
+            .toUtf8();
     if (Status s = run(q, sql.constData(), {conversationId}, "read messages"); !s.ok())
         return makeError(s.message());
     QList<MessageRecord> list;
@@ -369,7 +398,8 @@ Expected<qint64> ConversationStore::switchBranch(qint64 messageId, int delta) {
     auto m = message(messageId);
     if (!m) return m.error();
     QSqlQuery q(m_db.connection());
-    if (Status s = run(q, kSqlSiblings, {m->conversationId, nullableId(m->parentId)}, "list siblings");
+    if (Status s =
+            run(q, kSqlSiblings, {m->conversationId, nullableId(m->parentId)}, "list siblings");
         !s.ok())
         return makeError(s.message());
     QList<qint64> siblings;
@@ -402,12 +432,13 @@ Expected<qint64> ConversationStore::import(const ConversationDump& dump) {
     if (!tx.began()) return makeError("import: cannot begin a transaction");
     const ConversationRecord& c = dump.conversation;
     QSqlQuery q(m_db.connection());
-    const QVariant prompt = c.hasSystemPrompt ? QVariant(c.systemPrompt)
-                                              : QVariant(QMetaType::fromType<QString>());
-    if (Status s = run(q, kSqlInsertConversation,
-                       {text(c.title), c.createdAt.toMSecsSinceEpoch(), c.updatedAt.toMSecsSinceEpoch(),
-                        c.pinned ? 1 : 0, c.thinkingEnabled ? 1 : 0, prompt},
-                       "import conversation");
+    const QVariant prompt =
+        c.hasSystemPrompt ? QVariant(c.systemPrompt) : QVariant(QMetaType::fromType<QString>());
+    if (Status s =
+            run(q, kSqlInsertConversation,
+                {text(c.title), c.createdAt.toMSecsSinceEpoch(), c.updatedAt.toMSecsSinceEpoch(),
+                 c.pinned ? 1 : 0, c.thinkingEnabled ? 1 : 0, prompt},
+                "import conversation");
         !s.ok())
         return makeError(s.message());
     const qint64 conversationId = q.lastInsertId().toLongLong();
@@ -416,12 +447,19 @@ Expected<qint64> ConversationStore::import(const ConversationDump& dump) {
         if (m.parentId != 0 && !newIds.contains(m.parentId))
             return makeError("import: message " + std::to_string(m.id) +
                              " comes before its parent " + std::to_string(m.parentId));
-        const QVariantList binds{conversationId, nullableId(newIds.value(m.parentId)), m.role,
-                                 text(m.content), text(m.thinking), m.thinkingMs, messageStateName(m.state),
-                                 m.active ? 1 : 0, m.createdAt.toMSecsSinceEpoch(),
-                                 m.updatedAt.toMSecsSinceEpoch(), statsText(m.stats),
-                                 m.tokenCount >= 0 ? QVariant(m.tokenCount)
-                                                   : QVariant(QMetaType::fromType<int>())};
+        const QVariantList binds{
+            conversationId,
+            nullableId(newIds.value(m.parentId)),
+            m.role,
+            text(m.content),
+            text(m.thinking),
+            m.thinkingMs,
+            messageStateName(m.state),
+            m.active ? 1 : 0,
+            m.createdAt.toMSecsSinceEpoch(),
+            m.updatedAt.toMSecsSinceEpoch(),
+            statsText(m.stats),
+            m.tokenCount >= 0 ? QVariant(m.tokenCount) : QVariant(QMetaType::fromType<int>())};
         if (Status s = run(q, kSqlInsertMessage, binds, "import message"); !s.ok())
             return makeError(s.message());
         newIds.insert(m.id, q.lastInsertId().toLongLong());

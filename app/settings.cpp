@@ -52,17 +52,37 @@ bool Settings::store(const char* key, const QVariant& v) {
     return true;
 }
 
-bool Settings::isKnownPreset(const QString& name) { return contains(kPresets, name); }
+bool Settings::isKnownPreset(const QString& name) {
+    return contains(kPresets, name);
+}
 
-QString Settings::modelPath() const { return value("model/path").toString(); }
-int Settings::threads() const { return value("model/threads").toInt(); }
-int Settings::contextSize() const { return value("model/contextSize").toInt(); }
-QString Settings::device() const { return value("model/device").toString(); }
-QString Settings::samplingPreset() const { return value("chat/samplingPreset").toString(); }
-QString Settings::systemPrompt() const { return value("chat/systemPrompt").toString(); }
-QString Settings::theme() const { return value("ui/theme").toString(); }
-QString Settings::language() const { return value("ui/language").toString(); }
-int Settings::fontSize() const { return value("ui/fontSize").toInt(); }
+QString Settings::modelPath() const {
+    return value("model/path").toString();
+}
+int Settings::threads() const {
+    return value("model/threads").toInt();
+}
+int Settings::contextSize() const {
+    return value("model/contextSize").toInt();
+}
+QString Settings::device() const {
+    return value("model/device").toString();
+}
+QString Settings::samplingPreset() const {
+    return value("chat/samplingPreset").toString();
+}
+QString Settings::systemPrompt() const {
+    return value("chat/systemPrompt").toString();
+}
+QString Settings::theme() const {
+    return value("ui/theme").toString();
+}
+QString Settings::language() const {
+    return value("ui/language").toString();
+}
+int Settings::fontSize() const {
+    return value("ui/fontSize").toInt();
+}
 
 void Settings::setModelPath(const QString& v) {
     if (store("model/path", v)) emit modelPathChanged();

@@ -11,13 +11,18 @@ class Settings : public QObject {
     Q_OBJECT
     Q_PROPERTY(QString modelPath READ modelPath WRITE setModelPath NOTIFY modelPathChanged)
     Q_PROPERTY(int threads READ threads WRITE setThreads NOTIFY threadsChanged)  // 0 = auto
-    Q_PROPERTY(int contextSize READ contextSize WRITE setContextSize NOTIFY contextSizeChanged)  // 0 = model default
+    Q_PROPERTY(int contextSize READ contextSize WRITE setContextSize NOTIFY
+                   contextSizeChanged)  // 0 = model default
     Q_PROPERTY(QString device READ device WRITE setDevice NOTIFY deviceChanged)  // "cpu" | "gpu"
     // "qwen3-thinking" | "qwen3-non-thinking" | "precise" | "creative"
-    Q_PROPERTY(QString samplingPreset READ samplingPreset WRITE setSamplingPreset NOTIFY samplingPresetChanged)
-    Q_PROPERTY(QString systemPrompt READ systemPrompt WRITE setSystemPrompt NOTIFY systemPromptChanged)
-    Q_PROPERTY(QString theme READ theme WRITE setTheme NOTIFY themeChanged)  // "system" | "light" | "dark"
-    Q_PROPERTY(QString language READ language WRITE setLanguage NOTIFY languageChanged)  // "" = system
+    Q_PROPERTY(QString samplingPreset READ samplingPreset WRITE setSamplingPreset NOTIFY
+                   samplingPresetChanged)
+    Q_PROPERTY(
+        QString systemPrompt READ systemPrompt WRITE setSystemPrompt NOTIFY systemPromptChanged)
+    Q_PROPERTY(
+        QString theme READ theme WRITE setTheme NOTIFY themeChanged)  // "system" | "light" | "dark"
+    Q_PROPERTY(
+        QString language READ language WRITE setLanguage NOTIFY languageChanged)     // "" = system
     Q_PROPERTY(int fontSize READ fontSize WRITE setFontSize NOTIFY fontSizeChanged)  // points
 
 public:
@@ -42,12 +47,12 @@ public:
     void setModelPath(const QString& v);
     void setThreads(int v);
     void setContextSize(int v);
-    void setDevice(const QString& v);     // anything but "gpu" is stored as "cpu"
+    void setDevice(const QString& v);          // anything but "gpu" is stored as "cpu"
     void setSamplingPreset(const QString& v);  // unknown names are ignored
     void setSystemPrompt(const QString& v);
-    void setTheme(const QString& v);      // unknown names are ignored
+    void setTheme(const QString& v);  // unknown names are ignored
     void setLanguage(const QString& v);
-    void setFontSize(int v);              // clamped to 6..48
+    void setFontSize(int v);  // clamped to 6..48
 
     static bool isKnownPreset(const QString& name);
 

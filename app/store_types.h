@@ -34,7 +34,7 @@ struct MessageRecord {
     QString thinking;
     qint64 thinkingMs = 0;
     MessageState state = MessageState::Complete;
-    bool active = true;   // on the active path among its siblings
+    bool active = true;  // on the active path among its siblings
     QDateTime createdAt;
     QDateTime updatedAt;
     QJsonObject stats;    // per-reply statistics (ttftMs, tokensPerSecond, tokens, ...)

@@ -33,9 +33,13 @@ QStringView ThinkParser::skipNewlines(const QString& s) {
     return QStringView(s).mid(from);
 }
 
-void ThinkParser::emitText(Output& out, const QString& s) { out.text += skipNewlines(s); }
+void ThinkParser::emitText(Output& out, const QString& s) {
+    out.text += skipNewlines(s);
+}
 
-void ThinkParser::emitThinking(Output& out, const QString& s) { out.thinking += skipNewlines(s); }
+void ThinkParser::emitThinking(Output& out, const QString& s) {
+    out.thinking += skipNewlines(s);
+}
 
 ThinkParser::Output ThinkParser::feed(const QString& piece) {
     Output out;

@@ -19,8 +19,8 @@ public:
     explicit ThinkParser(Start start = Start::Detect);
 
     struct Output {
-        QString text;            // new answer text
-        QString thinking;        // new thinking text
+        QString text;                // new answer text
+        QString thinking;            // new thinking text
         bool thinkingEnded = false;  // "</think>" was consumed by this call
     };
 
@@ -38,7 +38,7 @@ private:
     void emitThinking(Output& out, const QString& s);
 
     Phase m_phase;
-    QString m_pending;          // held-back characters that may begin a tag
+    QString m_pending;            // held-back characters that may begin a tag
     bool m_skipNewlines = false;  // drop newlines right after a tag
     bool m_sawThinking = false;
 };

@@ -28,17 +28,20 @@ int main(int argc, char** argv) {
     const int repeats = argc > 3 ? std::max(1, std::atoi(argv[3])) : 5;
     auto c0 = std::chrono::steady_clock::now();
     size_t nTokens = tok.value()->encode(text, true).size();  // cold: empty word cache
-    const double cold = std::chrono::duration<double>(std::chrono::steady_clock::now() - c0).count();
+    const double cold =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - c0).count();
     std::vector<double> seconds;
     for (int i = 0; i < repeats; ++i) {
         auto t0 = std::chrono::steady_clock::now();
         nTokens = tok.value()->encode(text, true).size();
-        seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        seconds.push_back(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
     }
     std::sort(seconds.begin(), seconds.end());
     const double median = seconds[seconds.size() / 2];
-    std::printf("{\"impl\": \"folio\", \"bytes\": %zu, \"tokens\": %zu, \"cold_s\": %.4f, "
-                "\"best_s\": %.4f, \"median_s\": %.4f, \"mb_per_s\": %.2f}\n",
-                text.size(), nTokens, cold, seconds.front(), median, text.size() / median / 1e6);
+    std::printf(
+        "{\"impl\": \"folio\", \"bytes\": %zu, \"tokens\": %zu, \"cold_s\": %.4f, "
+        "\"best_s\": %.4f, \"median_s\": %.4f, \"mb_per_s\": %.2f}\n",
+        text.size(), nTokens, cold, seconds.front(), median, text.size() / median / 1e6);
     return 0;
 }

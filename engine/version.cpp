@@ -2,6 +2,8 @@
 
 namespace folio {
 
-const char* engineVersion() { return FOLIO_VERSION; }
+const char* engineVersion() {
+    return FOLIO_VERSION;
+}
 
 }  // namespace folio

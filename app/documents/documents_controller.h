@@ -7,9 +7,9 @@
 // GUI thread only: the model changes on the thread that owns the controller.
 #include <QAbstractListModel>
 #include <QObject>
+#include <QStringList>
 #include <QVariantList>
 #include <QVariantMap>
-#include <QStringList>
 #include <QVector>
 
 #include "app/documents/document_store.h"

@@ -10,7 +10,8 @@ namespace folio::cli {
 
 class Args {
 public:
-    // valueOptions: options that take a value (e.g. {"-m", "-p", "--temp"}); flags: options without.
+    // valueOptions: options that take a value (e.g. {"-m", "-p", "--temp"}); flags: options
+    // without.
     Args(int argc, char** argv, const std::vector<std::string>& valueOptions,
          const std::vector<std::string>& flags);
     bool ok() const { return m_error.empty(); }

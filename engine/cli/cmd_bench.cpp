@@ -23,8 +23,10 @@ int runBench(int argc, char** argv) {
     const int depth = args.intValue("--depth", 0);
     const int threads = args.intValue("-t", 0);
     if (!args.ok() || !args.value("-m") || nPrompt < 1 || nGen < 0 || depth < 0) {
-        std::fprintf(stderr, "usage: folio-cli bench -m MODEL [-p 512] [-n 128] [--depth D] [-t T] [--json]\n%s\n",
-                     args.error().c_str());
+        std::fprintf(
+            stderr,
+            "usage: folio-cli bench -m MODEL [-p 512] [-n 128] [--depth D] [-t T] [--json]\n%s\n",
+            args.error().c_str());
         return 1;
     }
     const int ctx = nPrompt + depth + nGen + 16;
@@ -60,19 +62,22 @@ int runBench(int argc, char** argv) {
     auto t1 = Clock::now();
     GenerationResult r = m.generator->generate(ctxTokens, sp, nGen, {}, hooks);
     const double genS = secondsSince(t1);
-    const double decodeTps = r.decodeTokensPerSecond > 0 ? r.decodeTokensPerSecond
-                                                         : (genS > 0 ? r.generatedTokens / genS : 0);
+    const double decodeTps = r.decodeTokensPerSecond > 0
+                                 ? r.decodeTokensPerSecond
+                                 : (genS > 0 ? r.generatedTokens / genS : 0);
     const double prefillTps = nPrompt / prefillS;
     if (args.flag("--json")) {
-        std::printf("{\"model\": \"%s\", \"threads\": %d, \"n_prompt\": %d, \"n_gen\": %d, \"depth\": %d, "
-                    "\"prefill_tps\": %.3f, \"decode_tps\": %.3f, \"ttft_ms\": %.3f, "
-                    "\"generated\": %d, \"peak_rss_mb\": %.1f}\n",
-                    m.model->config().name.c_str(), m.pool->size(), nPrompt, nGen, depth, prefillTps,
-                    decodeTps, prefillS * 1000.0, r.generatedTokens, peakRssMb());
+        std::printf(
+            "{\"model\": \"%s\", \"threads\": %d, \"n_prompt\": %d, \"n_gen\": %d, \"depth\": %d, "
+            "\"prefill_tps\": %.3f, \"decode_tps\": %.3f, \"ttft_ms\": %.3f, "
+            "\"generated\": %d, \"peak_rss_mb\": %.1f}\n",
+            m.model->config().name.c_str(), m.pool->size(), nPrompt, nGen, depth, prefillTps,
+            decodeTps, prefillS * 1000.0, r.generatedTokens, peakRssMb());
     } else {
         std::printf("prefill %d tokens: %.2f tok/s (time to first token %.1f ms)\n", nPrompt,
                     prefillTps, prefillS * 1000.0);
-        std::printf("decode %d tokens at depth %d: %.2f tok/s\n", r.generatedTokens, depth, decodeTps);
+        std::printf("decode %d tokens at depth %d: %.2f tok/s\n", r.generatedTokens, depth,
+                    decodeTps);
         std::printf("peak RSS: %.1f MiB, threads %d\n", peakRssMb(), m.pool->size());
     }
     return 0;

@@ -31,7 +31,8 @@ int runLogits(int argc, char** argv) {
     const int threads = args.intValue("-t", 0);
     const int ctx = args.intValue("-c", 0);
     if (!args.ok() || !args.value("-m") || !args.value("--out") || tokens.empty()) {
-        std::fprintf(stderr, "usage: folio-cli logits -m MODEL --tokens ID... [--all] --out FILE\n%s\n",
+        std::fprintf(stderr,
+                     "usage: folio-cli logits -m MODEL --tokens ID... [--all] --out FILE\n%s\n",
                      args.error().c_str());
         return 1;
     }
@@ -43,7 +44,8 @@ int runLogits(int argc, char** argv) {
         return 1;
     }
     std::ofstream out(*args.value("--out"), std::ios::binary);
-    out.write(reinterpret_cast<const char*>(logits.data()), std::streamsize(logits.size() * sizeof(float)));
+    out.write(reinterpret_cast<const char*>(logits.data()),
+              std::streamsize(logits.size() * sizeof(float)));
     if (!out) {
         std::fprintf(stderr, "error: cannot write %s\n", args.value("--out")->c_str());
         return 1;
@@ -92,14 +94,16 @@ int runPerplexity(int argc, char** argv) {
             nll += -(double(row[chunk[size_t(i) + 1]] - mx) - std::log(sum));
             ++count;
         }
-        std::fprintf(stderr, "[%zu] ppl so far %.4f\n", start / window + 1, std::exp(nll / double(count)));
+        std::fprintf(stderr, "[%zu] ppl so far %.4f\n", start / window + 1,
+                     std::exp(nll / double(count)));
     }
     if (count == 0) {
         std::fprintf(stderr, "error: the text has %zu tokens, fewer than one window of %d\n",
                      all.size(), window);
         return 1;
     }
-    std::printf("perplexity: %.4f over %lld tokens\n", std::exp(nll / double(count)), (long long)count);
+    std::printf("perplexity: %.4f over %lld tokens\n", std::exp(nll / double(count)),
+                (long long)count);
     return 0;
 }
 

@@ -61,7 +61,8 @@ int runInfo(int argc, char** argv) {
         jsonString(std::string(fileTypeName(c.fileType))).c_str(),
         (long long)model.value()->parameterCount(), ctx, c.nCtxTrain, c.nLayer, c.nEmbd, c.nHead,
         c.nKvHead, c.headDim, c.nFf, c.nVocab, double(c.ropeTheta), c.tiedOutput ? "true" : "false",
-        types.c_str(), kvPerToken, weights, kvPerToken * size_t(ctx), weights + kvPerToken * size_t(ctx));
+        types.c_str(), kvPerToken, weights, kvPerToken * size_t(ctx),
+        weights + kvPerToken * size_t(ctx));
     return 0;
 }
 

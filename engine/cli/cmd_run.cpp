@@ -18,22 +18,27 @@ const char* kRunUsage =
 
 const char* reasonName(FinishReason r) {
     switch (r) {
-        case FinishReason::EndOfText: return "end of text";
-        case FinishReason::StopString: return "stop string";
-        case FinishReason::Length: return "length";
-        case FinishReason::Cancelled: return "cancelled";
-        case FinishReason::Error: return "error";
+        case FinishReason::EndOfText:
+            return "end of text";
+        case FinishReason::StopString:
+            return "stop string";
+        case FinishReason::Length:
+            return "length";
+        case FinishReason::Cancelled:
+            return "cancelled";
+        case FinishReason::Error:
+            return "error";
     }
     return "?";
 }
 
 // Generates one reply; returns the text and prints it as it streams.
 GenerationResult reply(CliModel& m, const ChatFormatter& fmt, const std::vector<ChatMessage>& msgs,
-                       bool think, bool raw, const std::string& rawPrompt,
-                       const SamplingParams& sp, int n, std::string& text) {
+                       bool think, bool raw, const std::string& rawPrompt, const SamplingParams& sp,
+                       int n, std::string& text) {
     const Tokenizer& tok = m.model->tokenizer();
-    std::vector<int32_t> prompt = raw ? tok.encode(rawPrompt, false)
-                                      : buildChatPrompt(tok, fmt, msgs, think, "");
+    std::vector<int32_t> prompt =
+        raw ? tok.encode(rawPrompt, false) : buildChatPrompt(tok, fmt, msgs, think, "");
     GenerationHooks hooks;
     hooks.onText = [&](std::string_view piece) {
         text.append(piece);
@@ -59,7 +64,8 @@ int runGenerate(int argc, char** argv) {
                "--system", "--repeat-penalty"},
               {"--chat", "--no-think", "--raw"});
     const bool think = !args.flag("--no-think");
-    SamplingParams sp = think ? SamplingParams::qwen3Thinking() : SamplingParams::qwen3NonThinking();
+    SamplingParams sp =
+        think ? SamplingParams::qwen3Thinking() : SamplingParams::qwen3NonThinking();
     sp.temperature = float(args.doubleValue("--temp", sp.temperature));
     sp.topK = args.intValue("--top-k", sp.topK);
     sp.topP = float(args.doubleValue("--top-p", sp.topP));
@@ -75,7 +81,8 @@ int runGenerate(int argc, char** argv) {
     }
     CliModel m;
     if (!openModel(*args.value("-m"), threads, ctx, m)) return 1;
-    auto fmt = selectChatFormatter(m.model->config().arch->name, m.model->tokenizer().chatTemplate());
+    auto fmt =
+        selectChatFormatter(m.model->config().arch->name, m.model->tokenizer().chatTemplate());
     std::vector<ChatMessage> msgs;
     if (auto sys = args.value("--system")) msgs.push_back({"system", *sys});
     if (!args.flag("--chat")) {

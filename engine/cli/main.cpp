@@ -29,13 +29,13 @@ constexpr Command kCommands[] = {
      "[-t THREADS] [-c CTX] [--no-think]"},
     {"logits", folio::cli::runLogits, "logits -m MODEL --tokens ID... [--all] --out FILE"},
     {"perplexity", folio::cli::runPerplexity, "perplexity -m MODEL -f TEXT [-c 512] [-t THREADS]"},
-    {"bench", folio::cli::runBench,
-     "bench -m MODEL [-p 512] [-n 128] [--depth D] [-t T] [--json]"},
+    {"bench", folio::cli::runBench, "bench -m MODEL [-p 512] [-n 128] [--depth D] [-t T] [--json]"},
 };
 
 void printUsage(std::FILE* out) {
     std::fprintf(out, "usage: folio-cli COMMAND [OPTIONS]\n       folio-cli --version\n\n");
-    for (const Command& c : kCommands) std::fprintf(out, "  folio-cli %.*s\n", int(c.usage.size()), c.usage.data());
+    for (const Command& c : kCommands)
+        std::fprintf(out, "  folio-cli %.*s\n", int(c.usage.size()), c.usage.data());
 }
 
 }  // namespace

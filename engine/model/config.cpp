@@ -66,9 +66,12 @@ Expected<ModelConfig> readModelConfig(const GgufFile& file) {
     constexpr int kMaxDim = 1 << 20;
     Status s;
     if (!(s = readPositive(file, arch, "block_count", 4096, c.nLayer))) return Error{s.message()};
-    if (!(s = readPositive(file, arch, "embedding_length", kMaxDim, c.nEmbd))) return Error{s.message()};
-    if (!(s = readPositive(file, arch, "feed_forward_length", kMaxDim, c.nFf))) return Error{s.message()};
-    if (!(s = readPositive(file, arch, "attention.head_count", 4096, c.nHead))) return Error{s.message()};
+    if (!(s = readPositive(file, arch, "embedding_length", kMaxDim, c.nEmbd)))
+        return Error{s.message()};
+    if (!(s = readPositive(file, arch, "feed_forward_length", kMaxDim, c.nFf)))
+        return Error{s.message()};
+    if (!(s = readPositive(file, arch, "attention.head_count", 4096, c.nHead)))
+        return Error{s.message()};
     c.nKvHead = c.nHead;
     if (file.find(arch + ".attention.head_count_kv"))
         if (!(s = readPositive(file, arch, "attention.head_count_kv", 4096, c.nKvHead)))
@@ -85,7 +88,8 @@ Expected<ModelConfig> readModelConfig(const GgufFile& file) {
     if (file.find(arch + ".context_length"))
         if (!(s = readPositive(file, arch, "context_length", 1 << 24, c.nCtxTrain)))
             return Error{s.message()};
-    if (auto eps = file.getFloat(arch + ".attention.layer_norm_rms_epsilon")) c.rmsEps = float(*eps);
+    if (auto eps = file.getFloat(arch + ".attention.layer_norm_rms_epsilon"))
+        c.rmsEps = float(*eps);
     if (auto theta = file.getFloat(arch + ".rope.freq_base")) c.ropeTheta = float(*theta);
     if (!(c.rmsEps > 0.0f && c.rmsEps < 1.0f)) return makeError("model: rms epsilon out of range");
     if (!(c.ropeTheta > 1.0f)) return makeError("model: rope.freq_base out of range");
@@ -93,7 +97,8 @@ Expected<ModelConfig> readModelConfig(const GgufFile& file) {
 
     const GgufTensor* embd = file.tensor("token_embd.weight");
     if (!embd) return makeError("model: missing tensor token_embd.weight");
-    if (embd->ne[0] != c.nEmbd) return makeError("model: token_embd.weight width != embedding_length");
+    if (embd->ne[0] != c.nEmbd)
+        return makeError("model: token_embd.weight width != embedding_length");
     c.nVocab = static_cast<int>(embd->ne[1]);
     c.tiedOutput = file.tensor("output.weight") == nullptr;
     return c;

@@ -85,9 +85,11 @@ void ForwardPass::attentionBlock(const LayerWeights& w, int layer, KvCache& cach
             }
             if (!w.qNorm.empty()) {
                 for (int h = 0; h < c.nHead; ++h)
-                    rmsNorm(q + h * c.headDim, w.qNorm.data(), q + h * c.headDim, c.headDim, c.rmsEps);
+                    rmsNorm(q + h * c.headDim, w.qNorm.data(), q + h * c.headDim, c.headDim,
+                            c.rmsEps);
                 for (int h = 0; h < c.nKvHead; ++h)
-                    rmsNorm(k + h * c.headDim, w.kNorm.data(), k + h * c.headDim, c.headDim, c.rmsEps);
+                    rmsNorm(k + h * c.headDim, w.kNorm.data(), k + h * c.headDim, c.headDim,
+                            c.rmsEps);
             }
             const float* cs = &m_rope[size_t(j) * c.headDim];
             applyRope(q, c.nHead, c.headDim, cs, c.arch->rope);

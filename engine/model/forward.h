@@ -39,16 +39,16 @@ private:
     int m_maxChunk;
     MatmulScratch m_scratch;
     // Activations for a chunk, row-major per token.
-    std::vector<float> m_x;        // [maxChunk][nEmbd] residual stream
-    std::vector<float> m_xb;       // [maxChunk][nEmbd] normalised input
-    std::vector<float> m_q;        // [maxChunk][qDim]
-    std::vector<float> m_k;        // [maxChunk][kvDim]
-    std::vector<float> m_v;        // [maxChunk][kvDim]
-    std::vector<float> m_att;      // [maxChunk][qDim]
-    std::vector<float> m_proj;     // [maxChunk][nEmbd]
-    std::vector<float> m_gate;     // [maxChunk][nFf]
-    std::vector<float> m_up;       // [maxChunk][nFf]
-    std::vector<float> m_rope;     // [maxChunk][headDim] (cos, sin) pairs per position
+    std::vector<float> m_x;     // [maxChunk][nEmbd] residual stream
+    std::vector<float> m_xb;    // [maxChunk][nEmbd] normalised input
+    std::vector<float> m_q;     // [maxChunk][qDim]
+    std::vector<float> m_k;     // [maxChunk][kvDim]
+    std::vector<float> m_v;     // [maxChunk][kvDim]
+    std::vector<float> m_att;   // [maxChunk][qDim]
+    std::vector<float> m_proj;  // [maxChunk][nEmbd]
+    std::vector<float> m_gate;  // [maxChunk][nFf]
+    std::vector<float> m_up;    // [maxChunk][nFf]
+    std::vector<float> m_rope;  // [maxChunk][headDim] (cos, sin) pairs per position
 };
 
 }  // namespace folio

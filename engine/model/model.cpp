@@ -30,7 +30,8 @@ Status bindMatrix(const GgufFile& file, const std::string& name, int64_t cols, i
 }
 
 // Copies a 1-D tensor of n elements (any float type) into f32.
-Status bindVector(const GgufFile& file, const std::string& name, int64_t n, std::vector<float>& out) {
+Status bindVector(const GgufFile& file, const std::string& name, int64_t n,
+                  std::vector<float>& out) {
     const GgufTensor* t = file.tensor(name);
     if (!t) return makeError("model: missing tensor " + name);
     if (t->nElements() != n)
@@ -82,7 +83,8 @@ Status Model::bindWeights() {
     const ModelConfig& c = m_config;
     const GgufFile& f = *m_file;
     Status s;
-    if (!(s = bindMatrix(f, "token_embd.weight", c.nEmbd, c.nVocab, m_weights.tokenEmbedding))) return s;
+    if (!(s = bindMatrix(f, "token_embd.weight", c.nEmbd, c.nVocab, m_weights.tokenEmbedding)))
+        return s;
     if (!(s = bindVector(f, "output_norm.weight", c.nEmbd, m_weights.outputNorm))) return s;
     if (c.tiedOutput)
         m_weights.output = m_weights.tokenEmbedding;

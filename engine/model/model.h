@@ -18,18 +18,18 @@
 namespace folio {
 
 struct LayerWeights {
-    std::vector<float> attnNorm;          // [nEmbd]
-    WeightMatrix wq, wk, wv, wo;          // [qDim x nEmbd], [kvDim x nEmbd] x2, [nEmbd x qDim]
-    std::vector<float> bq, bk, bv;        // [qDim], [kvDim], [kvDim] (qwen2 only; else empty)
-    std::vector<float> qNorm, kNorm;      // [headDim] (qwen3 only; else empty)
-    std::vector<float> ffnNorm;           // [nEmbd]
-    WeightMatrix gate, up, down;          // [nFf x nEmbd] x2, [nEmbd x nFf]
+    std::vector<float> attnNorm;      // [nEmbd]
+    WeightMatrix wq, wk, wv, wo;      // [qDim x nEmbd], [kvDim x nEmbd] x2, [nEmbd x qDim]
+    std::vector<float> bq, bk, bv;    // [qDim], [kvDim], [kvDim] (qwen2 only; else empty)
+    std::vector<float> qNorm, kNorm;  // [headDim] (qwen3 only; else empty)
+    std::vector<float> ffnNorm;       // [nEmbd]
+    WeightMatrix gate, up, down;      // [nFf x nEmbd] x2, [nEmbd x nFf]
 };
 
 struct ModelWeights {
-    WeightMatrix tokenEmbedding;          // [nVocab x nEmbd]
-    std::vector<float> outputNorm;        // [nEmbd]
-    WeightMatrix output;                  // [nVocab x nEmbd] (token_embd when tied)
+    WeightMatrix tokenEmbedding;    // [nVocab x nEmbd]
+    std::vector<float> outputNorm;  // [nEmbd]
+    WeightMatrix output;            // [nVocab x nEmbd] (token_embd when tied)
     std::vector<LayerWeights> layers;
 };
 

@@ -29,14 +29,16 @@ enum class GgmlType : uint32_t {
 struct TypeInfo {
     GgmlType type;
     std::string_view name;
-    int blockSize;     // elements per block
-    int blockBytes;    // bytes per block
+    int blockSize;   // elements per block
+    int blockBytes;  // bytes per block
     bool supported;
 };
 
 // Returns nullptr for a type number the engine does not know (input from a file: check it).
 const TypeInfo* typeInfo(uint32_t rawType);
-inline const TypeInfo* typeInfo(GgmlType t) { return typeInfo(static_cast<uint32_t>(t)); }
+inline const TypeInfo* typeInfo(GgmlType t) {
+    return typeInfo(static_cast<uint32_t>(t));
+}
 std::string_view typeName(GgmlType t);
 
 }  // namespace folio

@@ -1,7 +1,6 @@
 // Kernel dispatch: activation quantization (scalar, shared by every level so that all levels see
 // the same activation bytes) and the choice of the per-type kernel for the active SIMD level.
 #include "engine/quant/kernels.h"
-#include "engine/quant/quant.h"
 
 #include <algorithm>
 #include <atomic>
@@ -12,6 +11,7 @@
 
 #include "engine/quant/cpu_features.h"
 #include "engine/quant/kernels_internal.h"
+#include "engine/quant/quant.h"
 
 namespace folio {
 
@@ -63,7 +63,8 @@ void quantizeActQ8(const float* x, ActQ8* y, int64_t n) {
         for (int i = 0; i < kQK; ++i) amax = std::max(amax, std::fabs(x[i]));
         const float id = amax != 0.0f ? 127.0f / amax : 0.0f;
         for (int i = 0; i < kQK; ++i)
-            y[b].qs[i] = static_cast<int8_t>(std::clamp(std::nearbyint(x[i] * id), -127.0f, 127.0f));
+            y[b].qs[i] =
+                static_cast<int8_t>(std::clamp(std::nearbyint(x[i] * id), -127.0f, 127.0f));
         y[b].d = f16ToF32(f32ToF16(amax / 127.0f));
         int sum = 0;
         for (int i = 0; i < kQK; ++i) sum += y[b].qs[i];

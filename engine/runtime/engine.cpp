@@ -175,7 +175,8 @@ struct Engine::Impl {
             hooks.cancelled = [this] { return cancelRunning.load(std::memory_order_relaxed); };
             hooks.onPrefill = cb.onPrefill;
             hooks.onText = cb.onText;
-            result = generator->generate(prompt, request.sampling, request.maxTokens, stopIds, hooks);
+            result =
+                generator->generate(prompt, request.sampling, request.maxTokens, stopIds, hooks);
             runningId.store(0);
         }
         if (cb.onFinished) cb.onFinished(result);

@@ -16,38 +16,39 @@
 namespace folio {
 
 struct LoadOptions {
-    std::string modelPath;   // a .gguf file
-    int threads = 0;         // 0 = number of physical cores
-    int contextLength = 0;   // tokens; 0 = min(model's training context, 32768)
+    std::string modelPath;  // a .gguf file
+    int threads = 0;        // 0 = number of physical cores
+    int contextLength = 0;  // tokens; 0 = min(model's training context, 32768)
     Device device = Device::Cpu;
 };
 
 struct ModelSummary {
     std::string path;
-    std::string architecture;   // "qwen2", "qwen3", "llama"
-    std::string name;           // general.name
-    std::string quantization;   // e.g. "Q4_K_M"
+    std::string architecture;  // "qwen2", "qwen3", "llama"
+    std::string name;          // general.name
+    std::string quantization;  // e.g. "Q4_K_M"
     int64_t parameters = 0;
-    int contextLength = 0;      // the context the engine was set up with
+    int contextLength = 0;  // the context the engine was set up with
     int trainContextLength = 0;
     size_t kvBytesPerToken = 0;
-    std::string device;         // "CPU (AVX2, 2 threads)"
+    std::string device;             // "CPU (AVX2, 2 threads)"
     bool supportsThinking = false;  // Qwen3-style <think> blocks
 };
 
 struct GenerationRequest {
-    std::vector<ChatMessage> messages;   // rendered with the model's chat template
-    bool thinking = false;               // Qwen3: false renders an empty think block
+    std::vector<ChatMessage> messages;  // rendered with the model's chat template
+    bool thinking = false;              // Qwen3: false renders an empty think block
     // When non-empty, the last assistant turn is continued (not closed) with this text.
     std::string continueAssistant;
     SamplingParams sampling;
     int maxTokens = 2048;
 };
 
-// Callbacks run on the engine thread, in this order: onPrefill* (onText)* onFinished (exactly once).
+// Callbacks run on the engine thread, in this order: onPrefill* (onText)* onFinished (exactly
+// once).
 struct GenerationCallbacks {
-    std::function<void(int done, int total)> onPrefill;     // prompt tokens processed so far
-    std::function<void(std::string_view text)> onText;      // complete UTF-8 pieces only
+    std::function<void(int done, int total)> onPrefill;  // prompt tokens processed so far
+    std::function<void(std::string_view text)> onText;   // complete UTF-8 pieces only
     std::function<void(const GenerationResult& result)> onFinished;
 };
 

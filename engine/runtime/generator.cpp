@@ -55,8 +55,8 @@ int Generator::resetSequence(const std::vector<int32_t>& prompt) {
     return m_cache->attachCachedPrefix(m_seq, prompt);
 }
 
-Status Generator::prefill(const std::vector<int32_t>& prompt, int from, const GenerationHooks& hooks,
-                          bool& cancelled) {
+Status Generator::prefill(const std::vector<int32_t>& prompt, int from,
+                          const GenerationHooks& hooks, bool& cancelled) {
     const int total = int(prompt.size());
     const int chunk = m_forward->maxChunk();
     cancelled = false;

@@ -20,8 +20,8 @@ namespace folio {
 class ThreadPool;
 
 struct GeneratorOptions {
-    int contextLength = 0;   // tokens; 0 = min(model's training context, 32768)
-    int chunkSize = 512;     // prefill chunk (tokens)
+    int contextLength = 0;  // tokens; 0 = min(model's training context, 32768)
+    int chunkSize = 512;    // prefill chunk (tokens)
     KvType kvType = KvType::F16;
 };
 
@@ -58,10 +58,12 @@ public:
 
 private:
     Generator(const Model& model, ThreadPool& pool) : m_model(model), m_pool(pool) {}
-    // Prefills prompt[from..) into m_seq in chunks; the last chunk's last-token logits go to m_logits.
+    // Prefills prompt[from..) into m_seq in chunks; the last chunk's last-token logits go to
+    // m_logits.
     Status prefill(const std::vector<int32_t>& prompt, int from, const GenerationHooks& hooks,
                    bool& cancelled);
-    // Starts a fresh sequence for `prompt`, attaching its longest cached prefix; returns its length.
+    // Starts a fresh sequence for `prompt`, attaching its longest cached prefix; returns its
+    // length.
     int resetSequence(const std::vector<int32_t>& prompt);
 
     const Model& m_model;

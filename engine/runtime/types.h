@@ -15,14 +15,14 @@ struct ChatMessage {
 
 // Sampling settings. Defaults are Qwen3's non-thinking recommendation.
 struct SamplingParams {
-    float temperature = 0.7f;     // <= 0 means greedy
-    int topK = 20;                // <= 0 disables
-    float topP = 0.8f;            // >= 1 disables
-    float minP = 0.0f;            // <= 0 disables
+    float temperature = 0.7f;  // <= 0 means greedy
+    int topK = 20;             // <= 0 disables
+    float topP = 0.8f;         // >= 1 disables
+    float minP = 0.0f;         // <= 0 disables
     float presencePenalty = 0.0f;
     float repetitionPenalty = 1.0f;  // 1 disables
-    int penaltyLastN = 64;        // tokens looked back for the penalties
-    uint64_t seed = 0;            // 0 = random seed
+    int penaltyLastN = 64;           // tokens looked back for the penalties
+    uint64_t seed = 0;               // 0 = random seed
     std::vector<std::string> stopStrings;
 
     static SamplingParams qwen3Thinking() { return {0.6f, 20, 0.95f, 0.0f, 0, 1.0f, 64, 0, {}}; }
@@ -34,9 +34,9 @@ enum class FinishReason { EndOfText, StopString, Length, Cancelled, Error };
 
 struct GenerationResult {
     FinishReason reason = FinishReason::EndOfText;
-    std::string error;          // set when reason == Error (e.g. prompt does not fit)
+    std::string error;  // set when reason == Error (e.g. prompt does not fit)
     int promptTokens = 0;
-    int reusedPromptTokens = 0; // served from the KV prefix cache
+    int reusedPromptTokens = 0;  // served from the KV prefix cache
     int generatedTokens = 0;
     double timeToFirstTokenMs = 0;
     double prefillTokensPerSecond = 0;

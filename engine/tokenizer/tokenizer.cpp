@@ -168,8 +168,8 @@ std::vector<int32_t> Tokenizer::encodePrompt(const PromptText& prompt) const {
             m_segmentCacheBytes = 0;
         }
         m_segmentCacheBytes += key.size();
-        m_segmentCache[std::move(key)] =
-            SegmentIds{std::vector<int32_t>(st.ids.begin() + long(first), st.ids.end()), st.afterAdded};
+        m_segmentCache[std::move(key)] = SegmentIds{
+            std::vector<int32_t>(st.ids.begin() + long(first), st.ids.end()), st.afterAdded};
     };
     size_t pos = 0;
     for (const SpecialSpan& span : prompt.specials) {

@@ -3,8 +3,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "engine/gguf/gguf.h"
 #include "engine/chat/json.h"
+#include "engine/gguf/gguf.h"
 #include "engine/tokenizer/tokenizer.h"
 #include "engine/tokenizer/tokenizer_data.h"
 
@@ -197,7 +197,8 @@ Status readJsonVocab(const JsonValue& root, const JsonValue& model, TokenizerDat
     const JsonValue* added = root.find("added_tokens");
     size_t size = 0;
     auto checkId = [&](const JsonValue* id) -> int64_t {
-        if (!id || !id->isNumber() || id->asDouble() < 0 || id->asDouble() >= double(kMaxVocab)) return -1;
+        if (!id || !id->isNumber() || id->asDouble() < 0 || id->asDouble() >= double(kMaxVocab))
+            return -1;
         size = std::max(size, size_t(id->asDouble()) + 1);
         return int64_t(id->asDouble());
     };

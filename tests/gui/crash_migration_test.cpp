@@ -1,6 +1,6 @@
 // Crash consistency of schema migrations: a version-1 database with realistic content (800
 // conversations, branches, soft deletes, stats; ~17 MB) is migrated by crash_migrator, which is
-// SIGKILLed at 35 random moments spread over twice the migration's measured duration. After each
+// SIGKILLed at 35 random moments spread over 1.3x the migration's measured duration. After each
 // kill the file must hold exactly the schema of one version (old, intermediate or new, never a
 // mix), every row of the original content, and pass PRAGMA integrity_check; then it must open
 // normally: Database::open finishes the migration and full-text search finds what version 1 held.
@@ -201,7 +201,7 @@ private slots:
             QProcess p;
             p.start(m_helper, {path});
             QVERIFY(p.waitForStarted());
-            QTest::qWait(int(random.bounded(int(2 * migrationMs) + 1)));
+            QTest::qWait(int(random.bounded(int(migrationMs * 13 / 10) + 1)));
             p.kill();  // SIGKILL: no destructors, no SQLite close
             QVERIFY(p.waitForFinished(10000));
             QVERIFY2(p.exitStatus() == QProcess::CrashExit,

@@ -1,12 +1,13 @@
 // The threaded engine API with the default model: streaming, cancellation, prefix reuse across
 // requests, refusal of a prompt that does not fit, and real answers in English and Chinese.
+#include "engine/runtime/engine.h"
+
 #include <QtTest>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
 
-#include "engine/runtime/engine.h"
 #include "support/test_env.h"
 
 using namespace folio;
@@ -88,7 +89,8 @@ private slots:
 
     void answersInEnglish() {
         Collector c;
-        m_engine->submit(ask("What is the capital of France? Answer with one word."), c.callbacks());
+        m_engine->submit(ask("What is the capital of France? Answer with one word."),
+                         c.callbacks());
         QVERIFY(c.wait(180));
         qInfo("reply: %s", c.text.c_str());
         QCOMPARE(int(c.result.reason), int(FinishReason::EndOfText));
@@ -122,8 +124,8 @@ private slots:
 
     void cancelStopsWithinATokenOrTwo() {
         Collector c;
-        const uint64_t id = m_engine->submit(ask("Count from 1 to 500, one number per line.", 400),
-                                             c.callbacks());
+        const uint64_t id =
+            m_engine->submit(ask("Count from 1 to 500, one number per line.", 400), c.callbacks());
         // Wait for the first pieces, then cancel.
         for (int i = 0; i < 600; ++i) {
             {

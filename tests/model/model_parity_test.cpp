@@ -76,12 +76,13 @@ QString compare(const Golden& g, const std::vector<float>& logits, int nVocab, d
         if (best == ids[0] || (nearTie && best == ids[1]))
             ++agree;
         else
-            qInfo("position %d: llama.cpp top-1 %d (%.4f), 2nd %d (%.4f); ours %d (%.4f vs %.4f)", i,
-                  ids[0], ref[0], ids[1], ref[1], best, double(row[best]), double(row[ids[0]]));
+            qInfo("position %d: llama.cpp top-1 %d (%.4f), 2nd %d (%.4f); ours %d (%.4f vs %.4f)",
+                  i, ids[0], ref[0], ids[1], ref[1], best, double(row[best]), double(row[ids[0]]));
         double scale = 0.0;
         for (double r : ref) scale = std::max(scale, std::abs(r));
         for (size_t k = 0; k < ids.size(); ++k)
-            maxRel = std::max(maxRel, std::abs(double(row[ids[k]]) - ref[k]) / std::max(scale, 1e-6));
+            maxRel =
+                std::max(maxRel, std::abs(double(row[ids[k]]) - ref[k]) / std::max(scale, 1e-6));
         if (i + 1 < n) {
             double mx = row[0];
             for (int v = 1; v < nVocab; ++v) mx = std::max(mx, double(row[v]));
@@ -92,10 +93,16 @@ QString compare(const Golden& g, const std::vector<float>& logits, int nVocab, d
     }
     const double ppl = std::exp(nll / (n - 1));
     const double agreement = double(agree) / n;
-    report = QString("top-1 agreement %1/%2 (%3%; strict %4/%2), max relative logit difference %5, "
-                     "perplexity %6 vs llama.cpp %7")
-                 .arg(agree).arg(n).arg(agreement * 100, 0, 'f', 2).arg(strict).arg(maxRel, 0, 'g', 3)
-                 .arg(ppl, 0, 'f', 4).arg(g.perplexity, 0, 'f', 4);
+    report = QString(
+                 "top-1 agreement %1/%2 (%3%; strict %4/%2), max relative logit difference %5, "
+                 "perplexity %6 vs llama.cpp %7")
+                 .arg(agree)
+                 .arg(n)
+                 .arg(agreement * 100, 0, 'f', 2)
+                 .arg(strict)
+                 .arg(maxRel, 0, 'g', 3)
+                 .arg(ppl, 0, 'f', 4)
+                 .arg(g.perplexity, 0, 'f', 4);
     // 99% (97% strict) unless llama.cpp itself does worse against itself: random-weight models
     // have flat logits (top-1 margins often < 1%), and under Q4_K_M llama.cpp with flash attention
     // on vs off agrees at only ~98% there; then we must be within 2 points of that.
@@ -104,7 +111,8 @@ QString compare(const Golden& g, const std::vector<float>& logits, int nVocab, d
     if (agreement < minAgree) return "top-1 agreement below the bound: " + report;
     if (strict < minStrict * n) return "strict top-1 agreement below the bound: " + report;
     if (maxRel > maxRelAllowed) return "logit difference too large: " + report;
-    if (std::abs(ppl - g.perplexity) / g.perplexity > 0.01) return "perplexity differs by >1%: " + report;
+    if (std::abs(ppl - g.perplexity) / g.perplexity > 0.01)
+        return "perplexity differs by >1%: " + report;
     return {};
 }
 
@@ -162,13 +170,23 @@ private slots:
         QTest::addColumn<QString>("golden");
         QTest::addColumn<double>("maxRel");
         if (kOnly0_6b) {
-            QTest::newRow("0.6b-q8_0") << "qwen3-0.6b" << "q8_0" << "qwen3-0.6b-q8_0" << 2e-2;
-            QTest::newRow("0.6b-q4_k_m") << "qwen3-0.6b" << "q4_k_m" << "qwen3-0.6b-q4_k_m" << 5e-2;
+            QTest::newRow("0.6b-q8_0") << "qwen3-0.6b"
+                                       << "q8_0"
+                                       << "qwen3-0.6b-q8_0" << 3e-2;
+            QTest::newRow("0.6b-q4_k_m") << "qwen3-0.6b"
+                                         << "q4_k_m"
+                                         << "qwen3-0.6b-q4_k_m" << 5e-2;
             return;
         }
-        QTest::newRow("f16") << "tiny" << "f16" << "tiny-qwen3-f16" << 2e-3;
-        QTest::newRow("q8_0") << "tiny" << "q8_0" << "tiny-qwen3-q8_0" << 2e-2;
-        QTest::newRow("q4_k_m") << "tiny-k" << "q4_k_m" << "tiny-qwen3-q4_k_m" << 3e-2;
+        QTest::newRow("f16") << "tiny"
+                             << "f16"
+                             << "tiny-qwen3-f16" << 2e-3;
+        QTest::newRow("q8_0") << "tiny"
+                              << "q8_0"
+                              << "tiny-qwen3-q8_0" << 2e-2;
+        QTest::newRow("q4_k_m") << "tiny-k"
+                                << "q4_k_m"
+                                << "tiny-qwen3-q4_k_m" << 3e-2;
     }
     void syntheticQwen3MatchesLlamaCpp() {
         QFETCH(QString, shape);
@@ -184,8 +202,10 @@ private slots:
                            folio::test::sharedPath("data/qwen3-tokenizer"), "--out", out});
         QVERIFY(p.waitForFinished(kOnly0_6b ? 1800000 : 300000));
         if (p.exitCode() != 0)
-            QSKIP(qPrintable("cannot write the synthetic model (python gguf/numpy missing? run "
-                             "scripts/setup): " + p.readAllStandardError()));
+            QSKIP(
+                qPrintable("cannot write the synthetic model (python gguf/numpy missing? run "
+                           "scripts/setup): " +
+                           p.readAllStandardError()));
         checkModel(out, golden, maxRel);
     }
 

@@ -50,8 +50,8 @@ void runTokens(ForwardPass& fwd, KvCache& cache, KvCache::SeqId seq,
         std::vector<int32_t> piece(tokens.begin() + long(pos), tokens.begin() + long(pos + n));
         QVERIFY(cache.reserve(seq, piece).ok());
         const bool last = pos + n == tokens.size();
-        QVERIFY(fwd.run(cache, seq, piece.data(), int(n), int(pos), last ? lastLogits.data() : nullptr,
-                        false)
+        QVERIFY(fwd.run(cache, seq, piece.data(), int(n), int(pos),
+                        last ? lastLogits.data() : nullptr, false)
                     .ok());
         cache.commit(seq);
     }
@@ -96,7 +96,8 @@ private slots:
         a.insert(a.end(), sa.begin(), sa.end());
         b.insert(b.end(), sb.begin(), sb.end());
 
-        std::vector<float> logitsA(size_t(c.nVocab)), logitsB(size_t(c.nVocab)), fresh(size_t(c.nVocab));
+        std::vector<float> logitsA(size_t(c.nVocab)), logitsB(size_t(c.nVocab)),
+            fresh(size_t(c.nVocab));
         const auto seqA = kv.createSequence();
         runTokens(fwd, kv, seqA, a, logitsA);
         const int64_t usedAfterA = kv.stats().blocksInUse;

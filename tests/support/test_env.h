@@ -11,29 +11,47 @@
 
 namespace folio::test {
 
-inline QString envPath(const char* name) { return QString::fromLocal8Bit(qgetenv(name)); }
-inline QString sourceDir() { return envPath("FOLIO_SOURCE_DIR"); }
-inline QString binaryDir() { return envPath("FOLIO_BINARY_DIR"); }
-inline QString sharedDir() { return envPath("FOLIO_SHARED_DIR"); }
-inline QString sharedPath(const QString& rel) { return QDir(sharedDir()).filePath(rel); }
-inline QString modelPath() { return envPath("FOLIO_TEST_MODEL"); }
-inline bool haveShared() { return !sharedDir().isEmpty() && QFileInfo(sharedPath("data")).isDir(); }
-inline bool haveModel() { return QFileInfo(modelPath()).isFile(); }
-inline bool modelRequired() { return qgetenv("FOLIO_REQUIRE_MODEL") == "1"; }
+inline QString envPath(const char* name) {
+    return QString::fromLocal8Bit(qgetenv(name));
+}
+inline QString sourceDir() {
+    return envPath("FOLIO_SOURCE_DIR");
+}
+inline QString binaryDir() {
+    return envPath("FOLIO_BINARY_DIR");
+}
+inline QString sharedDir() {
+    return envPath("FOLIO_SHARED_DIR");
+}
+inline QString sharedPath(const QString& rel) {
+    return QDir(sharedDir()).filePath(rel);
+}
+inline QString modelPath() {
+    return envPath("FOLIO_TEST_MODEL");
+}
+inline bool haveShared() {
+    return !sharedDir().isEmpty() && QFileInfo(sharedPath("data")).isDir();
+}
+inline bool haveModel() {
+    return QFileInfo(modelPath()).isFile();
+}
+inline bool modelRequired() {
+    return qgetenv("FOLIO_REQUIRE_MODEL") == "1";
+}
 
 }  // namespace folio::test
 
-#define FOLIO_REQUIRE_SHARED()                                                           \
-    do {                                                                                 \
-        if (!folio::test::haveShared())                                                  \
-            QSKIP("../shared/data is absent (set FOLIO_SHARED_DIR); skipping");          \
+#define FOLIO_REQUIRE_SHARED()                                                  \
+    do {                                                                        \
+        if (!folio::test::haveShared())                                         \
+            QSKIP("../shared/data is absent (set FOLIO_SHARED_DIR); skipping"); \
     } while (0)
 
-#define FOLIO_REQUIRE_MODEL()                                                            \
-    do {                                                                                 \
-        if (!folio::test::haveModel()) {                                                 \
-            if (folio::test::modelRequired())                                            \
-                QFAIL("default model missing: run scripts/fetch-model");                 \
-            QSKIP("default model missing (run scripts/fetch-model); skipping");          \
-        }                                                                                \
+#define FOLIO_REQUIRE_MODEL()                                                   \
+    do {                                                                        \
+        if (!folio::test::haveModel()) {                                        \
+            if (folio::test::modelRequired())                                   \
+                QFAIL("default model missing: run scripts/fetch-model");        \
+            QSKIP("default model missing (run scripts/fetch-model); skipping"); \
+        }                                                                       \
     } while (0)

@@ -8,8 +8,12 @@
 
 namespace {
 
-QString cli() { return folio::test::binaryDir() + "/bin/folio-cli"; }
-QString tokenizerJson() { return folio::test::sharedPath("data/qwen3-tokenizer/tokenizer.json"); }
+QString cli() {
+    return folio::test::binaryDir() + "/bin/folio-cli";
+}
+QString tokenizerJson() {
+    return folio::test::sharedPath("data/qwen3-tokenizer/tokenizer.json");
+}
 
 QString run(const QStringList& args, int* exitCode = nullptr) {
     QProcess p;
@@ -36,7 +40,8 @@ private slots:
 
     void specialTokensOnlyWhenAsked() {
         const QString plain = run({"tokenize", "-m", tokenizerJson(), "<|im_start|>"});
-        const QString special = run({"tokenize", "-m", tokenizerJson(), "--parse-special", "<|im_start|>"});
+        const QString special =
+            run({"tokenize", "-m", tokenizerJson(), "--parse-special", "<|im_start|>"});
         QCOMPARE(special, QString("151644"));
         QVERIFY(plain.split(' ').size() > 1);
         QVERIFY(!plain.split(' ').contains("151644"));

@@ -1,11 +1,12 @@
 // Sampler stages on hand-computed distributions, the seeded draw, greedy decoding, and the
 // stop-string matcher across piece boundaries.
+#include "engine/runtime/sampler.h"
+
 #include <QtTest>
 #include <cmath>
 #include <map>
 #include <set>
 
-#include "engine/runtime/sampler.h"
 #include "engine/runtime/stop_strings.h"
 
 using namespace folio;

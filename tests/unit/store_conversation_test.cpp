@@ -110,8 +110,8 @@ private slots:
         QCOMPARE(titles(m_store->search("rust 长城")), QStringList{});  // all terms must match
         QCOMPARE(titles(m_store->search("看长城")), QStringList{"旅行计划"});
         QCOMPARE(titles(m_store->search("长城")), QStringList{"旅行计划"});  // 2 chars: LIKE
-        QCOMPARE(titles(m_store->search("计划")), QStringList{"旅行计划"});   // title, LIKE
-        QCOMPARE(titles(m_store->search("50%")), QStringList{});  // wildcards are literal
+        QCOMPARE(titles(m_store->search("计划")), QStringList{"旅行计划"});  // title, LIKE
+        QCOMPARE(titles(m_store->search("50%")), QStringList{});       // wildcards are literal
         QCOMPARE(titles(m_store->search("\"quoted")), QStringList{});  // no FTS syntax error
         QVERIFY(m_store->search("\"quoted").ok());
         QCOMPARE(m_store->search("  ")->size(), 3);  // empty query lists everything
@@ -120,7 +120,8 @@ private slots:
         QVERIFY(m_store->renameConversation(en, "Ownership notes").ok());
         QCOMPARE(titles(m_store->search("borrow")), QStringList{});
         QCOMPARE(titles(m_store->search("ownership")), QStringList{"Ownership notes"});
-        const qint64 reply = *m_store->addMessage(zh, zhUser, "assistant", "", MessageState::Streaming);
+        const qint64 reply =
+            *m_store->addMessage(zh, zhUser, "assistant", "", MessageState::Streaming);
         QVERIFY(m_store->updateContent(reply, "故宫和颐和园也值得一去", "").ok());
         QCOMPARE(titles(m_store->search("颐和园")), QStringList{"旅行计划"});
     }
@@ -128,7 +129,8 @@ private slots:
     void checkpointFinishAndInterruptedRecovery() {
         const qint64 c = *m_store->createConversation("chat");
         const qint64 user = *m_store->addMessage(c, 0, "user", "hello");
-        const qint64 reply = *m_store->addMessage(c, user, "assistant", "", MessageState::Streaming);
+        const qint64 reply =
+            *m_store->addMessage(c, user, "assistant", "", MessageState::Streaming);
         QVERIFY(m_store->updateContent(reply, "Hel", "thinking so far").ok());
         auto m = m_store->message(reply);
         QCOMPARE(m->content, QString("Hel"));
@@ -137,7 +139,8 @@ private slots:
         QCOMPARE(*m_store->markStreamingInterrupted(), 1);
         QCOMPARE(m_store->message(reply)->state, MessageState::Interrupted);
         const QJsonObject stats{{"ttftMs", 120}, {"tokensPerSecond", 35.5}, {"tokens", 12}};
-        QVERIFY(m_store->finishMessage(reply, "Hello!", "done", 840, MessageState::Complete, stats).ok());
+        QVERIFY(m_store->finishMessage(reply, "Hello!", "done", 840, MessageState::Complete, stats)
+                    .ok());
         m = m_store->message(reply);
         QCOMPARE(m->state, MessageState::Complete);
         QCOMPARE(m->thinkingMs, qint64(840));

@@ -22,12 +22,13 @@ private slots:
         QVERIFY(store.setPinned(m_id, true).ok());
         const qint64 u1 = *store.addMessage(m_id, 0, "user", "What is 2+2?");
         const qint64 a1 = *store.addMessage(m_id, u1, "assistant", "", MessageState::Streaming);
-        QVERIFY(store.finishMessage(a1, "**4**", "Simple arithmetic.", 320, MessageState::Complete,
-                                    QJsonObject{{"tokens", 3}, {"ttftMs", 95.5}})
+        QVERIFY(store
+                    .finishMessage(a1, "**4**", "Simple arithmetic.", 320, MessageState::Complete,
+                                   QJsonObject{{"tokens", 3}, {"ttftMs", 95.5}})
                     .ok());
         QVERIFY(store.setTokenCount(a1, 3).ok());
-        const qint64 a1b = *store.addMessage(m_id, u1, "assistant", "Four, cut short",
-                                             MessageState::Interrupted);
+        const qint64 a1b =
+            *store.addMessage(m_id, u1, "assistant", "Four, cut short", MessageState::Interrupted);
         QVERIFY(store.activate(a1).ok());  // the first reply stays on the active path
         *store.addMessage(m_id, a1b, "user", "and 3+3? 中文也行");
         *store.editMessage(u1, "What is 2+3?");
@@ -43,7 +44,7 @@ private slots:
         QVERIFY(md.contains("## User\n\nWhat is 2+2?\n"));
         QVERIFY(md.contains("<details><summary>Thinking</summary>\n\nSimple arithmetic."));
         QVERIFY(md.contains("**4**"));
-        QVERIFY(!md.contains("What is 2+3?"));      // inactive branch
+        QVERIFY(!md.contains("What is 2+3?"));     // inactive branch
         QVERIFY(!md.contains("Four, cut short"));  // inactive sibling
         QVERIFY(md.indexOf("What is 2+2?") < md.indexOf("**4**"));
     }

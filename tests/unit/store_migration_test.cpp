@@ -86,8 +86,7 @@ private slots:
 
     void eachEarlierVersionMigratesToLatest_data() {
         QTest::addColumn<int>("version");
-        for (int v = 1; v < Database::latestVersion(); ++v)
-            QTest::addRow("from %d", v) << v;
+        for (int v = 1; v < Database::latestVersion(); ++v) QTest::addRow("from %d", v) << v;
     }
     void eachEarlierVersionMigratesToLatest() {
         QFETCH(int, version);
@@ -99,10 +98,12 @@ private slots:
             raw.setDatabaseName(path);
             QVERIFY(raw.open());
             QSqlQuery q(raw);
-            QVERIFY(q.exec("INSERT INTO conversations (id, title, created_at, updated_at) "
-                           "VALUES (1, 'Quarterly planning', 1, 1)"));
-            QVERIFY(q.exec("INSERT INTO messages (conversation_id, role, content, created_at, "
-                           "updated_at) VALUES (1, 'user', 'old message about zebras', 1, 1)"));
+            QVERIFY(
+                q.exec("INSERT INTO conversations (id, title, created_at, updated_at) "
+                       "VALUES (1, 'Quarterly planning', 1, 1)"));
+            QVERIFY(
+                q.exec("INSERT INTO messages (conversation_id, role, content, created_at, "
+                       "updated_at) VALUES (1, 'user', 'old message about zebras', 1, 1)"));
             raw.close();
         }
         QSqlDatabase::removeDatabase("old");
