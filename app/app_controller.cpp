@@ -95,7 +95,9 @@ AppController::~AppController() {
     }
 }
 
-bool AppController::modelReady() const { return m_worker->modelReady(); }
+bool AppController::modelReady() const {
+    return m_worker->modelReady();
+}
 
 bool AppController::failed(const folio::Status& status) {
     if (status.ok()) return false;

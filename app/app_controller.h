@@ -16,8 +16,8 @@
 #include <memory>
 #include <vector>
 
-#include "app/conversation_store.h"
 #include "app/chat_request.h"
+#include "app/conversation_store.h"
 #include "app/think_parser.h"
 #include "ui/conversation_list_model.h"
 #include "ui/message_list_model.h"
@@ -32,17 +32,20 @@ class AppController : public QObject {
     Q_OBJECT
     Q_PROPERTY(ConversationListModel* conversations READ conversations CONSTANT)
     Q_PROPERTY(MessageListModel* messages READ messages CONSTANT)
-    Q_PROPERTY(qint64 currentConversationId READ currentConversationId NOTIFY currentConversationChanged)
+    Q_PROPERTY(
+        qint64 currentConversationId READ currentConversationId NOTIFY currentConversationChanged)
     Q_PROPERTY(QString currentTitle READ currentTitle NOTIFY currentConversationChanged)
     Q_PROPERTY(bool generating READ generating NOTIFY generatingChanged)
     Q_PROPERTY(bool modelReady READ modelReady NOTIFY modelChanged)
     Q_PROPERTY(QString modelName READ modelName NOTIFY modelChanged)
     Q_PROPERTY(QString deviceName READ deviceName NOTIFY modelChanged)
     Q_PROPERTY(QString statusText READ statusText NOTIFY statusTextChanged)
-    Q_PROPERTY(double prefillProgress READ prefillProgress NOTIFY prefillProgressChanged)  // 0..1, -1 idle
+    Q_PROPERTY(
+        double prefillProgress READ prefillProgress NOTIFY prefillProgressChanged)  // 0..1, -1 idle
     Q_PROPERTY(int contextSize READ contextSize NOTIFY modelChanged)
     Q_PROPERTY(int contextUsed READ contextUsed NOTIFY contextUsedChanged)
-    Q_PROPERTY(bool thinkingEnabled READ thinkingEnabled WRITE setThinkingEnabled NOTIFY thinkingEnabledChanged)
+    Q_PROPERTY(bool thinkingEnabled READ thinkingEnabled WRITE setThinkingEnabled NOTIFY
+                   thinkingEnabledChanged)
     Q_PROPERTY(QString databaseError READ databaseError CONSTANT)
     // True while a reply waits for the user's choice: the history no longer fits the context
     // (system prompt + history + reply reserve > context size). overflowTurns: how many of the
@@ -55,7 +58,9 @@ public:
     // Supplies the document block for a conversation: (conversationId, question, budget in
     // tokens) -> text. Set by AppContext when the documents store exists; unset, no documents.
     using DocumentProvider = std::function<QString(qint64, const QString&, int)>;
-    void setDocumentProvider(DocumentProvider provider) { m_documentProvider = std::move(provider); }
+    void setDocumentProvider(DocumentProvider provider) {
+        m_documentProvider = std::move(provider);
+    }
     // store, worker and settings must outlive the controller. databaseError: the message from
     // opening the database (empty when all was well).
     AppController(folio::ConversationStore* store, EngineWorker* worker, Settings* settings,

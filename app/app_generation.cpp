@@ -73,13 +73,14 @@ void AppController::startSummary(qint64 userMessageId) {
         return;
     }
     const History history = historyUpTo(*path, userMessageId);
-    const QString system = folio::systemWithSummary(systemPromptFor(*conversation), history.summary);
+    const QString system =
+        folio::systemWithSummary(systemPromptFor(*conversation), history.summary);
     const int budget = folio::promptBudgetTokens(m_contextSize, m_maxReplyTokens);
     const int summaryTokens = folio::summaryBudgetTokens(budget);
     // Summarise enough turns that what is left, with the summary, fits.
-    const folio::HistoryPlan plan = folio::planHistory(
-        system, std::max(m_worker->countTokens(system), 0), history.turns,
-        m_worker->templateOverheadPerMessage(), budget - summaryTokens);
+    const folio::HistoryPlan plan =
+        folio::planHistory(system, std::max(m_worker->countTokens(system), 0), history.turns,
+                           m_worker->templateOverheadPerMessage(), budget - summaryTokens);
     if (plan.droppedTurns <= 0) {
         startReply(userMessageId, 0, false);
         return;
@@ -111,8 +112,8 @@ void AppController::finishSummary(const folio::GenerationResult& result) {
     const qint64 conversationId = m_replyConversationId;
     m_replyConversationId = 0;
     const QString text = job.text.trimmed();
-    if (result.reason == folio::FinishReason::Cancelled || result.reason == folio::FinishReason::Error ||
-        text.isEmpty()) {
+    if (result.reason == folio::FinishReason::Cancelled ||
+        result.reason == folio::FinishReason::Error || text.isEmpty()) {
         const QString message = result.reason == folio::FinishReason::Error
                                     ? QString::fromStdString(result.error)
                                     : tr("The summary was not made; nothing was sent.");
@@ -152,23 +153,23 @@ void AppController::startReply(qint64 userMessageId, qint64 continueId, bool ask
     // History: the active path up to and including the user message (thinking left out), with
     // summarised turns replaced by their summary.
     const History history = historyUpTo(*path, userMessageId);
-    const QString system =
-        withDocuments(folio::systemWithSummary(systemPromptFor(*conversation), history.summary), history);
+    const QString system = withDocuments(
+        folio::systemWithSummary(systemPromptFor(*conversation), history.summary), history);
     const int budget = folio::promptBudgetTokens(m_contextSize, m_maxReplyTokens);
-    folio::HistoryPlan plan = folio::planHistory(system, std::max(m_worker->countTokens(system), 0),
-                                                 history.turns, m_worker->templateOverheadPerMessage(),
-                                                 budget);
+    folio::HistoryPlan plan =
+        folio::planHistory(system, std::max(m_worker->countTokens(system), 0), history.turns,
+                           m_worker->templateOverheadPerMessage(), budget);
     if (plan.droppedTurns > 0 && askOnOverflow && continueId == 0) {
         switch (m_overflowChoices.value(m_currentId, OverflowChoice::Ask)) {
-        case OverflowChoice::Ask:
-            setOverflow(userMessageId, plan.droppedTurns);
-            setStatus(tr("This conversation no longer fits in the context window."));
-            return;
-        case OverflowChoice::Summarize:
-            startSummary(userMessageId);
-            return;
-        case OverflowChoice::Drop:
-            break;
+            case OverflowChoice::Ask:
+                setOverflow(userMessageId, plan.droppedTurns);
+                setStatus(tr("This conversation no longer fits in the context window."));
+                return;
+            case OverflowChoice::Summarize:
+                startSummary(userMessageId);
+                return;
+            case OverflowChoice::Drop:
+                break;
         }
     }
 
@@ -209,8 +210,9 @@ void AppController::startReply(qint64 userMessageId, qint64 continueId, bool ask
     }
     // A continuation already past the thinking block only appends answer text.
     using Start = folio::ThinkParser::Start;
-    m_parser = std::make_unique<folio::ThinkParser>(
-        startsInThinking ? Start::InThinking : continueId > 0 ? Start::InAnswer : Start::Detect);
+    m_parser = std::make_unique<folio::ThinkParser>(startsInThinking ? Start::InThinking
+                                                    : continueId > 0 ? Start::InAnswer
+                                                                     : Start::Detect);
     m_replyConversationId = m_currentId;
     m_stopRequested = false;
     m_replyDirty = false;
@@ -218,9 +220,10 @@ void AppController::startReply(qint64 userMessageId, qint64 continueId, bool ask
     reloadMessages();
     m_checkpointTimer.start();
     setPrefill(0);
-    setStatus(plan.droppedTurns > 0
-                  ? tr("%n earlier message(s) left out to fit the context window.", "", plan.droppedTurns)
-                  : QString());
+    setStatus(
+        plan.droppedTurns > 0
+            ? tr("%n earlier message(s) left out to fit the context window.", "", plan.droppedTurns)
+            : QString());
     emit generatingChanged();
 }
 
@@ -289,7 +292,8 @@ void AppController::onFinished(quint64 requestId, const folio::GenerationResult&
     } else if (result.reason == folio::FinishReason::Length) {
         setStatus(tr("The reply reached its length limit; Continue can extend it."));
     }
-    if (auto c = m_store->conversation(m_replyConversationId)) m_conversations.upsert(ConversationItem{c->id, c->title, c->updatedAt, c->pinned});
+    if (auto c = m_store->conversation(m_replyConversationId))
+        m_conversations.upsert(ConversationItem{c->id, c->title, c->updatedAt, c->pinned});
     if (m_replyConversationId == m_currentId) reloadMessages();
     m_replyConversationId = 0;
     emit generatingChanged();

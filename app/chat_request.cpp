@@ -10,8 +10,12 @@ struct Preset {
     SamplingParams (*make)();
 };
 
-SamplingParams precise() { return {0.2f, 20, 0.9f, 0.0f, 0, 1.0f, 64, 0, {}}; }
-SamplingParams creative() { return {1.0f, 40, 0.95f, 0.0f, 0, 1.0f, 64, 0, {}}; }
+SamplingParams precise() {
+    return {0.2f, 20, 0.9f, 0.0f, 0, 1.0f, 64, 0, {}};
+}
+SamplingParams creative() {
+    return {1.0f, 40, 0.95f, 0.0f, 0, 1.0f, 64, 0, {}};
+}
 
 const Preset kPresets[] = {
     {"qwen3-thinking", &SamplingParams::qwen3Thinking},
@@ -30,8 +34,8 @@ SamplingParams samplingForPreset(const QString& name) {
     return SamplingParams::qwen3NonThinking();
 }
 
-HistoryPlan planHistory(const QString& systemPrompt, int systemTokens, const QList<HistoryTurn>& turns,
-                        int overheadPerMessage, int budgetTokens) {
+HistoryPlan planHistory(const QString& systemPrompt, int systemTokens,
+                        const QList<HistoryTurn>& turns, int overheadPerMessage, int budgetTokens) {
     HistoryPlan plan;
     int used = systemPrompt.isEmpty() ? 0 : systemTokens + overheadPerMessage;
     // Walk back from the newest turn while it fits; the newest one is kept regardless.
@@ -62,11 +66,14 @@ int promptBudgetTokens(int contextSize, int maxReplyTokens) {
     return std::max(contextSize - replyReserveTokens(contextSize, maxReplyTokens), 0);
 }
 
-int summaryBudgetTokens(int promptBudget) { return std::clamp(promptBudget / 8, 0, 256); }
+int summaryBudgetTokens(int promptBudget) {
+    return std::clamp(promptBudget / 8, 0, 256);
+}
 
 QString systemWithSummary(const QString& systemPrompt, const QString& summary) {
     if (summary.isEmpty()) return systemPrompt;
-    const QString note = QStringLiteral("Summary of the earlier part of this conversation:\n") + summary;
+    const QString note =
+        QStringLiteral("Summary of the earlier part of this conversation:\n") + summary;
     return systemPrompt.isEmpty() ? note : systemPrompt + QStringLiteral("\n\n") + note;
 }
 
@@ -77,19 +84,22 @@ std::vector<ChatMessage> summaryRequest(const QString& previousSummary,
     long long total = 0;  // tokens of the transcript
     for (int i = 0; i < count; ++i) total += std::max(turns[i].tokens, 0);
     // Fraction of each turn that is kept when the transcript is too long (1 = all of it).
-    const double keep = total > inputBudget && total > 0 ? double(std::max(inputBudget, 0)) / total : 1.0;
+    const double keep =
+        total > inputBudget && total > 0 ? double(std::max(inputBudget, 0)) / total : 1.0;
     QString transcript;
     if (!previousSummary.isEmpty())
         transcript += QStringLiteral("Summary of what came before:\n") + previousSummary + "\n\n";
     for (int i = 0; i < count; ++i) {
         QString content = turns[i].content;
         if (keep < 1.0) content = content.left(qsizetype(content.size() * keep)) + QChar(0x2026);
-        transcript += (turns[i].role == "user" ? QStringLiteral("User: ") : QStringLiteral("Assistant: ")) +
-                      content + "\n\n";
+        transcript +=
+            (turns[i].role == "user" ? QStringLiteral("User: ") : QStringLiteral("Assistant: ")) +
+            content + "\n\n";
     }
     const QString instruction =
-        QStringLiteral("Summarise the conversation below in at most %1 words. Keep facts, names, "
-                       "numbers, decisions and open questions; write only the summary.\n\n")
+        QStringLiteral(
+            "Summarise the conversation below in at most %1 words. Keep facts, names, "
+            "numbers, decisions and open questions; write only the summary.\n\n")
             .arg(std::max(maxSummaryTokens * 2 / 3, 16));
     return {{"system", "You write short, faithful summaries of conversations."},
             {"user", (instruction + transcript.trimmed()).toStdString()}};

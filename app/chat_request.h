@@ -30,8 +30,8 @@ struct HistoryPlan {
 // Keeps the system prompt and the newest turns whose tokens (plus overheadPerMessage each) fit in
 // budgetTokens. The last turn is always kept (it is what the user just asked), and the kept part
 // never starts with an assistant turn.
-HistoryPlan planHistory(const QString& systemPrompt, int systemTokens, const QList<HistoryTurn>& turns,
-                        int overheadPerMessage, int budgetTokens);
+HistoryPlan planHistory(const QString& systemPrompt, int systemTokens,
+                        const QList<HistoryTurn>& turns, int overheadPerMessage, int budgetTokens);
 
 // --- the context budget: system prompt + history + the reserve for the reply <= context size.
 

@@ -47,13 +47,16 @@ QStringList migrationFiles() {
     return files;
 }
 
-QString sqlError(const QSqlQuery& q) { return q.lastError().text(); }
+QString sqlError(const QSqlQuery& q) {
+    return q.lastError().text();
+}
 
 // Runs one statement; on failure returns its error text.
 Status exec(QSqlDatabase& db, const QString& sql) {
     QSqlQuery q(db);
     if (!q.exec(sql))
-        return makeError(QStringLiteral("%1 (in: %2)").arg(sqlError(q), sql.left(80)).toStdString());
+        return makeError(
+            QStringLiteral("%1 (in: %2)").arg(sqlError(q), sql.left(80)).toStdString());
     return {};
 }
 
@@ -168,7 +171,8 @@ Status migrate(QSqlDatabase& db, int from, int to) {
                                  .arg(files.at(v - 1), QString::fromStdString(status.message()))
                                  .toStdString());
         }
-        if (!db.commit()) return makeError("cannot commit migration " + files.at(v - 1).toStdString());
+        if (!db.commit())
+            return makeError("cannot commit migration " + files.at(v - 1).toStdString());
     }
     return {};
 }
@@ -189,8 +193,8 @@ QStringList splitSqlScript(const QString& script) {
         if (line.isEmpty() || line.startsWith("--")) continue;
         current += rawLine + '\n';
         if (!inTrigger && line.startsWith("CREATE TRIGGER", Qt::CaseInsensitive)) inTrigger = true;
-        const bool ends = inTrigger ? line.compare("END;", Qt::CaseInsensitive) == 0
-                                    : line.endsWith(';');
+        const bool ends =
+            inTrigger ? line.compare("END;", Qt::CaseInsensitive) == 0 : line.endsWith(';');
         if (ends) {
             statements << current.trimmed();
             current.clear();
@@ -201,7 +205,9 @@ QStringList splitSqlScript(const QString& script) {
     return statements;
 }
 
-int Database::latestVersion() { return int(migrationFiles().size()); }
+int Database::latestVersion() {
+    return int(migrationFiles().size());
+}
 
 Database::~Database() {
     if (isOpen()) closeThreadConnection();
@@ -209,7 +215,8 @@ Database::~Database() {
 
 Expected<Database::OpenReport> Database::open(const QString& path) {
     assert(!isOpen());
-    m_connectionPrefix = QStringLiteral("folio-db-%1-").arg(g_instanceCounter.fetchAndAddRelaxed(1));
+    m_connectionPrefix =
+        QStringLiteral("folio-db-%1-").arg(g_instanceCounter.fetchAndAddRelaxed(1));
     QDir().mkpath(QFileInfo(path).absolutePath());
     OpenReport report;
     const QFileInfo info(path);
@@ -221,13 +228,16 @@ Expected<Database::OpenReport> Database::open(const QString& path) {
             QSqlDatabase db = connection();
             if (db.isOpen() && userVersion(db) == probe.version) {
                 QSqlQuery q(db);
-                m_searchTokenizer = q.exec(kSqlReadTokenizer) && q.next() ? q.value(0).toString()
-                                                                          : "unicode61";
+                m_searchTokenizer =
+                    q.exec(kSqlReadTokenizer) && q.next() ? q.value(0).toString() : "unicode61";
                 report.outcome = Outcome::OpenedReadOnly;
-                report.message = QStringLiteral(
-                    "The chat database was written by a newer version of Folio (schema %1; this "
-                    "version knows %2). It is open read-only: new chats will not be saved.")
-                    .arg(probe.version).arg(latestVersion());
+                report.message =
+                    QStringLiteral(
+                        "The chat database was written by a newer version of Folio (schema %1; "
+                        "this "
+                        "version knows %2). It is open read-only: new chats will not be saved.")
+                        .arg(probe.version)
+                        .arg(latestVersion());
                 return report;
             }
             closeThreadConnection();
@@ -241,11 +251,13 @@ Expected<Database::OpenReport> Database::open(const QString& path) {
                                  path.toStdString());
             report.outcome = Outcome::SetAside;
             report.setAsidePath = moved;
-            report.message = QStringLiteral(
-                "The chat database could not be read (%1). It was moved to %2 and Folio started "
-                "with a new, empty database.")
-                .arg(probe.problem.isEmpty() ? QStringLiteral("unknown schema") : probe.problem,
-                     moved);
+            report.message =
+                QStringLiteral(
+                    "The chat database could not be read (%1). It was moved to %2 and Folio "
+                    "started "
+                    "with a new, empty database.")
+                    .arg(probe.problem.isEmpty() ? QStringLiteral("unknown schema") : probe.problem,
+                         moved);
         } else {
             report.outcome = Outcome::Opened;
         }
@@ -255,7 +267,8 @@ Expected<Database::OpenReport> Database::open(const QString& path) {
     if (!db.isOpen()) {
         const QString why = db.lastError().text();
         m_path.clear();
-        return makeError("cannot open the database " + path.toStdString() + ": " + why.toStdString());
+        return makeError("cannot open the database " + path.toStdString() + ": " +
+                         why.toStdString());
     }
     const int version = userVersion(db);
     if (Status s = migrate(db, std::max(version, 0), latestVersion()); !s.ok()) {
@@ -270,11 +283,13 @@ Expected<Database::OpenReport> Database::open(const QString& path) {
 
 Status Database::createAtVersion(const QString& path, int version) {
     if (version < 0 || version > latestVersion()) return makeError("no such schema version");
-    const QString name = QStringLiteral("folio-db-create-%1").arg(g_instanceCounter.fetchAndAddRelaxed(1));
+    const QString name =
+        QStringLiteral("folio-db-create-%1").arg(g_instanceCounter.fetchAndAddRelaxed(1));
     Status status;
     {
         QSqlDatabase db = openNamed(name, path, false);
-        status = db.isOpen() ? applyPragmas(db, false) : makeError(db.lastError().text().toStdString());
+        status =
+            db.isOpen() ? applyPragmas(db, false) : makeError(db.lastError().text().toStdString());
         if (status.ok()) status = migrate(db, 0, version);
     }
     removeConnection(name);

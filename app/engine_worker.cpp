@@ -33,8 +33,8 @@ void EngineWorker::loadModel(const folio::LoadOptions& options) {
     m_engine->load(
         options,
         [this](float fraction) {
-            QMetaObject::invokeMethod(this, [this, fraction] { emit loadProgress(fraction); },
-                                      Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this, [this, fraction] { emit loadProgress(fraction); }, Qt::QueuedConnection);
         },
         [this](folio::Expected<folio::ModelSummary> result) {
             const bool ok = result.ok();
@@ -62,8 +62,9 @@ quint64 EngineWorker::submit(folio::GenerationRequest request) {
             std::lock_guard lock(m_mutex);
             rid = *id;
         }
-        QMetaObject::invokeMethod(this, [this, rid, done, total] { emit prefillProgress(rid, done, total); },
-                                  Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, rid, done, total] { emit prefillProgress(rid, done, total); },
+            Qt::QueuedConnection);
     };
     callbacks.onText = [this, id](std::string_view text) {
         quint64 rid;
@@ -100,7 +101,9 @@ void EngineWorker::bufferText(quint64 requestId, std::string_view text) {
         post = !m_flushQueued;
         m_flushQueued = true;
     }
-    if (post) QMetaObject::invokeMethod(this, [this] { flush(); }, Qt::QueuedConnection);
+    if (post)
+        QMetaObject::invokeMethod(
+            this, [this] { flush(); }, Qt::QueuedConnection);
 }
 
 void EngineWorker::flush() {
@@ -111,16 +114,21 @@ void EngineWorker::flush() {
         m_flushQueued = false;
     }
     for (auto it = batches.cbegin(); it != batches.cend(); ++it)
-        if (!it.value().empty())
-            emit textArrived(it.key(), QString::fromStdString(it.value()));
+        if (!it.value().empty()) emit textArrived(it.key(), QString::fromStdString(it.value()));
 }
 
-void EngineWorker::cancel(quint64 requestId) { m_engine->cancel(requestId); }
+void EngineWorker::cancel(quint64 requestId) {
+    m_engine->cancel(requestId);
+}
 
-void EngineWorker::cancelAll() { m_engine->cancelAll(); }
+void EngineWorker::cancelAll() {
+    m_engine->cancelAll();
+}
 
 int EngineWorker::countTokens(const QString& text) const {
     return m_engine->countTokens(text.toStdString());
 }
 
-int EngineWorker::templateOverheadPerMessage() const { return m_engine->templateOverheadPerMessage(); }
+int EngineWorker::templateOverheadPerMessage() const {
+    return m_engine->templateOverheadPerMessage();
+}

@@ -58,7 +58,7 @@ private:
     std::unique_ptr<folio::Engine> m_engine;
     bool m_ready = false;
 
-    std::mutex m_mutex;                    // guards the two members below
+    std::mutex m_mutex;                     // guards the two members below
     QHash<quint64, std::string> m_pending;  // request id -> UTF-8 not yet delivered
     bool m_flushQueued = false;
 };

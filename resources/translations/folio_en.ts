@@ -209,6 +209,18 @@
 <context>
     <name>Main</name>
     <message>
+        <source>Documents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“%1” is attached to this chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>%1 — Folio</source>
         <translation type="unfinished"></translation>
     </message>

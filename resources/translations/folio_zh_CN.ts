@@ -206,6 +206,18 @@
 <context>
     <name>Main</name>
     <message>
+        <source>Documents</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>“%1” is attached to this chat</source>
+        <translation>“%1”已附加到此对话</translation>
+    </message>
+    <message>
         <source>%1 — Folio</source>
         <translation>%1 — Folio</translation>
     </message>

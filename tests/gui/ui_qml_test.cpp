@@ -242,8 +242,9 @@ private slots:
 
     void codeBlocksRenderApartWithACopyButton() {
         MessageItem user{1, "user", "Show RAII code", {}, 0, false, false, 0, 1, {}};
-        MessageItem reply{2, "assistant", "Here:\n\n```cpp\nstd::lock_guard g(m);\n", {}, 0, true,
-                          false, 0, 1, {}};
+        MessageItem reply{
+            2, "assistant", "Here:\n\n```cpp\nstd::lock_guard g(m);\n", {}, 0, true, false, 0,
+            1, {}};
         m_app.m_messages.setMessages({user, reply});
         QTRY_COMPARE(m_qml->findAll("codeBlock").size(), 1);  // an open fence while streaming
         auto* code = find("codeText");

@@ -84,7 +84,8 @@ private slots:
         window->resize(1100, 740);
 
         app->loadModel(folio::test::modelPath());
-        QTRY_VERIFY_WITH_TIMEOUT(app->modelReady() || app->statusText().contains("Could not"), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(app->modelReady() || app->statusText().contains("Could not"),
+                                 kTimeoutMs);
         QVERIFY2(app->modelReady(), qPrintable(app->statusText()));
 
         QList<qint64> conversations;
@@ -125,7 +126,8 @@ private slots:
 // QTEST_MAIN with a longer watchdog: QtTest's default 300 s per function is too short for a
 // long prompt on a CPU.
 int main(int argc, char** argv) {
-    if (qEnvironmentVariableIsEmpty("QTEST_FUNCTION_TIMEOUT")) qputenv("QTEST_FUNCTION_TIMEOUT", "1750000");
+    if (qEnvironmentVariableIsEmpty("QTEST_FUNCTION_TIMEOUT"))
+        qputenv("QTEST_FUNCTION_TIMEOUT", "1750000");
     QGuiApplication application(argc, argv);
     WindowScreenshotTest test;
     QTEST_SET_MAIN_SOURCE_PATH

@@ -24,7 +24,8 @@ private slots:
     }
 
     void historyThatFitsIsSentWhole() {
-        const QList<HistoryTurn> turns{{"user", "q1", 10}, {"assistant", "a1", 20}, {"user", "q2", 5}};
+        const QList<HistoryTurn> turns{
+            {"user", "q1", 10}, {"assistant", "a1", 20}, {"user", "q2", 5}};
         const HistoryPlan plan = planHistory("sys", 4, turns, 3, 1000);
         QCOMPARE(plan.droppedTurns, 0);
         QCOMPARE(int(plan.messages.size()), 4);
@@ -34,8 +35,10 @@ private slots:
     }
 
     void oldestTurnsAreDroppedKeepingTheSystemPrompt() {
-        const QList<HistoryTurn> turns{{"user", "q1", 100}, {"assistant", "a1", 100},
-                                       {"user", "q2", 100}, {"assistant", "a2", 100},
+        const QList<HistoryTurn> turns{{"user", "q1", 100},
+                                       {"assistant", "a1", 100},
+                                       {"user", "q2", 100},
+                                       {"assistant", "a2", 100},
                                        {"user", "q3", 100}};
         // Room for the system prompt and three turns: q2 a2 q3 are kept.
         HistoryPlan plan = planHistory("sys", 10, turns, 0, 330);
@@ -66,8 +69,10 @@ private slots:
         QCOMPARE(summaryBudgetTokens(0), 0);
         // system + history + reserve > context: system 50 + 5 turns of 100 (+2 each) in a 640
         // context with a 100-token reply reserve (budget 540) leaves out the two oldest.
-        const QList<HistoryTurn> turns{{"user", "q1", 100}, {"assistant", "a1", 100},
-                                       {"user", "q2", 100}, {"assistant", "a2", 100},
+        const QList<HistoryTurn> turns{{"user", "q1", 100},
+                                       {"assistant", "a1", 100},
+                                       {"user", "q2", 100},
+                                       {"assistant", "a2", 100},
                                        {"user", "q3", 100}};
         const int budget = promptBudgetTokens(640, 100);
         QCOMPARE(budget, 540);
@@ -93,7 +98,8 @@ private slots:
     }
 
     void summaryRequestHoldsTheOldestTurns() {
-        const QList<HistoryTurn> turns{{"user", "alpha question", 40}, {"assistant", "beta answer", 60},
+        const QList<HistoryTurn> turns{{"user", "alpha question", 40},
+                                       {"assistant", "beta answer", 60},
                                        {"user", "gamma", 10}};
         std::vector<ChatMessage> request = summaryRequest("earlier summary", turns, 2, 120, 1000);
         QCOMPARE(int(request.size()), 2);

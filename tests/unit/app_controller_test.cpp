@@ -1,12 +1,13 @@
 // AppController with the real engine and the default model: a reply streams into the message
 // model and the store, Stop takes effect within a token, Continue extends an interrupted reply,
 // and the GUI event loop keeps running while tokens stream.
+#include "app/app_controller.h"
+
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
 
-#include "app/app_controller.h"
 #include "app/application.h"
 #include "app/conversation_store.h"
 #include "app/database.h"
@@ -24,8 +25,10 @@ public:
     StallMeter() {
         m_timer.setInterval(5);
         connect(&m_timer, &QTimer::timeout, this, [this] {
-            if (m_clock.isValid()) m_worst = std::max(m_worst, m_clock.restart());
-            else m_clock.start();
+            if (m_clock.isValid())
+                m_worst = std::max(m_worst, m_clock.restart());
+            else
+                m_clock.start();
         });
         m_timer.start();
     }
@@ -75,7 +78,8 @@ private slots:
         QVERIFY(messages->at(1).streaming);
         QTRY_VERIFY_WITH_TIMEOUT(!messages->at(1).text.isEmpty(), kReplyTimeoutMs);
         QVERIFY(finished.wait(kReplyTimeoutMs) || finished.count() == 1);
-        qInfo("worst event-loop gap while streaming: %lld ms", static_cast<long long>(meter.worstMs()));
+        qInfo("worst event-loop gap while streaming: %lld ms",
+              static_cast<long long>(meter.worstMs()));
         QVERIFY2(meter.worstMs() < 50, "the GUI thread stalled while streaming");
         QVERIFY(!app->generating());
         const MessageItem reply = messages->at(1);
@@ -108,7 +112,8 @@ private slots:
         const int atStop = int(messages->at(1).text.size());
         QVERIFY(finished.wait(kReplyTimeoutMs) || finished.count() == 1);
         const MessageItem stopped = messages->at(1);
-        qInfo("text at stop: %d chars, after: %lld", atStop, static_cast<long long>(stopped.text.size()));
+        qInfo("text at stop: %d chars, after: %lld", atStop,
+              static_cast<long long>(stopped.text.size()));
         QVERIFY(stopped.interrupted);
         // Within a token: at most what was already in flight (a couple of tokens) arrives later.
         QVERIFY(stopped.text.size() - atStop <= 40);

@@ -42,8 +42,10 @@ private slots:
         auto q = store.addMessage(m_id, 0, "user", QStringLiteral("What is RAII?"));
         QVERIFY(q.ok());
         QVERIFY(store.addMessage(m_id, *q, "assistant", QStringLiteral("First answer.")).ok());
-        QVERIFY(store.addMessage(m_id, *q, "assistant",
-                                 QStringLiteral("```cpp\nstd::lock_guard g(m);\n```")).ok());
+        QVERIFY(store
+                    .addMessage(m_id, *q, "assistant",
+                                QStringLiteral("```cpp\nstd::lock_guard g(m);\n```"))
+                    .ok());
     }
 
     void exportsMarkdownOfTheActivePath() {
@@ -87,12 +89,18 @@ private slots:
     void failuresAreReported_data() {
         QTest::addColumn<QString>("call");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("format") << "export:pdf" << "Unknown export format";
-        QTest::newRow("folder") << "export:missing/dir/x.md" << "Could not export";
-        QTest::newRow("conversation") << "export-id:999999:x.md" << "Could not export";
-        QTest::newRow("no file") << "import:nothing.json" << "Could not import";
-        QTest::newRow("not json") << "import-text:hello" << "Could not import";
-        QTest::newRow("bad role") << "import-role:wizard" << "role";
+        QTest::newRow("format") << "export:pdf"
+                                << "Unknown export format";
+        QTest::newRow("folder") << "export:missing/dir/x.md"
+                                << "Could not export";
+        QTest::newRow("conversation") << "export-id:999999:x.md"
+                                      << "Could not export";
+        QTest::newRow("no file") << "import:nothing.json"
+                                 << "Could not import";
+        QTest::newRow("not json") << "import-text:hello"
+                                  << "Could not import";
+        QTest::newRow("bad role") << "import-role:wizard"
+                                  << "role";
     }
 
     void failuresAreReported() {
@@ -103,7 +111,8 @@ private slots:
         const int before = app->conversations()->count();
         const QString arg = call.section(':', 1);
         if (call.startsWith("export:")) {
-            QVERIFY(!app->exportConversation(m_id, path(arg), arg.endsWith(".md") ? "markdown" : arg));
+            QVERIFY(
+                !app->exportConversation(m_id, path(arg), arg.endsWith(".md") ? "markdown" : arg));
         } else if (call.startsWith("export-id:")) {
             QVERIFY(!app->exportConversation(arg.section(':', 0, 0).toLongLong(),
                                              path(arg.section(':', 1)), "json"));

@@ -21,7 +21,8 @@ const int kContext = 512;
 // About 150 tokens of filler around a fact that only the oldest turn holds.
 QString longTurn(const QString& fact) {
     QString text = fact + ' ';
-    for (int i = 0; i < 14; ++i) text += QStringLiteral("The harbour was quiet and the boats rested. ");
+    for (int i = 0; i < 14; ++i)
+        text += QStringLiteral("The harbour was quiet and the boats rested. ");
     return text;
 }
 
@@ -46,9 +47,11 @@ class AppOverflowTest : public QObject {
         auto id = store.createConversation(title);
         if (!id) return 0;
         qint64 parent = 0;
-        const QStringList facts{"My cat is called Mochi.", "Nice cat.", "She likes fish.", "Noted."};
+        const QStringList facts{"My cat is called Mochi.", "Nice cat.", "She likes fish.",
+                                "Noted."};
         for (int i = 0; i < facts.size(); ++i) {
-            auto m = store.addMessage(*id, parent, i % 2 ? "assistant" : "user", longTurn(facts[i]));
+            auto m =
+                store.addMessage(*id, parent, i % 2 ? "assistant" : "user", longTurn(facts[i]));
             if (!m) return 0;
             parent = *m;
         }
@@ -69,7 +72,8 @@ private slots:
         AppController* app = m_context->controller();
         app->setMaxReplyTokens(24);
         app->loadModel(folio::test::modelPath());
-        QTRY_VERIFY_WITH_TIMEOUT(app->modelReady() || app->statusText().contains("Could not"), kTimeoutMs);
+        QTRY_VERIFY_WITH_TIMEOUT(app->modelReady() || app->statusText().contains("Could not"),
+                                 kTimeoutMs);
         QVERIFY2(app->modelReady(), qPrintable(app->statusText()));
         QCOMPARE(app->contextSize(), kContext);
         QVERIFY(m_db.open(m_context->databasePath()).ok());

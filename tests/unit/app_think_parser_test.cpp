@@ -45,17 +45,33 @@ private slots:
         QTest::addColumn<QString>("reply");
         QTest::addColumn<QString>("thinking");
         QTest::addColumn<QString>("text");
-        QTest::addRow("think then answer")
-            << "<think>\nLet me add.\n</think>\n\nThe answer is 4." << "Let me add.\n"
-            << "The answer is 4.";
-        QTest::addRow("leading space") << "  <think>x</think>y" << "x" << "y";
-        QTest::addRow("no thinking") << "Plain <b>answer</b>." << "" << "Plain <b>answer</b>.";
-        QTest::addRow("empty think block") << "<think>\n\n</think>\n\nHi" << "" << "Hi";
-        QTest::addRow("late tag is text") << "Use <think> tags." << "" << "Use <think> tags.";
-        QTest::addRow("lookalike close") << "<think>a </thin b</think>c" << "a </thin b" << "c";
-        QTest::addRow("unfinished") << "<think>still going </thi" << "still going </thi" << "";
-        QTest::addRow("chinese") << "<think>想一想</think>答案是四。" << "想一想" << "答案是四。";
-        QTest::addRow("only a less-than") << "<" << "" << "<";
+        QTest::addRow("think then answer") << "<think>\nLet me add.\n</think>\n\nThe answer is 4."
+                                           << "Let me add.\n"
+                                           << "The answer is 4.";
+        QTest::addRow("leading space") << "  <think>x</think>y"
+                                       << "x"
+                                       << "y";
+        QTest::addRow("no thinking") << "Plain <b>answer</b>."
+                                     << ""
+                                     << "Plain <b>answer</b>.";
+        QTest::addRow("empty think block") << "<think>\n\n</think>\n\nHi"
+                                           << ""
+                                           << "Hi";
+        QTest::addRow("late tag is text") << "Use <think> tags."
+                                          << ""
+                                          << "Use <think> tags.";
+        QTest::addRow("lookalike close") << "<think>a </thin b</think>c"
+                                         << "a </thin b"
+                                         << "c";
+        QTest::addRow("unfinished") << "<think>still going </thi"
+                                    << "still going </thi"
+                                    << "";
+        QTest::addRow("chinese") << "<think>想一想</think>答案是四。"
+                                 << "想一想"
+                                 << "答案是四。";
+        QTest::addRow("only a less-than") << "<"
+                                          << ""
+                                          << "<";
     }
     void splitsAtAnyPieceBoundary() {
         QFETCH(QString, reply);
@@ -76,7 +92,8 @@ private slots:
     }
 
     void templateOpenedBlock() {
-        const Split s = runPieces({"\nreasoning", "</think>", "\n\nanswer"}, ThinkParser::Start::InThinking);
+        const Split s =
+            runPieces({"\nreasoning", "</think>", "\n\nanswer"}, ThinkParser::Start::InThinking);
         QCOMPARE(s.thinking, QString("reasoning"));
         QCOMPARE(s.text, QString("answer"));
     }
