@@ -4,6 +4,8 @@
 #include <QFileInfo>
 #include <QUrl>
 
+#include "app/documents/citations.h"
+
 namespace folio {
 
 int DocumentListModel::rowCount(const QModelIndex& parent) const {
@@ -195,6 +197,24 @@ QVariantList DocumentsController::attachedTo(qint64 conversationId) const {
 QString DocumentsController::titleOf(qint64 documentId) const {
     auto d = m_store->document(documentId);
     return d ? d->title : QString();
+}
+
+QString DocumentsController::linkify(qint64 conversationId, const QString& text) const {
+    if (conversationId <= 0 || text.isEmpty()) return text;
+    auto docs = m_store->attached(conversationId);
+    if (!docs || docs->isEmpty()) return text;
+    QVector<CitationTarget> targets;
+    for (const DocumentInfo& d : *docs) targets.append(CitationTarget{d.id, d.pages});
+    return linkifyCitations(text, targets);
+}
+
+bool DocumentsController::activateCitation(const QString& url) {
+    qint64 id = 0;
+    int page = 0;
+    if (!parseCitationUrl(url, &id, &page)) return false;
+    auto d = m_store->document(id);
+    emit citationActivated(id, page, d ? d->title : QString(), d ? d->pages : 0);
+    return true;
 }
 
 }  // namespace folio

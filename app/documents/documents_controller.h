@@ -72,6 +72,13 @@ public:
     Q_INVOKABLE QVariantList attachedTo(qint64 conversationId) const;
     // The stored title of a document ("" when unknown).
     Q_INVOKABLE QString titleOf(qint64 documentId) const;
+    // Reply text with its page citations ("[p.12]", "第12页") turned into Markdown links
+    // folio://doc/<id>/page/<n> to the documents attached to the conversation (unchanged when
+    // none is attached).
+    Q_INVOKABLE QString linkify(qint64 conversationId, const QString& text) const;
+    // A citation link was clicked: emits citationActivated(documentId, page, title) when the
+    // link is one; false otherwise.
+    Q_INVOKABLE bool activateCitation(const QString& url);
 
 signals:
     void busyChanged();
@@ -80,6 +87,7 @@ signals:
     void ocrEnabledChanged();
     void documentAdded(qint64 documentId, bool alreadyStored);
     void attachmentsChanged(qint64 conversationId);
+    void citationActivated(qint64 documentId, int page, const QString& title, int pageCount);
     void failed(const QString& fileName, const QString& message);
     // An encrypted PDF needs its password; wrongPassword: the last one given did not open it.
     void passwordRequired(const QString& fileName, bool wrongPassword);

@@ -5,9 +5,13 @@
 #include <QtTest>
 
 #include "app/database.h"
+#include "app/documents/citations.h"
 #include "app/documents/document_store.h"
+#include "app/documents/documents_controller.h"
 #include "unit/doc_fixtures.h"
 
+using folio::citationUrl;
+using folio::DocumentsController;
 using folio::DocumentStore;
 
 namespace {
@@ -105,6 +109,27 @@ private slots:
         hits = m_store->search(QString::fromUtf8(R"("保密义")"), {id}, 5);
         QCOMPARE(hits->size(), 1);
         QCOMPARE(hits->first().page, 20);
+    }
+
+    void citationsLinkToTheChatsDocuments() {
+        QSqlQuery q(m_db->connection());
+        QVERIFY(
+            q.exec("INSERT INTO conversations (title, created_at, updated_at) VALUES ('l', 1, 1)"));
+        const qint64 conversation = q.lastInsertId().toLongLong();
+        const qint64 doc = m_store->add(contract(QString(64, 'd')))->id;
+        DocumentsController controller(m_store.get());
+        const QString reply = QStringLiteral("Payment is due in 30 days [p.5].");
+        QCOMPARE(controller.linkify(conversation, reply), reply);  // nothing attached yet
+        QVERIFY(controller.attachTo(conversation, doc));
+        const QString linked = controller.linkify(conversation, reply);
+        const QString url = citationUrl(doc, 5);
+        QVERIFY2(linked.contains(url), qPrintable(linked));
+        QSignalSpy spy(&controller, &DocumentsController::citationActivated);
+        QVERIFY(controller.activateCitation(url));
+        QCOMPARE(spy.count(), 1);
+        QCOMPARE(spy.first().at(0).toLongLong(), doc);
+        QCOMPARE(spy.first().at(1).toInt(), 5);
+        QVERIFY(!controller.activateCitation(QStringLiteral("https://example.org/")));
     }
 
     void attachDetachAndCascade() {

@@ -202,6 +202,26 @@ ApplicationWindow {
         function onFailed(fileName, message) {
             window.showMessage(fileName.length > 0 ? fileName + ": " + message : message, false)
         }
+        function onCitationActivated(documentId, page, title, pageCount) {
+            citationPopup.open()
+            citationViewer.documentId = documentId
+            citationViewer.title = title
+            citationViewer.pageCount = pageCount
+            citationViewer.page = page
+        }
+    }
+    // The cited page of a document, opened from a [p.N] link in a reply.
+    Popup {
+        id: citationPopup
+        objectName: "citationPopup"
+        anchors.centerIn: parent
+        width: Math.min(window.width - 60, 760)
+        height: window.height - 60
+        modal: true
+        DocumentViewer {
+            id: citationViewer
+            anchors.fill: parent
+        }
     }
     Loader {
         id: modelLibraryLoader

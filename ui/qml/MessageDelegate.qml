@@ -20,6 +20,8 @@ Control {
     readonly property bool isNote: model.role === "system"
     property bool editing: false
     property bool thinkingOpen: false
+    // The optional `documents` context property (DocumentsController); absent in some tests.
+    readonly property bool haveDocuments: typeof documents !== "undefined" && documents !== null
     signal copied()
 
     padding: 0
@@ -205,11 +207,17 @@ Control {
                 selectionColor: palette.highlight
                 wrapMode: TextEdit.Wrap
                 textFormat: TextEdit.MarkdownText
-                text: parent ? parent.body : ""
+                // Page citations in replies link to the chat's documents (issue 8).
+                text: !parent ? ""
+                      : (root.isUser || !root.haveDocuments) ? parent.body
+                      : documents.linkify(app.currentConversationId, parent.body)
                 color: palette.text
                 opacity: root.isNote ? 0.8 : 1
                 font: root.font
-                onLinkActivated: link => Qt.openUrlExternally(link)
+                onLinkActivated: link => {
+                    if (!root.haveDocuments || !documents.activateCitation(link))
+                        Qt.openUrlExternally(link)
+                }
             }
         }
         Component {
