@@ -28,7 +28,8 @@ const char* const kSqlDetach =
 const char* const kSqlAttached =
     "SELECT d.id, d.sha256, d.kind, d.title, d.author, d.path, d.pages, d.token_count, d.added_at "
     "FROM conversation_documents c JOIN documents d ON d.id = c.document_id "
-    "WHERE c.conversation_id = ? ORDER BY c.attached_at, d.id";
+    "WHERE c.conversation_id = ? ORDER BY c.attached_at, c.rowid";  // rowid: attach order within a
+                                                                    // ms
 // %1: comma-separated integer ids (formatted by us, never user text).
 const char* const kSqlSearch =
     "SELECT p.document_id, p.page, bm25(document_page_fts) AS score "
