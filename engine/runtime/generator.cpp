@@ -55,24 +55,23 @@ int Generator::resetSequence(const std::vector<int32_t>& prompt) {
     return m_cache->attachCachedPrefix(m_seq, prompt);
 }
 
-Status Generator::prefill(const std::vector<int32_t>& prompt, int from,
-                          const GenerationHooks& hooks, bool& cancelled) {
-    const int total = int(prompt.size());
+Status Generator::prefill(const std::vector<int32_t>& tokens, int from, float* logits,
+                          bool allLogits, const GenerationHooks& hooks, bool& cancelled) {
+    const int total = int(tokens.size());
     const int chunk = m_forward->maxChunk();
+    const size_t nVocab = size_t(m_model.config().nVocab);
     cancelled = false;
-    if (hooks.onPrefill) hooks.onPrefill(from, total);
     for (int pos = from; pos < total; pos += chunk) {
         if (hooks.cancelled && hooks.cancelled()) {
             cancelled = true;
             return {};
         }
         const int n = std::min(chunk, total - pos);
-        std::vector<int32_t> piece(prompt.begin() + pos, prompt.begin() + pos + n);
+        std::vector<int32_t> piece(tokens.begin() + pos, tokens.begin() + pos + n);
         if (Status s = m_cache->reserve(m_seq, piece); !s) return s;
-        const bool last = pos + n == total;
-        if (Status s = m_forward->run(*m_cache, m_seq, piece.data(), n, pos,
-                                      last ? m_logits.data() : nullptr, false);
-            !s)
+        float* out =
+            allLogits ? logits + size_t(pos) * nVocab : (pos + n == total ? logits : nullptr);
+        if (Status s = m_forward->run(*m_cache, m_seq, piece.data(), n, pos, out, allLogits); !s)
             return s;
         m_cache->commit(m_seq);
         if (hooks.onPrefill) hooks.onPrefill(pos + n, total);
@@ -102,7 +101,8 @@ GenerationResult Generator::generate(const std::vector<int32_t>& prompt,
     const int reused = resetSequence(prompt);
     result.reusedPromptTokens = reused;
     bool cancelled = false;
-    if (Status s = prefill(prompt, reused, hooks, cancelled); !s) {
+    if (hooks.onPrefill) hooks.onPrefill(reused, int(prompt.size()));
+    if (Status s = prefill(prompt, reused, m_logits.data(), false, hooks, cancelled); !s) {
         result.reason = FinishReason::Error;
         result.error = s.message();
         return result;
@@ -191,20 +191,10 @@ Status Generator::evaluate(const std::vector<int32_t>& tokens, bool allLogits,
         m_lastReused = 0;
     }
     logits.assign(allLogits ? tokens.size() * size_t(nVocab) : size_t(nVocab), 0.0f);
-    const int chunk = m_forward->maxChunk();
-    const int total = int(tokens.size());
-    for (int pos = m_lastReused; pos < total; pos += chunk) {
-        if (hooks.cancelled && hooks.cancelled()) return makeError("evaluate: cancelled");
-        const int n = std::min(chunk, total - pos);
-        std::vector<int32_t> piece(tokens.begin() + pos, tokens.begin() + pos + n);
-        if (Status s = m_cache->reserve(m_seq, piece); !s) return s;
-        float* out = allLogits ? logits.data() + size_t(pos) * nVocab
-                               : (pos + n == total ? logits.data() : nullptr);
-        if (Status s = m_forward->run(*m_cache, m_seq, piece.data(), n, pos, out, allLogits); !s)
-            return s;
-        m_cache->commit(m_seq);
-        if (hooks.onPrefill) hooks.onPrefill(pos + n, total);
-    }
+    bool cancelled = false;
+    if (Status s = prefill(tokens, m_lastReused, logits.data(), allLogits, hooks, cancelled); !s)
+        return s;
+    if (cancelled) return makeError("evaluate: cancelled");
     return {};
 }
 

@@ -58,10 +58,11 @@ public:
 
 private:
     Generator(const Model& model, ThreadPool& pool) : m_model(model), m_pool(pool) {}
-    // Prefills prompt[from..) into m_seq in chunks; the last chunk's last-token logits go to
-    // m_logits.
-    Status prefill(const std::vector<int32_t>& prompt, int from, const GenerationHooks& hooks,
-                   bool& cancelled);
+    // Runs tokens[from..) through the model in chunks into m_seq, checking hooks.cancelled
+    // before each chunk and reporting progress after it. logits: allLogits ? [tokens.size()]
+    // [nVocab] (rows before `from` untouched) : [nVocab] for the last token.
+    Status prefill(const std::vector<int32_t>& tokens, int from, float* logits, bool allLogits,
+                   const GenerationHooks& hooks, bool& cancelled);
     // Starts a fresh sequence for `prompt`, attaching its longest cached prefix; returns its
     // length.
     int resetSequence(const std::vector<int32_t>& prompt);
