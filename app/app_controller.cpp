@@ -18,6 +18,7 @@ namespace {
 
 const int kCheckpointIntervalMs = 1000;  // a crash loses at most this much of a streaming reply
 const int kTitleLength = 60;
+const int kTextTokenCacheSize = 64;                  // system prompts and document blocks
 const qint64 kMaxImportBytes = 256LL * 1024 * 1024;  // larger files are not conversations
 
 // A path from QML: FileDialog gives file: URLs, tests and the command line plain paths.
@@ -75,7 +76,9 @@ AppController::AppController(folio::ConversationStore* store, EngineWorker* work
       m_store(store),
       m_worker(worker),
       m_settings(settings),
-      m_databaseError(databaseError) {
+      m_databaseError(databaseError),
+      m_counter([worker](const QString& text) { return worker->countTokens(text); }) {
+    connect(&m_counter, &TokenCounter::counted, this, &AppController::onCounted);
     connect(m_worker, &EngineWorker::loadProgress, this, &AppController::onLoadProgress);
     connect(m_worker, &EngineWorker::modelLoaded, this, &AppController::onModelLoaded);
     connect(m_worker, &EngineWorker::textArrived, this, &AppController::onText);
@@ -171,7 +174,9 @@ void AppController::renameConversation(qint64 id, const QString& title) {
 }
 
 void AppController::deleteConversation(qint64 id) {
-    if (id == m_replyConversationId && m_requestId != 0) stop();
+    if ((id == m_replyConversationId && m_requestId != 0) ||
+        (id == m_waiting.conversationId && m_waiting.userId != 0))
+        stop();
     if (failed(m_store->deleteConversation(id))) return;
     m_lastDeletedId = id;
     m_conversations.remove(id);
@@ -229,18 +234,123 @@ void AppController::reloadMessages() {
         }
         items.append(item);
     }
-    m_messages.setMessages(items);
+    m_messages.syncMessages(items);  // rows that did not change keep their delegates
     updateContextUsed();
 }
 
 int AppController::tokensOf(PathEntry& entry) {
     folio::MessageRecord& m = entry.message;
     if (m.tokenCount >= 0 || m.state == MessageState::Streaming) return std::max(m.tokenCount, 0);
-    const int n = m_worker->countTokens(m.content);
-    if (n < 0) return 0;
-    m.tokenCount = n;
-    m_store->setTokenCount(m.id, n).ok();  // a cache: losing it only costs a recount
-    return n;
+    if (const auto it = m_messageTokens.constFind(m.id); it != m_messageTokens.constEnd()) {
+        m.tokenCount = *it;
+        return *it;
+    }
+    if (const int n = countNow(m.content); n >= 0) {
+        m.tokenCount = n;
+        m_messageTokens.insert(m.id, n);
+        m_store->setTokenCount(m.id, n).ok();  // a cache: losing it only costs a recount
+        return n;
+    }
+    if (!m_countingMessages.contains(m.id)) {
+        m_countingMessages.insert(m.id);
+        m_toCount.append({m.id, false, m.content});
+    }
+    return -1;
+}
+
+int AppController::textTokens(const QString& text) {
+    if (text.isEmpty()) return 0;
+    if (const auto it = m_textTokens.constFind(text); it != m_textTokens.constEnd()) return *it;
+    if (const int n = countNow(text); n >= 0) {
+        cacheTextTokens(text, n);
+        return n;
+    }
+    if (!m_countingTexts.contains(text)) {
+        m_countingTexts.insert(text);
+        m_toCount.append({0, false, text});
+    }
+    return -1;
+}
+
+int AppController::countNow(const QString& text) {
+    if (text.size() > m_syncCountChars || !m_worker->modelReady()) return -1;
+    m_syncCountChars -= int(text.size());
+    return std::max(m_worker->countTokens(text), 0);
+}
+
+void AppController::cacheTextTokens(const QString& text, int tokens) {
+    if (m_textTokens.size() >= kTextTokenCacheSize) m_textTokens.clear();  // old prompts, blocks
+    m_textTokens.insert(text, tokens);
+}
+
+void AppController::flushCounts() {
+    if (m_toCount.isEmpty()) return;
+    QStringList texts;
+    texts.reserve(m_toCount.size());
+    for (const CountTarget& t : m_toCount) texts.append(t.text);
+    m_countJobs.insert(m_counter.count(std::move(texts)), std::move(m_toCount));
+    m_toCount.clear();
+}
+
+void AppController::countDraft(const QString& text) {
+    m_draftText = text;
+    const int estimate = text.isEmpty() ? 0 : TokenCounter::estimate(text);
+    if (estimate != m_draftTokens) {
+        m_draftTokens = estimate;
+        emit draftTokensChanged();
+    }
+    if (text.isEmpty() || !m_worker->modelReady()) return;
+    m_toCount.append({0, true, text});
+    flushCounts();
+}
+
+void AppController::onCounted(quint64 job, const QList<int>& counts) {
+    const QList<CountTarget> targets = m_countJobs.take(job);
+    for (qsizetype i = 0; i < targets.size() && i < counts.size(); ++i) {
+        const CountTarget& t = targets.at(i);
+        const int n = std::max(counts.at(i), 0);  // -1: no model; 0 keeps a waiting reply going
+        if (t.draft) {
+            if (t.text == m_draftText && n != m_draftTokens) {
+                m_draftTokens = n;
+                emit draftTokensChanged();
+            }
+        } else if (t.messageId > 0) {
+            m_countingMessages.remove(t.messageId);
+            m_messageTokens.insert(t.messageId, n);
+            if (counts.at(i) >= 0)
+                m_store->setTokenCount(t.messageId, n).ok();  // a cache: a loss costs a recount
+        } else {
+            m_countingTexts.remove(t.text);
+            cacheTextTokens(t.text, n);
+        }
+    }
+    updateContextUsed();
+    if (m_waiting.userId != 0 && m_countingMessages.isEmpty() && m_countingTexts.isEmpty()) {
+        // In the next event-loop turn: the view gets to paint between the meter's update and the
+        // reply's start, so neither waits for the other.
+        QMetaObject::invokeMethod(this, &AppController::resumeWaitingReply, Qt::QueuedConnection);
+    }
+}
+
+void AppController::resumeWaitingReply() {
+    if (m_waiting.userId == 0 || !m_countingMessages.isEmpty() || !m_countingTexts.isEmpty())
+        return;  // stopped meanwhile, or another count is still on its way
+    const WaitingReply waiting = m_waiting;
+    m_waiting = {};
+    if (waiting.conversationId == m_currentId)
+        startReply(waiting.userId, waiting.continueId, waiting.askOnOverflow);
+    if (!generating()) {  // cancelled, or it stopped at the overflow question or an error
+        setPrefill(-1);
+        emit generatingChanged();
+    }
+}
+
+void AppController::waitForCounts(qint64 userMessageId, qint64 continueId, bool askOnOverflow) {
+    const bool was = generating();
+    m_waiting = {m_currentId, userMessageId, continueId, askOnOverflow};
+    flushCounts();
+    setPrefill(0);
+    if (!was) emit generatingChanged();
 }
 
 QString AppController::systemPromptFor(const folio::ConversationRecord& c) const {
@@ -248,7 +358,9 @@ QString AppController::systemPromptFor(const folio::ConversationRecord& c) const
 }
 
 void AppController::updateContextUsed() {
+    m_syncCountChars = kSyncCountChars;
     int used = 0;
+    bool exact = true;
     if (m_worker->modelReady()) {
         const int overhead = m_worker->templateOverheadPerMessage();
         QString system = m_settings->systemPrompt();
@@ -258,18 +370,28 @@ void AppController::updateContextUsed() {
                 const History history = historyUpTo(*path, -1);
                 for (const folio::HistoryTurn& t : history.turns) used += t.tokens + overhead;
                 system = folio::systemWithSummary(system, history.summary);
+                exact = history.exact;
             }
         }
-        if (!system.isEmpty()) used += std::max(m_worker->countTokens(system), 0) + overhead;
+        if (!system.isEmpty()) {
+            int n = textTokens(system);
+            if (n < 0) {
+                n = TokenCounter::estimate(system);
+                exact = false;
+            }
+            used += n + overhead;
+        }
+        flushCounts();
     }
-    if (used == m_contextUsed) return;
+    if (used == m_contextUsed && exact == m_contextExact) return;
     m_contextUsed = used;
+    m_contextExact = exact;
     emit contextUsedChanged();
 }
 
 void AppController::send(const QString& text) {
     const QString trimmed = text.trimmed();
-    if (trimmed.isEmpty() || m_requestId != 0) return;
+    if (trimmed.isEmpty() || generating()) return;
     if (!m_worker->modelReady()) {
         emit errorOccurred(tr("No model is loaded yet."));
         return;
@@ -301,7 +423,7 @@ void AppController::send(const QString& text) {
 }
 
 void AppController::regenerate() {
-    if (m_requestId != 0 || m_currentId <= 0) return;
+    if (generating() || m_currentId <= 0) return;
     auto path = m_store->activePath(m_currentId);
     if (!path || path->isEmpty()) return;
     const folio::MessageRecord& last = path->last().message;
@@ -310,14 +432,14 @@ void AppController::regenerate() {
 }
 
 void AppController::continueReply() {
-    if (m_requestId != 0 || m_currentId <= 0) return;
+    if (generating() || m_currentId <= 0) return;
     auto path = m_store->activePath(m_currentId);
     if (!path || path->isEmpty() || path->last().message.role != "assistant") return;
     startReply(path->last().message.parentId, path->last().message.id);
 }
 
 void AppController::editMessage(qint64 messageId, const QString& text) {
-    if (m_requestId != 0 || text.trimmed().isEmpty()) return;
+    if (generating() || text.trimmed().isEmpty()) return;
     auto id = m_store->editMessage(messageId, text.trimmed());
     if (!id) {
         failed(id.error());
@@ -328,7 +450,7 @@ void AppController::editMessage(qint64 messageId, const QString& text) {
 }
 
 void AppController::switchBranch(qint64 messageId, int delta) {
-    if (m_requestId != 0) return;  // the streaming reply is on the active path
+    if (generating()) return;  // the streaming reply is on the active path
     auto id = m_store->switchBranch(messageId, delta);
     if (!id) {
         failed(id.error());
@@ -347,6 +469,12 @@ void AppController::copyToClipboard(const QString& text) {
 }
 
 void AppController::stop() {
+    if (m_waiting.userId != 0 && m_requestId == 0) {  // still counting: nothing reached the engine
+        m_waiting = {};
+        setPrefill(-1);
+        emit generatingChanged();
+        return;
+    }
     if (m_requestId == 0) return;
     m_stopRequested = true;
     m_worker->cancel(m_requestId);

@@ -9,6 +9,7 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
+#include <QSet>
 #include <QString>
 #include <QTimer>
 #include <algorithm>
@@ -19,6 +20,7 @@
 #include "app/chat_request.h"
 #include "app/conversation_store.h"
 #include "app/think_parser.h"
+#include "app/token_counter.h"
 #include "ui/conversation_list_model.h"
 #include "ui/message_list_model.h"
 
@@ -43,7 +45,12 @@ class AppController : public QObject {
     Q_PROPERTY(
         double prefillProgress READ prefillProgress NOTIFY prefillProgressChanged)  // 0..1, -1 idle
     Q_PROPERTY(int contextSize READ contextSize NOTIFY modelChanged)
+    // Tokens the next turn will use (system prompt + history). While a message's exact count is
+    // computed off the GUI thread it holds an estimate and contextExact is false.
     Q_PROPERTY(int contextUsed READ contextUsed NOTIFY contextUsedChanged)
+    Q_PROPERTY(bool contextExact READ contextExact NOTIFY contextUsedChanged)
+    // Tokens of the composer's draft (see countDraft()): an estimate at once, exact shortly after.
+    Q_PROPERTY(int draftTokens READ draftTokens NOTIFY draftTokensChanged)
     Q_PROPERTY(bool thinkingEnabled READ thinkingEnabled WRITE setThinkingEnabled NOTIFY
                    thinkingEnabledChanged)
     Q_PROPERTY(QString databaseError READ databaseError CONSTANT)
@@ -71,7 +78,9 @@ public:
     MessageListModel* messages() { return &m_messages; }
     qint64 currentConversationId() const { return m_currentId; }
     QString currentTitle() const { return m_currentTitle; }
-    bool generating() const { return m_requestId != 0; }
+    // True from send() until the reply finishes, including while the history's token counts are
+    // still being computed (before the request reaches the engine).
+    bool generating() const { return m_requestId != 0 || m_waiting.userId != 0; }
     bool modelReady() const;
     QString modelName() const { return m_modelName; }
     QString deviceName() const { return m_deviceName; }
@@ -79,6 +88,8 @@ public:
     double prefillProgress() const { return m_prefillProgress; }
     int contextSize() const { return m_contextSize; }
     int contextUsed() const { return m_contextUsed; }
+    bool contextExact() const { return m_contextExact; }
+    int draftTokens() const { return m_draftTokens; }
     bool thinkingEnabled() const { return m_thinkingEnabled; }
     void setThinkingEnabled(bool enabled);
     QString databaseError() const { return m_databaseError; }
@@ -107,7 +118,11 @@ public:
     Q_INVOKABLE void continueReply();
     Q_INVOKABLE void editMessage(qint64 messageId, const QString& text);
     Q_INVOKABLE void switchBranch(qint64 messageId, int delta);
+    // Synchronous: tokenizes on the calling thread (tools and tests; the UI uses countDraft()).
     Q_INVOKABLE int countTokens(const QString& text) const;
+    // Counts the draft off the GUI thread: draftTokens becomes an estimate now and the exact count
+    // when it arrives (a later call supersedes an earlier one). Empty text: 0.
+    Q_INVOKABLE void countDraft(const QString& text);
     Q_INVOKABLE void loadModel(const QString& path);
     Q_INVOKABLE void copyToClipboard(const QString& text);
 
@@ -130,6 +145,7 @@ signals:
     void statusTextChanged();
     void prefillProgressChanged();
     void contextUsedChanged();
+    void draftTokensChanged();
     void thinkingEnabledChanged();
     void contextOverflowChanged();
     void errorOccurred(const QString& message);
@@ -156,6 +172,7 @@ private:
         QList<folio::HistoryTurn> turns;
         QList<qint64> ids;  // message id of each turn
         QString summary;    // the newest summary note on the path (empty when none)
+        bool exact = true;  // false: some turns' tokens are estimates (their counts are queued)
     };
     History historyUpTo(QList<folio::PathEntry>& path, qint64 untilId);
     void setOverflow(qint64 userId, int turns);
@@ -169,7 +186,20 @@ private:
     // Appends the text of the documents attached to the current conversation (whole, or the
     // pages most relevant to the last user turn) within what the context has left (issue 8).
     QString withDocuments(const QString& system, const History& history) const;
-    int tokensOf(folio::PathEntry& entry);  // cached in the store
+    // Token counts, never computed on the GUI thread: the known count, or -1 after queueing the
+    // text for the counter (flushCounts() submits the queue). Message counts are cached in the
+    // store, other texts (system prompts, document blocks) in memory.
+    // Texts up to m_syncCountChars (in all, per updateContextUsed() or startReply()) are counted
+    // at once on the GUI thread: a few milliseconds, and short conversations behave as before.
+    int tokensOf(folio::PathEntry& entry);
+    int textTokens(const QString& text);
+    int countNow(const QString& text);  // -1 when over the budget (or no model)
+    void cacheTextTokens(const QString& text, int tokens);
+    void flushCounts();
+    void onCounted(quint64 job, const QList<int>& counts);
+    // startReply() found counts missing: it resumes from onCounted() once they are all known.
+    void waitForCounts(qint64 userMessageId, qint64 continueId, bool askOnOverflow);
+    void resumeWaitingReply();
 
     folio::ConversationStore* m_store;
     EngineWorker* m_worker;
@@ -188,6 +218,9 @@ private:
     QString m_deviceName;
     int m_contextSize = 0;
     int m_contextUsed = 0;
+    bool m_contextExact = true;
+    int m_draftTokens = 0;
+    QString m_draftText;  // the text of the newest countDraft()
     QString m_statusText;
     double m_prefillProgress = -1;
 
@@ -221,4 +254,27 @@ private:
         QString text;
     } m_summary;
     DocumentProvider m_documentProvider;
+
+    // Asynchronous token counting (see tokensOf()). A target is a message (messageId > 0), the
+    // draft, or another text (cached in m_textTokens by content).
+    struct CountTarget {
+        qint64 messageId = 0;
+        bool draft = false;
+        QString text;
+    };
+    static constexpr int kSyncCountChars = 4096;  // UTF-16 units
+    int m_syncCountChars = 0;
+    QList<CountTarget> m_toCount;                    // queued by tokensOf()/textTokens()
+    QHash<quint64, QList<CountTarget>> m_countJobs;  // submitted, by job id
+    QHash<qint64, int> m_messageTokens;              // counts that arrived, by message id
+    QHash<QString, int> m_textTokens;                // system prompts and document blocks
+    QSet<qint64> m_countingMessages;                 // queued or submitted message ids
+    QSet<QString> m_countingTexts;                   // queued or submitted texts
+    struct WaitingReply {
+        qint64 conversationId = 0;
+        qint64 userId = 0;  // 0 = no reply waits for counts
+        qint64 continueId = 0;
+        bool askOnOverflow = true;
+    } m_waiting;
+    TokenCounter m_counter;  // last: its thread is joined first on destruction
 };

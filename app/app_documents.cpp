@@ -1,10 +1,13 @@
 // The documents part of a chat request (issue 8): attached documents go into the system message,
 // after the user's system prompt, so that a follow-up question starts with the same tokens and
 // the engine reuses the document's KV cache instead of reading it again.
+#include <QTimer>
 #include <algorithm>
 
 #include "app/app_controller.h"
+#include "app/chat_request.h"
 #include "app/documents/document_context.h"
+#include "app/documents/engine_generator.h"
 #include "app/engine_worker.h"
 
 QString AppController::withDocuments(const QString& system, const History& history) const {
@@ -35,4 +38,65 @@ qint64 AppController::ensureConversation(const QString& title) {
     emit currentConversationChanged();
     refreshConversations();
     return m_currentId;
+}
+
+namespace {
+
+// The map-reduce summarizer's link to the loaded model: one request at a time through the
+// EngineWorker, its text gathered from textArrived and handed over on finished. GUI thread.
+class EngineWorkerGenerator : public QObject, public folio::SummaryGenerator {
+public:
+    EngineWorkerGenerator(EngineWorker* worker, std::function<QString()> modelKey)
+        : m_worker(worker), m_modelKey(std::move(modelKey)) {
+        connect(worker, &EngineWorker::textArrived, this, [this](quint64 id, const QString& b) {
+            if (id == m_request) m_text += b;
+        });
+        connect(worker, &EngineWorker::finished, this,
+                [this](quint64 id, const folio::GenerationResult& r) {
+                    if (id != m_request) return;
+                    m_request = 0;
+                    auto done = std::move(m_done);
+                    m_done = nullptr;
+                    if (r.reason == folio::FinishReason::Error)
+                        done(folio::makeError(r.error));
+                    else if (r.reason == folio::FinishReason::Cancelled)
+                        done(folio::makeError("the summary was cancelled"));
+                    else
+                        done(m_text);
+                });
+    }
+
+    void generate(const QString& system, const QString& user, int maxTokens,
+                  std::function<void(folio::Expected<QString>)> done) override {
+        if (!m_worker->modelReady()) {
+            QTimer::singleShot(0, this, [done] { done(folio::makeError("no model is loaded")); });
+            return;
+        }
+        folio::GenerationRequest request;
+        request.messages = {{"system", system.toStdString()}, {"user", user.toStdString()}};
+        request.sampling = folio::samplingForPreset(QStringLiteral("precise"));
+        request.maxTokens = maxTokens;
+        m_text.clear();
+        m_done = std::move(done);
+        m_request = m_worker->submit(std::move(request));
+    }
+    void cancel() override {
+        if (m_request != 0) m_worker->cancel(m_request);
+    }
+    int countTokens(const QString& text) const override { return m_worker->countTokens(text); }
+    QString modelKey() const override { return m_modelKey ? m_modelKey() : QString(); }
+
+private:
+    EngineWorker* m_worker;
+    std::function<QString()> m_modelKey;
+    quint64 m_request = 0;  // 0: none running
+    QString m_text;
+    std::function<void(folio::Expected<QString>)> m_done;
+};
+
+}  // namespace
+
+std::unique_ptr<folio::SummaryGenerator> folio::makeEngineWorkerGenerator(
+    EngineWorker* worker, std::function<QString()> modelKey) {
+    return std::make_unique<EngineWorkerGenerator>(worker, std::move(modelKey));
 }

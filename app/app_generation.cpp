@@ -36,7 +36,12 @@ AppController::History AppController::historyUpTo(QList<PathEntry>& path, qint64
                 h.summary = m.content;
             }
         } else {
-            h.turns.append({m.role, m.content, tokensOf(e)});
+            int tokens = tokensOf(e);
+            if (tokens < 0) {
+                tokens = TokenCounter::estimate(m.content);
+                h.exact = false;
+            }
+            h.turns.append({m.role, m.content, tokens});
             h.ids.append(m.id);
         }
         if (m.id == untilId) break;
@@ -53,7 +58,7 @@ void AppController::resolveOverflow(const QString& choice) {
     const PendingOverflow pending = m_overflow;
     if (pending.userId == 0) return;
     setOverflow(0, 0);
-    if (pending.conversationId != m_currentId || m_requestId != 0) return;
+    if (pending.conversationId != m_currentId || generating()) return;
     if (choice == QLatin1String("drop")) {
         m_overflowChoices.insert(pending.conversationId, OverflowChoice::Drop);
         startReply(pending.userId, 0, false);
@@ -150,15 +155,25 @@ void AppController::startReply(qint64 userMessageId, qint64 continueId, bool ask
         return;
     }
     if (m_overflow.userId != 0) setOverflow(0, 0);
+    m_syncCountChars = kSyncCountChars;
     // History: the active path up to and including the user message (thinking left out), with
-    // summarised turns replaced by their summary.
+    // summarised turns replaced by their summary. The plan needs exact token counts; missing ones
+    // are computed off the GUI thread and the reply resumes from onCounted().
     const History history = historyUpTo(*path, userMessageId);
+    if (!history.exact) {
+        waitForCounts(userMessageId, continueId, askOnOverflow);
+        return;
+    }
     const QString system = withDocuments(
         folio::systemWithSummary(systemPromptFor(*conversation), history.summary), history);
+    const int systemTokens = textTokens(system);
+    if (systemTokens < 0) {
+        waitForCounts(userMessageId, continueId, askOnOverflow);
+        return;
+    }
     const int budget = folio::promptBudgetTokens(m_contextSize, m_maxReplyTokens);
-    folio::HistoryPlan plan =
-        folio::planHistory(system, std::max(m_worker->countTokens(system), 0), history.turns,
-                           m_worker->templateOverheadPerMessage(), budget);
+    folio::HistoryPlan plan = folio::planHistory(system, systemTokens, history.turns,
+                                                 m_worker->templateOverheadPerMessage(), budget);
     if (plan.droppedTurns > 0 && askOnOverflow && continueId == 0) {
         switch (m_overflowChoices.value(m_currentId, OverflowChoice::Ask)) {
             case OverflowChoice::Ask:
@@ -303,7 +318,7 @@ void AppController::onFinished(quint64 requestId, const folio::GenerationResult&
 // --- model ---------------------------------------------------------------------------------------
 
 void AppController::loadModel(const QString& path) {
-    if (m_requestId != 0) stop();
+    if (generating()) stop();
     folio::LoadOptions options;
     options.modelPath = path.toStdString();
     options.threads = m_settings->threads();
@@ -334,6 +349,8 @@ void AppController::onModelLoaded(bool ok, const QVariantMap& summary, const QSt
     if (!name.isEmpty()) m_modelName = name;
     m_deviceName = summary.value("device").toString();
     m_contextSize = summary.value("contextLength").toInt();
+    m_messageTokens.clear();  // another tokenizer: counted again on demand
+    m_textTokens.clear();
     setStatus(m_databaseError.isEmpty() ? QString() : m_databaseError);
     emit modelChanged();
     updateContextUsed();

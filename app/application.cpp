@@ -12,6 +12,7 @@
 #include "app/documents/document_context.h"
 #include "app/documents/document_store.h"
 #include "app/documents/documents_controller.h"
+#include "app/documents/engine_generator.h"
 #include "app/documents/page_renderer.h"
 #include "app/engine_worker.h"
 #include "app/models/model_manager.h"
@@ -58,6 +59,9 @@ AppContext::AppContext(const AppOptions& options) {
     folio::Database* db = m_database.get();
     m_documentStore = std::make_unique<folio::DocumentStore>([db] { return db->connection(); });
     m_documents = std::make_unique<folio::DocumentsController>(m_documentStore.get());
+    AppController* controller = m_controller.get();
+    m_documents->setSummaryGenerator(folio::makeEngineWorkerGenerator(
+        m_worker.get(), [controller] { return controller->modelName(); }));
     m_models = std::make_unique<folio::ModelManager>(
         QDir(m_dataDir).filePath(QStringLiteral("models")),
         options.dataDir.isEmpty() ? QString() : QDir(m_dataDir).filePath("settings.ini"));

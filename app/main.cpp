@@ -26,6 +26,7 @@
 #include "app/application.h"
 #include "app/documents/documents_controller.h"
 #include "app/settings.h"
+#include "engine/backend/backend.h"
 #include "ui/build_info.h"
 #include "ui/demo_content.h"
 #include "ui/qml_setup.h"
@@ -40,9 +41,12 @@ bool hasArgument(int argc, char** argv, const char* name) {
 }
 
 // --version must work without a display, so it is answered before QGuiApplication exists.
+// The backends are those found at run time (engine/backend: the CUDA plugin is probed).
 int printVersion() {
+    QStringList found;
+    for (const std::string& b : folio::describeBackends()) found << QString::fromStdString(b);
     const QString text = QStringLiteral("folio %1\nbackends: %2\n")
-                             .arg(folio::ui::version(), folio::ui::backends().join(", "));
+                             .arg(folio::ui::version(), found.join(QStringLiteral("; ")));
     std::fputs(text.toUtf8().constData(), stdout);
     return 0;
 }

@@ -6,10 +6,11 @@
 # DIR is the bin/ folder of a FOLIO_FUZZ=ON build (default build/fuzz/bin; build it with
 #   CC=clang CXX=clang++ cmake -S . -B build/fuzz -G Ninja -DFOLIO_FUZZ=ON -DFOLIO_CUDA=OFF \
 #       -DFOLIO_BUILD_TESTS=OFF && ninja -C build/fuzz folio_fuzzers).
-# New inputs go to a scratch corpus (build/fuzz-work/NAME), never into fuzz/corpus/; crashes are
-# written to build/fuzz-work/NAME/crash-*, and each run's log (with the final cov/ft/exec figures)
-# to build/fuzz-work/NAME.log. Exit status: 0 all clean, 1 a target crashed or failed, 77 no fuzz
-# build and --skip-missing (CTest's skip code).
+# New inputs go to a scratch corpus WORK/NAME (WORK: $FOLIO_FUZZ_WORK, default build/fuzz-work),
+# never into fuzz/corpus/; crashes are written to WORK/NAME/crash-*, and each run's log (with the
+# final cov/ft/exec figures) to WORK/NAME.log. Exit status: 0 all clean, 1 a target crashed,
+# failed or is not built, 77 no fuzz build and --skip-missing (CTest's skip code) unless
+# FOLIO_REQUIRE_FUZZ=1 (CI: a missing fuzz build fails).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,27 +28,33 @@ while [[ $# -gt 0 ]]; do
         --only) only="$2"; shift 2 ;;
         --skip-missing) skip_missing=1; shift ;;
         --) shift; extra=("$@"); break ;;
-        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "fuzz.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
 
 targets=(fuzz_gguf fuzz_tokenizer_encode fuzz_detokenizer fuzz_chat_format fuzz_json
-         fuzz_conversation_import)
+         fuzz_conversation_import fuzz_pdf)
+if [[ -n "$only" ]]; then
+    known=0
+    for t in "${targets[@]}"; do [[ "$t" == "$only" ]] && known=1; done
+    [[ $known -eq 1 ]] || { echo "fuzz.sh: unknown target '$only'" >&2; exit 2; }
+    targets=("$only")
+fi
 found=0
 for t in "${targets[@]}"; do [[ -x "$bin/$t" ]] && found=1; done
 if [[ $found -eq 0 ]]; then
     echo "fuzz.sh: no fuzz targets in $bin (configure a clang build with -DFOLIO_FUZZ=ON)" >&2
-    [[ $skip_missing -eq 1 ]] && exit 77
+    [[ $skip_missing -eq 1 && "${FOLIO_REQUIRE_FUZZ:-0}" != 1 ]] && exit 77
     exit 1
 fi
 
-work="$root/build/fuzz-work"
+work="${FOLIO_FUZZ_WORK:-$root/build/fuzz-work}"
 status=0
 for t in "${targets[@]}"; do
-    [[ -n "$only" && "$t" != "$only" ]] && continue
     if [[ ! -x "$bin/$t" ]]; then
-        echo "fuzz.sh: $t not built; skipped" >&2
+        echo "fuzz.sh: $t not built in $bin" >&2
+        status=1
         continue
     fi
     seeds="$root/fuzz/corpus/${t#fuzz_}"

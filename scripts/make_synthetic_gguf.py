@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Writes a synthetic Qwen3-family GGUF: random weights (seeded, reproducible byte for byte) in the
-exact tensor shapes of a real model, with the real Qwen3 tokenizer. Used for parity tests against
+"""Writes a synthetic GGUF: random weights (seeded, reproducible byte for byte) in the exact tensor
+shapes of a real model, with a real tokenizer. Qwen3 shapes take the Qwen3 tokenizer (a directory
+with tokenizer.json); llama shapes take a vocab-only GGUF such as llama.cpp's
+ggml-vocab-llama-bpe.gguf, whose tokenizer metadata is copied as is. Used for parity tests against
 llama.cpp and for speed benchmarks where no real weights of that shape are available.
 
-usage: make_synthetic_gguf.py --shape tiny|tiny-k|qwen3-0.6b|qwen3-8b \
-          --type f32|f16|q8_0|q4_0|q4_k_m --tokenizer DIR_WITH_tokenizer.json --out FILE.gguf \
+usage: make_synthetic_gguf.py --shape tiny|tiny-k|qwen3-0.6b|qwen3-8b|tiny-llama|tiny-k-llama \
+          --type f32|f16|q8_0|q4_0|q4_k_m --tokenizer DIR_OR_VOCAB.gguf --out FILE.gguf \
           [--seed N] [--ctx N]
 
 q4_k_m mixes Q4_K and Q6_K the way llama.cpp's Q4_K_M does (see mixed_type); the K-quants are
@@ -20,13 +22,21 @@ import numpy as np
 import gguf
 
 SHAPES = {
-    # name: (layers, embd, heads, kv_heads, head_dim, ffn, ctx)
-    "tiny": (2, 128, 4, 2, 32, 256, 4096),
+    # name: (architecture, layers, embd, heads, kv_heads, head_dim, ffn, ctx)
+    "tiny": ("qwen3", 2, 128, 4, 2, 32, 256, 4096),
     # Smallest shape whose rows are all multiples of 256 (K-quants) and whose 4 layers give
     # Q4_K_M a mix of Q4_K and Q6_K attn_v/ffn_down.
-    "tiny-k": (4, 256, 4, 2, 64, 512, 4096),
-    "qwen3-0.6b": (28, 1024, 16, 8, 128, 3072, 40960),
-    "qwen3-8b": (36, 4096, 32, 8, 128, 12288, 40960),
+    "tiny-k": ("qwen3", 4, 256, 4, 2, 64, 512, 4096),
+    "qwen3-0.6b": ("qwen3", 28, 1024, 16, 8, 128, 3072, 40960),
+    "qwen3-8b": ("qwen3", 36, 4096, 32, 8, 128, 12288, 40960),
+    # Llama 3 style: no QK-norm, no QKV bias, interleaved (non-NeoX) RoPE, GQA.
+    "tiny-llama": ("llama", 2, 128, 4, 2, 32, 256, 8192),
+    "tiny-k-llama": ("llama", 4, 256, 4, 2, 64, 512, 8192),
+}
+# Per architecture: QK-norm weights, RoPE base, RMS-norm epsilon (as the real models have).
+ARCHITECTURES = {
+    "qwen3": {"qk_norm": True, "rope_theta": 1000000.0, "rms_eps": 1e-6},
+    "llama": {"qk_norm": False, "rope_theta": 500000.0, "rms_eps": 1e-5},
 }
 TYPES = {
     "f32": gguf.GGMLQuantizationType.F32,
@@ -154,37 +164,30 @@ def load_tokenizer(directory):
     return tokens, types, merges, template
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--shape", choices=SHAPES, required=True)
-    ap.add_argument("--type", choices=TYPES, required=True)
-    ap.add_argument("--tokenizer", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--ctx", type=int, default=0, help="context length in metadata (0: the shape's)")
-    args = ap.parse_args()
+def load_vocab_gguf(path):
+    """Tokenizer metadata of a (vocab-only) GGUF: tokenizer.ggml.* fields, copied unchanged."""
+    reader = gguf.GGUFReader(path)
+    fields = {}
+    for key, field in reader.fields.items():
+        if key.startswith("tokenizer."):
+            fields[key] = (field.contents(), field.types)
+    return fields
 
-    n_layer, n_embd, n_head, n_kv, head_dim, n_ff, n_ctx = SHAPES[args.shape]
-    if args.ctx > 0:
-        n_ctx = args.ctx
-    tokens, types, merges, template = load_tokenizer(args.tokenizer)
+
+def add_vocab_fields(w, fields):
+    """Writes the fields of load_vocab_gguf; returns the vocabulary size."""
+    for key, (value, types) in fields.items():
+        if types[0] == gguf.GGUFValueType.ARRAY:
+            w.add_key_value(key, value, types[0], sub_type=types[-1])
+        else:
+            w.add_key_value(key, value, types[0])
+    return len(fields["tokenizer.ggml.tokens"][0])
+
+
+def add_qwen_tokenizer(w, directory):
+    """The Qwen3 tokenizer from tokenizer.json; returns the vocabulary size."""
+    tokens, types, merges, template = load_tokenizer(directory)
     n_vocab = len(tokens)
-    qtype = TYPES[args.type]
-    rng = np.random.default_rng(args.seed)
-
-    w = gguf.GGUFWriter(args.out, "qwen3")
-    w.add_name(f"synthetic-{args.shape}-{args.type}")
-    w.add_block_count(n_layer)
-    w.add_context_length(n_ctx)
-    w.add_embedding_length(n_embd)
-    w.add_feed_forward_length(n_ff)
-    w.add_head_count(n_head)
-    w.add_head_count_kv(n_kv)
-    w.add_key_length(head_dim)
-    w.add_value_length(head_dim)
-    w.add_rope_freq_base(1000000.0)
-    w.add_layer_norm_rms_eps(1e-6)
-    w.add_file_type(FILE_TYPES[args.type])
     w.add_tokenizer_model("gpt2")
     w.add_tokenizer_pre("qwen2")
     w.add_token_list(tokens)
@@ -196,6 +199,44 @@ def main():
     w.add_add_bos_token(False)
     if template:
         w.add_chat_template(template)
+    return n_vocab
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--shape", choices=SHAPES, required=True)
+    ap.add_argument("--type", choices=TYPES, required=True)
+    ap.add_argument("--tokenizer", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--ctx", type=int, default=0, help="context length in metadata (0: the shape's)")
+    args = ap.parse_args()
+
+    arch, n_layer, n_embd, n_head, n_kv, head_dim, n_ff, n_ctx = SHAPES[args.shape]
+    traits = ARCHITECTURES[arch]
+    if args.ctx > 0:
+        n_ctx = args.ctx
+    qtype = TYPES[args.type]
+    rng = np.random.default_rng(args.seed)
+
+    w = gguf.GGUFWriter(args.out, arch)
+    w.add_name(f"synthetic-{args.shape}-{args.type}")
+    w.add_block_count(n_layer)
+    w.add_context_length(n_ctx)
+    w.add_embedding_length(n_embd)
+    w.add_feed_forward_length(n_ff)
+    w.add_head_count(n_head)
+    w.add_head_count_kv(n_kv)
+    w.add_key_length(head_dim)
+    w.add_value_length(head_dim)
+    w.add_rope_dimension_count(head_dim)
+    w.add_rope_freq_base(traits["rope_theta"])
+    w.add_layer_norm_rms_eps(traits["rms_eps"])
+    w.add_file_type(FILE_TYPES[args.type])
+    if args.tokenizer.endswith(".gguf"):
+        n_vocab = add_vocab_fields(w, load_vocab_gguf(args.tokenizer))
+    else:
+        n_vocab = add_qwen_tokenizer(w, args.tokenizer)
 
     def matrix(name, rows, cols, scale):
         # Row-major [rows][cols] -> GGUF ne = [cols, rows].
@@ -225,8 +266,9 @@ def main():
         matrix(p + "attn_q.weight", n_head * head_dim, n_embd, s)
         matrix(p + "attn_k.weight", n_kv * head_dim, n_embd, s)
         matrix(p + "attn_v.weight", n_kv * head_dim, n_embd, s)
-        vector(p + "attn_q_norm.weight", head_dim)
-        vector(p + "attn_k_norm.weight", head_dim)
+        if traits["qk_norm"]:
+            vector(p + "attn_q_norm.weight", head_dim)
+            vector(p + "attn_k_norm.weight", head_dim)
         matrix(p + "attn_output.weight", n_embd, n_head * head_dim, 1.0 / np.sqrt(n_head * head_dim))
         vector(p + "ffn_norm.weight", n_embd)
         matrix(p + "ffn_gate.weight", n_ff, n_embd, s)

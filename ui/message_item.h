@@ -14,4 +14,5 @@ struct MessageItem {
     int branchIndex = 0;       // 0-based index among the siblings of this message
     int branchCount = 1;       // number of siblings (edits / regenerations); >= 1
     QString stats;             // "TTFT 120 ms · 35.2 tok/s · 128 tokens"; empty while streaming
+    bool expanded = false;     // a long text is shown whole (Show all, or it streamed in this view)
 };

@@ -2,6 +2,10 @@
 
 namespace {
 
+bool truncated(const MessageItem& m) {
+    return !m.streaming && !m.expanded && m.text.size() > MessageListModel::kPreviewChars;
+}
+
 // Role table: name exposed to QML and the accessor for each role (variants in a table).
 struct RoleInfo {
     int role;
@@ -27,6 +31,14 @@ const RoleInfo kRoles[] = {
     {MessageListModel::BranchCountRole, "branchCount",
      [](const MessageItem& m) { return QVariant(m.branchCount); }},
     {MessageListModel::StatsRole, "stats", [](const MessageItem& m) { return QVariant(m.stats); }},
+    {MessageListModel::DisplayTextRole, "displayText",
+     [](const MessageItem& m) {
+         return QVariant(truncated(m) ? MessageListModel::previewOf(m.text) : m.text);
+     }},
+    {MessageListModel::TruncatedRole, "truncated",
+     [](const MessageItem& m) { return QVariant(truncated(m)); }},
+    {MessageListModel::TextLengthRole, "textLength",
+     [](const MessageItem& m) { return QVariant(int(m.text.size())); }},
 };
 
 const RoleInfo* findRole(int role) {
@@ -59,6 +71,15 @@ QHash<int, QByteArray> MessageListModel::roleNames() const {
     return names;
 }
 
+QString MessageListModel::previewOf(const QString& text, int limit) {
+    if (limit < 0 || text.size() <= limit) return text;
+    qsizetype cut = text.lastIndexOf(QLatin1Char('\n'), limit - 1);
+    if (cut < limit / 2) cut = text.lastIndexOf(QLatin1Char(' '), limit - 1);
+    if (cut < limit / 2) cut = limit;
+    if (cut > 0 && text.at(cut - 1).isHighSurrogate()) --cut;
+    return text.left(cut);
+}
+
 void MessageListModel::setMessages(const QList<MessageItem>& items) {
     const int before = count();
     beginResetModel();
@@ -82,7 +103,11 @@ void MessageListModel::appendPiece(qint64 id, const QString& piece, QString Mess
     // Non-const access detaches only if shared; the string itself grows geometrically.
     (m_items[row].*field).append(piece);
     const QModelIndex idx = index(row);
-    emit dataChanged(idx, idx, {role});
+    // A streaming row is never truncated: its displayText is the text itself.
+    if (field == &MessageItem::text)
+        emit dataChanged(idx, idx, {role, DisplayTextRole, TextLengthRole});
+    else
+        emit dataChanged(idx, idx, {role});
 }
 
 void MessageListModel::appendText(qint64 id, const QString& piece) {
@@ -93,9 +118,38 @@ void MessageListModel::appendThinking(qint64 id, const QString& piece) {
     appendPiece(id, piece, &MessageItem::thinking, ThinkingRole);
 }
 
+void MessageListModel::syncMessages(const QList<MessageItem>& items) {
+    const int before = count();
+    int same = 0;
+    while (same < before && same < items.size() && m_items.at(same).id == items.at(same).id) ++same;
+    removeFrom(same);
+    for (int row = 0; row < same; ++row) {
+        MessageItem next = items.at(row);
+        const MessageItem& old = m_items.at(row);
+        next.expanded = next.expanded || old.expanded || old.streaming;
+        updateRow(row, next);
+    }
+    if (same < items.size()) {
+        beginInsertRows(QModelIndex(), same, int(items.size()) - 1);
+        for (qsizetype i = same; i < items.size(); ++i) m_items.append(items.at(i));
+        endInsertRows();
+    }
+    if (count() != before) emit countChanged();
+}
+
+void MessageListModel::expand(int row) {
+    if (row < 0 || row >= count() || m_items.at(row).expanded) return;
+    MessageItem item = m_items.at(row);
+    item.expanded = true;
+    updateRow(row, item);
+}
+
 void MessageListModel::updateMessage(const MessageItem& item) {
     const int row = rowOf(item.id);
-    if (row < 0) return;
+    if (row >= 0) updateRow(row, item);
+}
+
+void MessageListModel::updateRow(int row, const MessageItem& item) {
     const MessageItem old = m_items.at(row);
     m_items[row] = item;
     QList<int> changed;

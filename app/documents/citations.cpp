@@ -1,6 +1,9 @@
 #include "app/documents/citations.h"
 
 #include <QRegularExpression>
+#include <QUrl>
+
+#include "app/documents/passage_match.h"
 
 namespace folio {
 namespace {
@@ -56,7 +59,8 @@ QVector<Citation> findCitations(const QString& text) {
     return out;
 }
 
-QString linkifyCitations(const QString& text, const QVector<CitationTarget>& targets) {
+QString linkifyCitations(const QString& text, const QVector<CitationTarget>& targets,
+                         bool withClaims) {
     if (targets.isEmpty()) return text;
     QString out;
     qsizetype pos = 0;
@@ -70,19 +74,25 @@ QString linkifyCitations(const QString& text, const QVector<CitationTarget>& tar
         // Markdown link text may not hold unescaped brackets.
         QString inner = label;
         if (inner.startsWith('[') && inner.endsWith(']')) inner = inner.mid(1, inner.size() - 2);
-        out += QStringLiteral("[%1](%2)").arg(inner, citationUrl(t.documentId, c.page));
+        const QString claim = withClaims ? citedSentence(text, c.start, c.length) : QString();
+        out += QStringLiteral("[%1](%2)").arg(inner, citationUrl(t.documentId, c.page, claim));
         pos = c.start + c.length;
     }
     out += text.mid(pos);
     return out;
 }
 
-QString citationUrl(qint64 documentId, int page) {
-    return QStringLiteral("folio://doc/%1/page/%2").arg(documentId).arg(page);
+QString citationUrl(qint64 documentId, int page, const QString& claim) {
+    QString url = QStringLiteral("folio://doc/%1/page/%2").arg(documentId).arg(page);
+    if (!claim.isEmpty())
+        url += QStringLiteral("?q=") +
+               QString::fromLatin1(QUrl::toPercentEncoding(claim.left(kMaxClaimChars)));
+    return url;
 }
 
-bool parseCitationUrl(const QString& url, qint64* documentId, int* page) {
-    static const QRegularExpression kUrl(QStringLiteral("^folio://doc/(\\d+)/page/(\\d+)$"));
+bool parseCitationUrl(const QString& url, qint64* documentId, int* page, QString* claim) {
+    static const QRegularExpression kUrl(
+        QStringLiteral("^folio://doc/(\\d+)/page/(\\d+)(?:\\?q=([A-Za-z0-9%._~-]*))?$"));
     const QRegularExpressionMatch m = kUrl.match(url);
     if (!m.hasMatch()) return false;
     bool okId = false;
@@ -92,6 +102,7 @@ bool parseCitationUrl(const QString& url, qint64* documentId, int* page) {
     if (!okId || !okPage || p < 1) return false;
     if (documentId) *documentId = id;
     if (page) *page = p;
+    if (claim) *claim = QUrl::fromPercentEncoding(m.captured(3).toLatin1());
     return true;
 }
 

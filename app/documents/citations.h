@@ -24,11 +24,16 @@ QVector<Citation> findCitations(const QString& text);
 
 // Replaces each citation with a Markdown link. A citation without a document number refers to
 // the first target; one that names a document outside targets, or a page outside its range, is
-// left as it is.
-QString linkifyCitations(const QString& text, const QVector<CitationTarget>& targets);
+// left as it is. withClaims: each link also carries the sentence it supports (citedSentence(),
+// see passage_match.h), so that the viewer can highlight the passage on the page.
+QString linkifyCitations(const QString& text, const QVector<CitationTarget>& targets,
+                         bool withClaims = false);
 
-QString citationUrl(qint64 documentId, int page);
-// Parses folio://doc/<id>/page/<n>; false for anything else.
-bool parseCitationUrl(const QString& url, qint64* documentId, int* page);
+// folio://doc/<id>/page/<n>, with "?q=<the claim, percent-encoded>" when claim is not empty
+// (at most kMaxClaimChars of it).
+QString citationUrl(qint64 documentId, int page, const QString& claim = {});
+constexpr int kMaxClaimChars = 300;
+// Parses a citationUrl(); false for anything else. claim (optional) receives the decoded claim.
+bool parseCitationUrl(const QString& url, qint64* documentId, int* page, QString* claim = nullptr);
 
 }  // namespace folio

@@ -88,10 +88,9 @@ QString renderBlock(const QVector<ContextDocument>& docs, const Selection& sel, 
         QVector<int> included;
         for (int p = 0; p < doc.pages.size(); ++p)
             if (sel[d][p]) included << doc.pages[p].page;
+        // One multi-arg call: chained arg() would replace markers such as "%1" in the title.
         out += QStringLiteral("\n=== Document %1: %2 (%3 pages) ===\n")
-                   .arg(d + 1)
-                   .arg(doc.title)
-                   .arg(doc.pages.size());
+                   .arg(QString::number(d + 1), doc.title, QString::number(doc.pages.size()));
         if (mode == ContextMode::Retrieval)
             out += QStringLiteral("Included pages: %1\n")
                        .arg(included.isEmpty() ? QStringLiteral("none") : compressRanges(included));

@@ -43,6 +43,13 @@ const char* const kSqlPresetSet =
 const char* const kSqlPresetReset =
     "DELETE FROM analysis_presets WHERE preset_key = ? AND language = ?";
 
+const char* const kSqlSummaryGet =
+    "SELECT summary FROM document_summaries WHERE document_id = ? AND first_page = ? AND "
+    "last_page = ? AND variant = ?";
+const char* const kSqlSummarySet =
+    "INSERT OR REPLACE INTO document_summaries (document_id, first_page, last_page, variant, "
+    "summary, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+
 Error queryError(const QSqlQuery& q, const char* what) {
     return makeError(QStringLiteral("%1: %2").arg(what, q.lastError().text()).toStdString());
 }
@@ -197,6 +204,22 @@ Status DocumentStore::setPresetOverride(const QString& key, const QString& langu
     const bool ok = text.isEmpty() ? run(q, kSqlPresetReset, {key, language})
                                    : run(q, kSqlPresetSet, {key, language, text, nowMs()});
     if (!ok) return queryError(q, "store preset");
+    return {};
+}
+
+Expected<QString> DocumentStore::partialSummary(qint64 documentId, int firstPage, int lastPage,
+                                                const QString& variant) const {
+    QSqlQuery q(m_connection());
+    if (!run(q, kSqlSummaryGet, {documentId, firstPage, lastPage, variant}))
+        return queryError(q, "read a partial summary");
+    return q.next() ? q.value(0).toString() : QString();
+}
+
+Status DocumentStore::setPartialSummary(qint64 documentId, int firstPage, int lastPage,
+                                        const QString& variant, const QString& summary) {
+    QSqlQuery q(m_connection());
+    if (!run(q, kSqlSummarySet, {documentId, firstPage, lastPage, variant, summary, nowMs()}))
+        return queryError(q, "store a partial summary");
     return {};
 }
 

@@ -71,6 +71,14 @@ public:
     // Stores the user's text; an empty text restores the built-in one.
     Status setPresetOverride(const QString& key, const QString& language, const QString& text);
 
+    // Map-reduce partial summaries (resources/sql/004_document_summaries.sql): the summary of
+    // pages firstPage..lastPage made with `variant` (see MapReduceSummarizer), or an empty string
+    // when none is stored. Storing replaces an existing one.
+    Expected<QString> partialSummary(qint64 documentId, int firstPage, int lastPage,
+                                     const QString& variant) const;
+    Status setPartialSummary(qint64 documentId, int firstPage, int lastPage, const QString& variant,
+                             const QString& summary);
+
 private:
     ConnectionProvider m_connection;
 };

@@ -2,9 +2,13 @@
 
 #include <QDateTime>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QUrl>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include "app/documents/citations.h"
+#include "app/documents/page_renderer.h"
+#include "app/documents/passage_match.h"
 
 namespace folio {
 
@@ -53,12 +57,67 @@ DocumentsController::DocumentsController(DocumentStore* store, IngestOptions ing
     connect(&m_ingestor, &Ingestor::progress, this, [this](int done, int total) {
         setProgress(total > 0 ? double(done) / total : -1);
         setStatus(tr("Reading %1: page %2 of %3")
-                      .arg(QFileInfo(m_current).fileName())
-                      .arg(done)
-                      .arg(total));
+                      .arg(QFileInfo(m_current).fileName(), QString::number(done),
+                           QString::number(total)));
     });
     connect(&m_ingestor, &Ingestor::finished, this, &DocumentsController::onFinished);
     reload();
+}
+
+void DocumentsController::setSummaryGenerator(std::unique_ptr<SummaryGenerator> generator,
+                                              const SummaryOptions& options) {
+    m_summarizer.reset();
+    m_generator = std::move(generator);
+    m_summaryOptions = options;
+    if (m_generator) {
+        m_summarizer = std::make_unique<MapReduceSummarizer>(m_store, m_generator.get());
+        connect(m_summarizer.get(), &MapReduceSummarizer::progress, this,
+                [this](int step, int steps, bool) {
+                    m_summaryStatus =
+                        tr("Summarising %1: part %2 of %3…")
+                            .arg(m_summaryTitle, QString::number(step), QString::number(steps));
+                    emit summaryChanged();
+                });
+        auto done = [this] {
+            m_summaryStatus.clear();
+            emit summaryChanged();
+        };
+        connect(m_summarizer.get(), &MapReduceSummarizer::finished, this,
+                [this, done](qint64 id, const QString& summary) {
+                    done();
+                    emit summaryFinished(id, m_summaryTitle, summary);
+                });
+        connect(m_summarizer.get(), &MapReduceSummarizer::failed, this,
+                [this, done](qint64, const QString& message) {
+                    done();
+                    emit failed(m_summaryTitle, message);
+                });
+        connect(m_summarizer.get(), &MapReduceSummarizer::cancelled, this, done);
+    }
+    emit summaryChanged();
+}
+
+bool DocumentsController::summarize(qint64 documentId, const QString& request,
+                                    const QString& language) {
+    if (!m_summarizer) {
+        emit failed(QString(), tr("Summaries need a loaded model."));
+        return false;
+    }
+    SummaryOptions options = m_summaryOptions;
+    options.language =
+        language.startsWith(QStringLiteral("zh")) ? QStringLiteral("zh_CN") : QStringLiteral("en");
+    m_summaryTitle = titleOf(documentId);
+    if (Status st = m_summarizer->start(documentId, request, options); !st) {
+        emit failed(m_summaryTitle, QString::fromStdString(st.message()));
+        return false;
+    }
+    m_summaryStatus = tr("Summarising %1…").arg(m_summaryTitle);
+    emit summaryChanged();
+    return true;
+}
+
+void DocumentsController::cancelSummary() {
+    if (m_summarizer) m_summarizer->cancel();
 }
 
 void DocumentsController::setOcrEnabled(bool on) {
@@ -74,6 +133,41 @@ bool DocumentsController::addFile(const QString& pathOrUrl) {
     m_queue << path;
     if (!m_ingestor.isRunning() && m_awaitingPassword.isEmpty()) startNext();
     return true;
+}
+
+namespace {
+
+QString localPath(const QVariant& pathOrUrl) {
+    const QUrl url = pathOrUrl.toUrl();
+    if (url.isLocalFile()) return url.toLocalFile();
+    const QString text = pathOrUrl.toString();
+    const QUrl parsed(text);
+    return parsed.isLocalFile() ? parsed.toLocalFile() : text;
+}
+
+}  // namespace
+
+bool DocumentsController::canAdd(const QVariant& pathOrUrl) const {
+    static const QStringList kSuffixes = {QStringLiteral("pdf"), QStringLiteral("txt"),
+                                          QStringLiteral("md")};
+    const QString path = localPath(pathOrUrl);
+    return !path.trimmed().isEmpty() &&
+           kSuffixes.contains(QFileInfo(path).suffix(), Qt::CaseInsensitive);
+}
+
+int DocumentsController::addDroppedFiles(const QVariantList& urls) {
+    int queued = 0;
+    for (const QVariant& u : urls) {
+        const QString path = localPath(u);
+        if (path.trimmed().isEmpty()) continue;
+        if (!canAdd(path)) {
+            emit failed(QFileInfo(path).fileName(),
+                        tr("This kind of file cannot be added. Drop PDF, .txt or .md files."));
+            continue;
+        }
+        if (addFile(path)) ++queued;
+    }
+    return queued;
 }
 
 void DocumentsController::startNext() {
@@ -144,7 +238,8 @@ void DocumentsController::onFinished() {
         } else {
             setStatus(added->alreadyStored
                           ? tr("%1 was already added.").arg(name)
-                          : tr("Added %1 (%2 pages).").arg(name).arg(r.document.pages.size()));
+                          : tr("Added %1 (%2 pages).")
+                                .arg(name, QString::number(r.document.pages.size())));
             reload();
             emit documentAdded(added->id, added->alreadyStored);
         }
@@ -205,16 +300,40 @@ QString DocumentsController::linkify(qint64 conversationId, const QString& text)
     if (!docs || docs->isEmpty()) return text;
     QVector<CitationTarget> targets;
     for (const DocumentInfo& d : *docs) targets.append(CitationTarget{d.id, d.pages});
-    return linkifyCitations(text, targets);
+    return linkifyCitations(text, targets, /*withClaims=*/true);
 }
 
 bool DocumentsController::activateCitation(const QString& url) {
     qint64 id = 0;
     int page = 0;
-    if (!parseCitationUrl(url, &id, &page)) return false;
+    QString claim;
+    if (!parseCitationUrl(url, &id, &page, &claim)) return false;
     auto d = m_store->document(id);
     emit citationActivated(id, page, d ? d->title : QString(), d ? d->pages : 0);
+    if (d && d->kind == QStringLiteral("pdf") && !claim.trimmed().isEmpty())
+        findHighlight(*d, page, claim);
     return true;
+}
+
+void DocumentsController::findHighlight(const DocumentInfo& document, int page,
+                                        const QString& claim) {
+    RenderOptions options;
+    options.program = m_options.program;
+    const QString path = document.path;
+    // The task captures values only: it may outlive the controller (the watcher does not).
+    auto* watcher = new QFutureWatcher<QVariantList>(this);
+    connect(watcher, &QFutureWatcher<QVariantList>::finished, this,
+            [this, watcher, id = document.id, page] {
+                watcher->deleteLater();
+                emit citationHighlighted(id, page, watcher->result());
+            });
+    watcher->setFuture(QtConcurrent::run([path, page, claim, options] {
+        QVariantList boxes;
+        Expected<QVector<WordBox>> words = readPageWords(path, page, options);
+        if (!words) return boxes;
+        for (const QRectF& r : highlightBoxes(*words, claim)) boxes.append(r);
+        return boxes;
+    }));
 }
 
 }  // namespace folio

@@ -11,9 +11,11 @@
 #include <QVariantList>
 #include <QVariantMap>
 #include <QVector>
+#include <memory>
 
 #include "app/documents/document_store.h"
 #include "app/documents/ingestor.h"
+#include "app/documents/map_reduce.h"
 
 namespace folio {
 
@@ -44,6 +46,10 @@ class DocumentsController : public QObject {
     Q_PROPERTY(double progress READ progress NOTIFY progressChanged)  // 0..1; -1 = not started
     Q_PROPERTY(QString statusText READ statusText NOTIFY statusTextChanged)
     Q_PROPERTY(bool ocrEnabled READ ocrEnabled WRITE setOcrEnabled NOTIFY ocrEnabledChanged)
+    // Map-reduce summaries: whether one is being made, and "Summarising … part 3 of 7".
+    Q_PROPERTY(bool summarizing READ summarizing NOTIFY summaryChanged)
+    Q_PROPERTY(QString summaryStatus READ summaryStatus NOTIFY summaryChanged)
+    Q_PROPERTY(bool canSummarize READ canSummarize NOTIFY summaryChanged)
 
 public:
     // store must outlive the controller. ingestOptions: defaults for every file (program, limits).
@@ -56,11 +62,31 @@ public:
     QString statusText() const { return m_status; }
     bool ocrEnabled() const { return m_options.ocr; }
     void setOcrEnabled(bool on);
+    bool summarizing() const { return m_summarizer && m_summarizer->running(); }
+    QString summaryStatus() const { return m_summaryStatus; }
+    bool canSummarize() const { return m_summarizer != nullptr; }
+    // The model behind summarize(); without one, summarize() says it is unavailable.
+    void setSummaryGenerator(std::unique_ptr<SummaryGenerator> generator,
+                             const SummaryOptions& options = {});
 
     // Queues a file (a local path or a file:// URL). False for an empty path.
     Q_INVOKABLE bool addFile(const QString& pathOrUrl);
+    // Files dropped on the window: queues the PDF, .txt and .md ones (attached to the current
+    // chat when added, see Main.qml) and reports each other one through failed() with a message
+    // that says which files can be added. Returns how many were queued.
+    Q_INVOKABLE int addDroppedFiles(const QVariantList& urls);
+    // Whether addFile() takes this file, by its name (.pdf, .txt, .md, any case).
+    Q_INVOKABLE bool canAdd(const QVariant& pathOrUrl) const;
     // Answers passwordRequired: retries the pending file with this password.
     Q_INVOKABLE void submitPassword(const QString& password);
+    // "Summarise whole document": a map-reduce summary (map_reduce.h), the user's alternative to
+    // retrieval when a document does not fit the context. request may be empty; language "en"
+    // or "zh_CN" (Qt.uiLanguage) picks the instructions. Progress in summaryStatus; the answer in
+    // summaryFinished, errors in failed(). False when busy or unavailable.
+    Q_INVOKABLE bool summarize(qint64 documentId, const QString& request = {},
+                               const QString& language = {});
+    // Stops the summary; the parts already made stay stored for the next request.
+    Q_INVOKABLE void cancelSummary();
     // Cancels the file being read (and forgets one waiting for a password).
     Q_INVOKABLE void cancel();
     Q_INVOKABLE bool remove(qint64 documentId);
@@ -77,7 +103,9 @@ public:
     // none is attached).
     Q_INVOKABLE QString linkify(qint64 conversationId, const QString& text) const;
     // A citation link was clicked: emits citationActivated(documentId, page, title) when the
-    // link is one; false otherwise.
+    // link is one; false otherwise. When the link carries its claim (linkify adds it) and the
+    // document is a PDF, the page's words are read in the background (folio-ingest --words) and
+    // citationHighlighted follows with the passage's boxes (none when it is not found).
     Q_INVOKABLE bool activateCitation(const QString& url);
 
 signals:
@@ -87,7 +115,11 @@ signals:
     void ocrEnabledChanged();
     void documentAdded(qint64 documentId, bool alreadyStored);
     void attachmentsChanged(qint64 conversationId);
+    void summaryChanged();
+    void summaryFinished(qint64 documentId, const QString& title, const QString& summary);
     void citationActivated(qint64 documentId, int page, const QString& title, int pageCount);
+    // boxes: QRectF values in page fractions (x, width / page width; y, height / page height).
+    void citationHighlighted(qint64 documentId, int page, const QVariantList& boxes);
     void failed(const QString& fileName, const QString& message);
     // An encrypted PDF needs its password; wrongPassword: the last one given did not open it.
     void passwordRequired(const QString& fileName, bool wrongPassword);
@@ -97,8 +129,14 @@ private:
     void onFinished();
     void setStatus(const QString& text);
     void setProgress(double p);
+    void findHighlight(const DocumentInfo& document, int page, const QString& claim);
 
     DocumentStore* m_store;
+    std::unique_ptr<SummaryGenerator> m_generator;
+    std::unique_ptr<MapReduceSummarizer> m_summarizer;
+    SummaryOptions m_summaryOptions;
+    QString m_summaryStatus;
+    QString m_summaryTitle;
     IngestOptions m_options;
     Ingestor m_ingestor;
     DocumentListModel m_model;

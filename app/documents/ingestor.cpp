@@ -47,7 +47,16 @@ QString defaultIngestProgram() {
     return QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("folio-ingest"));
 }
 
+// An AddressSanitizer build (the asan preset) reserves terabytes of address space for its shadow
+// memory at start-up, so a child built with it cannot run under RLIMIT_AS: no limit there.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kCanLimitAddressSpace = false;
+#else
+constexpr bool kCanLimitAddressSpace = true;
+#endif
+
 void limitChildMemory(QProcess& process, qint64 bytes) {
+    if (!kCanLimitAddressSpace) return;
     const rlim_t limit = rlim_t(bytes);
     // Runs in the child between fork and exec: only async-signal-safe calls.
     process.setChildProcessModifier([limit] {

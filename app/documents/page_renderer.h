@@ -1,12 +1,13 @@
 #pragma once
-// Page images for the viewer pane, rendered by the folio-ingest child (so a hostile PDF cannot
-// crash the app while it is being viewed either), and a QML image provider that serves them as
-// image://folio-page/<documentId>/<page>.
+// Page images and word boxes for the viewer pane, rendered by the folio-ingest child (so a hostile
+// PDF cannot crash the app while it is being viewed either), and a QML image provider that serves
+// them as image://folio-page/<documentId>/<page>.
 #include <QImage>
 #include <QQuickImageProvider>
 #include <QString>
 #include <functional>
 
+#include "app/documents/passage_match.h"
 #include "engine/status.h"
 
 namespace folio {
@@ -22,6 +23,11 @@ struct RenderOptions {
 // Renders page (1-based) of the PDF at path. Blocks until the child is done: call it off the GUI
 // thread (the image provider below runs on Qt Quick's loader threads). Errors name the problem.
 Expected<QImage> renderPdfPage(const QString& path, int page, const RenderOptions& options = {});
+
+// The words of page (1-based) with their boxes in page fractions, read by the folio-ingest child
+// (--words). Blocks like renderPdfPage: call it off the GUI thread.
+Expected<QVector<WordBox>> readPageWords(const QString& path, int page,
+                                         const RenderOptions& options = {});
 
 class PageImageProvider : public QQuickImageProvider {
 public:

@@ -4,7 +4,10 @@
 //
 // Usage: folio-ingest FILE [--password-stdin] [--ocr] [--ocr-lang eng+chi_sim]
 //        folio-ingest FILE [--password-stdin] --render PAGE --dpi DPI --output FILE.png
+//        folio-ingest FILE [--password-stdin] --words PAGE
 // The second form renders one page (1-based) to a PNG for the page viewer and prints nothing.
+// The third prints the page's words with their boxes in page fractions (0..1, origin top left),
+// for highlighting a cited passage: {"type":"words","page":N,"words":[[text,x,y,w,h],...]}.
 // Output, one compact JSON object per line, flushed after each:
 //   {"type":"meta","title":..,"author":..,"pages":N,"sha256":hex}
 //   {"type":"page","page":N,"text":..,"ocr":bool}        N = 1..pages, in order
@@ -18,6 +21,7 @@
 #include <QCryptographicHash>
 #include <QFile>
 #include <QImage>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -41,6 +45,7 @@ struct Args {
     bool ocr = false;
     QString ocrLanguages = QStringLiteral("eng+chi_sim");
     int renderPage = 0;  // > 0: render this page instead of extracting text
+    int wordsPage = 0;   // > 0: print this page's word boxes instead of extracting text
     double dpi = 100;
     QString output;
 };
@@ -68,6 +73,9 @@ bool parseArgs(const QStringList& argv, Args& args) {
         } else if (a == "--render" && i + 1 < argv.size()) {
             args.renderPage = argv[++i].toInt();
             if (args.renderPage <= 0) return false;
+        } else if (a == "--words" && i + 1 < argv.size()) {
+            args.wordsPage = argv[++i].toInt();
+            if (args.wordsPage <= 0) return false;
         } else if (a == "--dpi" && i + 1 < argv.size()) {
             args.dpi = argv[++i].toDouble();
             if (args.dpi < 10 || args.dpi > 600) return false;
@@ -156,12 +164,30 @@ int render(const Args& args, const Poppler::Document& doc) {
     return static_cast<int>(IngestExit::Ok);
 }
 
+int words(const Args& args, const Poppler::Document& doc) {
+    if (args.wordsPage > doc.numPages())
+        return fail(IngestExit::Usage, QStringLiteral("no page %1").arg(args.wordsPage));
+    std::unique_ptr<Poppler::Page> page = doc.page(args.wordsPage - 1);
+    const QSizeF size = page ? page->pageSizeF() : QSizeF();
+    if (size.width() <= 0 || size.height() <= 0)
+        return fail(IngestExit::Corrupt, "cannot read the page");
+    QJsonArray list;
+    for (const std::unique_ptr<Poppler::TextBox>& box : page->textList()) {
+        const QRectF r = box->boundingBox();
+        list.append(QJsonArray{box->text(), r.x() / size.width(), r.y() / size.height(),
+                               r.width() / size.width(), r.height() / size.height()});
+    }
+    writeLine({{"type", "words"}, {"page", args.wordsPage}, {"words", list}});
+    return static_cast<int>(IngestExit::Ok);
+}
+
 int run(const Args& args) {
     std::unique_ptr<Poppler::Document> doc;
     if (int rc = openDocument(args, doc); rc != 0) return rc;
     const int pageCount = doc->numPages();
     if (pageCount <= 0) return fail(IngestExit::Corrupt, "the PDF has no readable pages");
     if (args.renderPage > 0) return render(args, *doc);
+    if (args.wordsPage > 0) return words(args, *doc);
     writeLine({{"type", "meta"},
                {"title", doc->info(QStringLiteral("Title"))},
                {"author", doc->info(QStringLiteral("Author"))},
@@ -193,7 +219,8 @@ int main(int argc, char** argv) {
         return fail(
             IngestExit::Usage,
             "usage: folio-ingest FILE [--password-stdin] [--ocr] [--ocr-lang LANGS]\n"
-            "       folio-ingest FILE [--password-stdin] --render PAGE --dpi DPI --output PNG");
+            "       folio-ingest FILE [--password-stdin] --render PAGE --dpi DPI --output PNG\n"
+            "       folio-ingest FILE [--password-stdin] --words PAGE");
     Poppler::setDebugErrorFunction([](const QString&, const QVariant&) {}, QVariant());
     return run(args);
 }

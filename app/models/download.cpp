@@ -71,6 +71,7 @@ Download* Download::restore(QNetworkAccessManager* nam, const QString& sidecarPa
     spec.fileName = o.value(QLatin1String("file")).toString();
     spec.expectedSize = qint64(o.value(QLatin1String("expectedSize")).toDouble(-1));
     spec.sha256 = o.value(QLatin1String("sha256")).toString();
+    spec.checkGguf = o.value(QLatin1String("checkGguf")).toBool(true);
     if (!spec.url.isValid() || spec.url.isEmpty() || spec.fileName.isEmpty() ||
         spec.fileName.contains(QLatin1Char('/'))) {
         *error = QStringLiteral("%1: 'url' or 'file' is missing or invalid").arg(sidecarPath);
@@ -180,7 +181,8 @@ bool Download::writeSidecar() {
                   {QStringLiteral("total"), double(m_total)},
                   {QStringLiteral("etag"), m_etag},
                   {QStringLiteral("lastModified"), m_lastModified},
-                  {QStringLiteral("sha256"), m_spec.sha256}};
+                  {QStringLiteral("sha256"), m_spec.sha256},
+                  {QStringLiteral("checkGguf"), m_spec.checkGguf}};
     QSaveFile file(sidecarPath());
     if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(o).toJson()) < 0 ||
         !file.commit()) {
@@ -329,7 +331,7 @@ void Download::verifyAndInstall() {
             return;
         }
     }
-    {
+    if (m_spec.checkGguf) {
         auto gguf = GgufFile::open(partPath().toStdString());
         if (!gguf) {
             removePartials();

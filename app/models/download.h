@@ -30,8 +30,10 @@ struct DownloadSpec {
     QUrl url;
     QString fileName;  // plain name, no '/'
     qint64 expectedSize =
-        -1;          // bytes, for the free-disk check before the server answers; -1 unknown
-    QString sha256;  // lower-case hex; empty = unknown (the GGUF check still runs)
+        -1;                 // bytes, for the free-disk check before the server answers; -1 unknown
+    QString sha256;         // lower-case hex; empty = unknown (the GGUF check still runs)
+    bool checkGguf = true;  // open the finished file with GgufFile before installing (false for
+                            // non-model files such as the default model's wheels)
 };
 
 struct DownloadOptions {

@@ -6,6 +6,7 @@
 #include <QUrl>
 #include <algorithm>
 
+#include "app/models/gpu_memory.h"
 #include "engine/gguf/gguf.h"
 #include "engine/model/config.h"
 
@@ -22,6 +23,30 @@ bool isInside(const QString& path, const QString& dir) {
     const QString d = QDir(dir).canonicalPath();
     const QString p = QFileInfo(path).canonicalFilePath();
     return !d.isEmpty() && !p.isEmpty() && p.startsWith(d + QLatin1Char('/'));
+}
+
+// Adds t to its layer's totals ("blk.<i>.<rest>"), or to otherWeightBytes when it is outside the
+// layers and not the embedding (whose rows are gathered on the CPU).
+void addToLayers(InstalledModel& m, const GgufTensor& t) {
+    constexpr std::string_view kPrefix = "blk.";
+    constexpr size_t kMaxLayers = 4096;  // a bound on what a file can make us allocate
+    if (t.name.substr(0, kPrefix.size()) != kPrefix) {
+        if (t.name != "token_embd.weight") m.otherWeightBytes += qint64(t.nbytes);
+        return;
+    }
+    size_t layer = 0, i = kPrefix.size();
+    for (; i < t.name.size() && t.name[i] >= '0' && t.name[i] <= '9' && layer < kMaxLayers; ++i)
+        layer = layer * 10 + size_t(t.name[i] - '0');
+    if (i == kPrefix.size() || layer >= kMaxLayers) {
+        m.otherWeightBytes += qint64(t.nbytes);
+        return;
+    }
+    if (m.layerWeightBytes.size() <= layer) {
+        m.layerWeightBytes.resize(layer + 1, 0);
+        m.layerWeightElements.resize(layer + 1, 0);
+    }
+    m.layerWeightBytes[layer] += qint64(t.nbytes);
+    m.layerWeightElements[layer] += t.nElements();
 }
 
 }  // namespace
@@ -49,10 +74,18 @@ Expected<InstalledModel> inspectModel(const QString& path) {
     m.name = fromView(g.getString("general.name").value_or(""));
     if (m.name.isEmpty()) m.name = QFileInfo(path).completeBaseName();
     m.quantization = fromView(fileTypeName(int(g.getInt("general.file_type").value_or(-1))));
+    bool hasOutput = false;
     for (const GgufTensor& t : g.tensors()) {
         m.parameters += t.nElements();
         m.weightBytes += qint64(t.nbytes);
+        m.largestTensorElements = std::max(m.largestTensorElements, qint64(t.nElements()));
+        addToLayers(m, t);
+        hasOutput = hasOutput || t.name == "output.weight";
+        if (t.name == "token_embd.weight") m.nVocab = t.ne[1];
     }
+    if (!hasOutput)  // tied: the GPU needs the embedding matrix as the output matrix
+        if (const GgufTensor* e = g.tensor("token_embd.weight"))
+            m.otherWeightBytes += qint64(e->nbytes);
     auto config = readModelConfig(g);
     if (config) {
         m.supported = true;
@@ -120,6 +153,12 @@ void ModelLibrary::refresh() {
     beginResetModel();
     m_models = std::move(models);
     if (!m_memoryOverride) m_available = availableMemoryBytes();
+    const GpuInfo gpu = probeGpu(m_gpuLibrary.constData());
+    m_gpuFound = gpu.found;
+    m_gpuName = gpu.name;
+    m_gpuProblem = gpu.problem;
+    m_gpuFree = gpu.found ? gpu.freeBytes : -1;
+    m_gpuTotal = gpu.found ? gpu.totalBytes : -1;
     endResetModel();
     emit countChanged();
 }
@@ -194,6 +233,10 @@ QVariant ModelLibrary::data(const QModelIndex& index, int role) const {
             return m_available < 0 || m.estimateBytes(m_context) <= m_available;
         case DeletableRole:
             return isInside(m.path, m_dir);
+        case GpuBytesRole:
+            return double(gpuEstimate(m, m_context, m_gpuFree).totalBytes);
+        case GpuFitRole:
+            return gpuEstimate(m, m_context, m_gpuFree).fit;
         default:
             return {};
     }
@@ -213,7 +256,9 @@ QHash<int, QByteArray> ModelLibrary::roleNames() const {
             {ParametersRole, "parameters"},
             {EstimateBytesRole, "estimateBytes"},
             {FitsRole, "fits"},
-            {DeletableRole, "deletable"}};
+            {DeletableRole, "deletable"},
+            {GpuBytesRole, "gpuBytes"},
+            {GpuFitRole, "gpuFit"}};
 }
 
 }  // namespace folio

@@ -8,6 +8,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <vector>
 
 #include "engine/status.h"
 
@@ -28,6 +29,13 @@ struct InstalledModel {
     int headDim = 0;
     qint64 parameters = 0;   // sum of tensor elements
     qint64 weightBytes = 0;  // sum of tensor data bytes
+    // For the GPU estimate (gpu_memory.h): per layer "blk.<i>.*", bytes as stored and elements;
+    // otherWeightBytes = the tensors outside layers that the GPU holds (output norm and output
+    // matrix; token_embd only when it doubles as the output matrix).
+    std::vector<qint64> layerWeightBytes, layerWeightElements;
+    qint64 otherWeightBytes = 0;
+    qint64 largestTensorElements = 0;
+    qint64 nVocab = 0;  // token_embd rows
 
     // KV cache bytes per token of context: K and V, every layer, f16.
     qint64 kvBytesPerToken() const { return 2ll * nLayer * nKvHead * headDim * 2; }
@@ -54,6 +62,12 @@ class ModelLibrary : public QAbstractListModel {
     Q_PROPERTY(
         double availableMemory READ availableMemory NOTIFY countChanged)  // bytes, -1 unknown
     Q_PROPERTY(QString modelsDirectory READ modelsDirectory CONSTANT)
+    // The GPU found at the last refresh() (gpu_memory.h); gpuProblem says why none was found.
+    Q_PROPERTY(bool gpuFound READ gpuFound NOTIFY countChanged)
+    Q_PROPERTY(QString gpuName READ gpuName NOTIFY countChanged)
+    Q_PROPERTY(QString gpuProblem READ gpuProblem NOTIFY countChanged)
+    Q_PROPERTY(double gpuFreeMemory READ gpuFreeMemory NOTIFY countChanged)    // bytes
+    Q_PROPERTY(double gpuTotalMemory READ gpuTotalMemory NOTIFY countChanged)  // bytes
 
 public:
     enum Role {
@@ -71,6 +85,8 @@ public:
         EstimateBytesRole,
         FitsRole,       // estimate <= available memory (true when unknown)
         DeletableRole,  // inside modelsDirectory (files elsewhere are only forgotten)
+        GpuBytesRole,   // GPU memory for full offload at the context (gpuEstimate), bytes
+        GpuFitRole,     // "full" | "partial" | "none" | "unknown" (no GPU found)
     };
 
     // modelsDirectory: where downloads go (<AppDataLocation>/models); extraDirectories are
@@ -88,6 +104,13 @@ public:
         m_memoryOverride = true;
     }
     const QList<InstalledModel>& models() const { return m_models; }
+    bool gpuFound() const { return m_gpuFound; }
+    QString gpuName() const { return m_gpuName; }
+    QString gpuProblem() const { return m_gpuProblem; }
+    double gpuFreeMemory() const { return double(m_gpuFree); }
+    double gpuTotalMemory() const { return double(m_gpuTotal); }
+    // For tests: the NVML library probeGpu() loads at refresh() (a fake, or a missing name).
+    void setGpuLibraryForTest(const QByteArray& library) { m_gpuLibrary = library; }
 
     Q_INVOKABLE void refresh();
     // Deletes a model file inside modelsDirectory; false (and lastError) otherwise.
@@ -113,6 +136,10 @@ private:
     int m_context = 0;
     qint64 m_available = -1;
     bool m_memoryOverride = false;
+    QByteArray m_gpuLibrary = "libnvidia-ml.so.1";
+    bool m_gpuFound = false;
+    QString m_gpuName, m_gpuProblem;
+    qint64 m_gpuFree = -1, m_gpuTotal = -1;  // bytes, -1 without a GPU
     QString m_lastError;
 };
 

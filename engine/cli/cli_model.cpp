@@ -3,9 +3,12 @@
 #include <cstdio>
 #include <fstream>
 
+#include "engine/cli/args.h"
+
 namespace folio::cli {
 
-bool openModel(const std::string& path, int threads, int ctx, CliModel& out, int chunk) {
+bool openModel(const std::string& path, int threads, int ctx, CliModel& out, int chunk,
+               Device device) {
     auto model = Model::load(path);
     if (!model) {
         std::fprintf(stderr, "error: %s\n", model.error().message.c_str());
@@ -16,12 +19,28 @@ bool openModel(const std::string& path, int threads, int ctx, CliModel& out, int
     GeneratorOptions options;
     options.contextLength = ctx;
     options.chunkSize = chunk;
+    options.device = device;
     auto gen = Generator::create(*out.model, *out.pool, options);
     if (!gen) {
         std::fprintf(stderr, "error: %s\n", gen.error().message.c_str());
         return false;
     }
     out.generator = std::move(gen.value());
+    const Backend& b = out.generator->backend();
+    std::fprintf(stderr, "device: %s: %s\n", b.name(), b.description().c_str());
+    if (!out.generator->backendFallbackReason().empty())
+        std::fprintf(stderr, "note: GPU not used: %s\n",
+                     out.generator->backendFallbackReason().c_str());
+    return true;
+}
+
+bool deviceOption(const Args& args, Device& device) {
+    auto parsed = parseDevice(args.value("--device").value_or("auto"));
+    if (!parsed) {
+        std::fprintf(stderr, "error: --device: %s\n", parsed.error().message.c_str());
+        return false;
+    }
+    device = *parsed;
     return true;
 }
 

@@ -17,21 +17,24 @@ double secondsSince(Clock::time_point t) {
 }  // namespace
 
 int runBench(int argc, char** argv) {
-    Args args(argc, argv, {"-m", "-p", "-n", "--depth", "-t"}, {"--json"});
+    Args args(argc, argv, {"-m", "-p", "-n", "--depth", "-t", "--device"}, {"--json"});
     const int nPrompt = args.intValue("-p", 512);
     const int nGen = args.intValue("-n", 128);
     const int depth = args.intValue("--depth", 0);
     const int threads = args.intValue("-t", 0);
-    if (!args.ok() || !args.value("-m") || nPrompt < 1 || nGen < 0 || depth < 0) {
-        std::fprintf(
-            stderr,
-            "usage: folio-cli bench -m MODEL [-p 512] [-n 128] [--depth D] [-t T] [--json]\n%s\n",
-            args.error().c_str());
+    Device device = Device::Auto;
+    if (!args.ok() || !args.value("-m") || nPrompt < 1 || nGen < 0 || depth < 0 ||
+        !deviceOption(args, device)) {
+        std::fprintf(stderr,
+                     "usage: folio-cli bench -m MODEL [-p 512] [-n 128] [--depth D] [-t T] "
+                     "[--device cpu|cuda|auto] "
+                     "[--json]\n%s\n",
+                     args.error().c_str());
         return 1;
     }
     const int ctx = nPrompt + depth + nGen + 16;
     CliModel m;
-    if (!openModel(*args.value("-m"), threads, ctx, m)) return 1;
+    if (!openModel(*args.value("-m"), threads, ctx, m, 512, device)) return 1;
     const int nVocab = m.model->config().nVocab;
     // Random token ids, as llama-bench uses, so no tokenizer or template is involved.
     std::mt19937 rng(1234);
@@ -68,11 +71,12 @@ int runBench(int argc, char** argv) {
     const double prefillTps = nPrompt / prefillS;
     if (args.flag("--json")) {
         std::printf(
-            "{\"model\": \"%s\", \"threads\": %d, \"n_prompt\": %d, \"n_gen\": %d, \"depth\": %d, "
+            "{\"model\": \"%s\", \"device\": \"%s\", \"threads\": %d, \"n_prompt\": %d, \"n_gen\": "
+            "%d, \"depth\": %d, "
             "\"prefill_tps\": %.3f, \"decode_tps\": %.3f, \"ttft_ms\": %.3f, "
             "\"generated\": %d, \"peak_rss_mb\": %.1f}\n",
-            m.model->config().name.c_str(), m.pool->size(), nPrompt, nGen, depth, prefillTps,
-            decodeTps, prefillS * 1000.0, r.generatedTokens, peakRssMb());
+            m.model->config().name.c_str(), m.generator->backend().name(), m.pool->size(), nPrompt,
+            nGen, depth, prefillTps, decodeTps, prefillS * 1000.0, r.generatedTokens, peakRssMb());
     } else {
         std::printf("prefill %d tokens: %.2f tok/s (time to first token %.1f ms)\n", nPrompt,
                     prefillTps, prefillS * 1000.0);

@@ -27,17 +27,20 @@ int runLogits(int argc, char** argv) {
         inTokens = false;
         rest.push_back(argv[i]);
     }
-    Args args(int(rest.size()), rest.data(), {"-m", "--out", "-t", "-c"}, {"--all"});
+    Args args(int(rest.size()), rest.data(), {"-m", "--out", "-t", "-c", "--device"}, {"--all"});
     const int threads = args.intValue("-t", 0);
     const int ctx = args.intValue("-c", 0);
-    if (!args.ok() || !args.value("-m") || !args.value("--out") || tokens.empty()) {
-        std::fprintf(stderr,
-                     "usage: folio-cli logits -m MODEL --tokens ID... [--all] --out FILE\n%s\n",
-                     args.error().c_str());
+    Device device = Device::Auto;
+    if (!args.ok() || !args.value("-m") || !args.value("--out") || tokens.empty() ||
+        !deviceOption(args, device)) {
+        std::fprintf(
+            stderr,
+            "usage: folio-cli logits -m MODEL --tokens ID... [--all] [--device D] --out FILE\n%s\n",
+            args.error().c_str());
         return 1;
     }
     CliModel m;
-    if (!openModel(*args.value("-m"), threads, ctx, m)) return 1;
+    if (!openModel(*args.value("-m"), threads, ctx, m, 512, device)) return 1;
     std::vector<float> logits;
     if (Status s = m.generator->evaluate(tokens, args.flag("--all"), logits); !s) {
         std::fprintf(stderr, "error: %s\n", s.message().c_str());
@@ -56,11 +59,14 @@ int runLogits(int argc, char** argv) {
 }
 
 int runPerplexity(int argc, char** argv) {
-    Args args(argc, argv, {"-m", "-f", "-c", "-t"}, {});
+    Args args(argc, argv, {"-m", "-f", "-c", "-t", "--device"}, {});
     const int window = args.intValue("-c", 512);
     const int threads = args.intValue("-t", 0);
-    if (!args.ok() || !args.value("-m") || !args.value("-f") || window < 2) {
-        std::fprintf(stderr, "usage: folio-cli perplexity -m MODEL -f TEXT [-c 512]\n%s\n",
+    Device device = Device::Auto;
+    if (!args.ok() || !args.value("-m") || !args.value("-f") || window < 2 ||
+        !deviceOption(args, device)) {
+        std::fprintf(stderr,
+                     "usage: folio-cli perplexity -m MODEL -f TEXT [-c 512] [--device D]\n%s\n",
                      args.error().c_str());
         return 1;
     }
@@ -72,7 +78,7 @@ int runPerplexity(int argc, char** argv) {
     std::stringstream ss;
     ss << in.rdbuf();
     CliModel m;
-    if (!openModel(*args.value("-m"), threads, window, m)) return 1;
+    if (!openModel(*args.value("-m"), threads, window, m, 512, device)) return 1;
     const std::vector<int32_t> all = m.model->tokenizer().encode(ss.str(), false);
     const int nVocab = m.model->config().nVocab;
     // Like llama.cpp's perplexity: independent windows of `window` tokens; score the second half.

@@ -43,8 +43,13 @@ int runInfo(int argc, char** argv) {
     }
     const ModelConfig& c = model.value()->config();
     if (ctx <= 0) ctx = std::min(c.nCtxTrain, 32768);
-    // KV bytes per token: K and V, every layer, every kv head, f16 elements.
-    const size_t kvPerToken = 2ull * c.nLayer * c.nKvHead * c.headDim * 2;
+    // The cache's own formula, for the F16 cache the engine allocates by default.
+    KvCacheConfig kv;
+    kv.nLayers = c.nLayer;
+    kv.nKvHeads = c.nKvHead;
+    kv.headDim = c.headDim;
+    kv.type = KvType::F16;
+    const size_t kvPerToken = KvCache::bytesPerToken(kv);
     const size_t weights = model.value()->weightBytes();
     std::string types;
     for (const auto& [name, count] : model.value()->tensorTypeCounts())

@@ -14,7 +14,8 @@ namespace {
 
 const char* kRunUsage =
     "usage: folio-cli run -m MODEL [-p PROMPT | --chat] [-n N] [--temp T] [--top-k K] "
-    "[--top-p P] [--min-p P] [--seed S] [-t THREADS] [-c CTX] [--no-think] [--raw] [--system S]\n";
+    "[--top-p P] [--min-p P] [--seed S] [-t THREADS] [-c CTX] [--no-think] [--raw] [--system S] "
+    "[--device cpu|cuda|auto]\n";
 
 const char* reasonName(FinishReason r) {
     switch (r) {
@@ -61,7 +62,7 @@ GenerationResult reply(CliModel& m, const ChatFormatter& fmt, const std::vector<
 int runGenerate(int argc, char** argv) {
     Args args(argc, argv,
               {"-m", "-p", "-n", "--temp", "--top-k", "--top-p", "--min-p", "--seed", "-t", "-c",
-               "--system", "--repeat-penalty"},
+               "--system", "--repeat-penalty", "--device"},
               {"--chat", "--no-think", "--raw"});
     const bool think = !args.flag("--no-think");
     SamplingParams sp =
@@ -75,12 +76,14 @@ int runGenerate(int argc, char** argv) {
     const int n = args.intValue("-n", 512);
     const int threads = args.intValue("-t", 0);
     const int ctx = args.intValue("-c", 0);
-    if (!args.ok() || !args.value("-m") || (!args.value("-p") && !args.flag("--chat"))) {
+    Device device = Device::Auto;
+    if (!args.ok() || !args.value("-m") || (!args.value("-p") && !args.flag("--chat")) ||
+        !deviceOption(args, device)) {
         std::fprintf(stderr, "%s%s\n", kRunUsage, args.error().c_str());
         return 1;
     }
     CliModel m;
-    if (!openModel(*args.value("-m"), threads, ctx, m)) return 1;
+    if (!openModel(*args.value("-m"), threads, ctx, m, 512, device)) return 1;
     auto fmt =
         selectChatFormatter(m.model->config().arch->name, m.model->tokenizer().chatTemplate());
     std::vector<ChatMessage> msgs;

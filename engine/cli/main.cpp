@@ -3,6 +3,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "engine/backend/backend.h"
 #include "engine/chat/template_cli.h"
 #include "engine/cli/args.h"
 #include "engine/quant/kernels.h"
@@ -26,10 +27,13 @@ constexpr Command kCommands[] = {
     {"info", folio::cli::runInfo, "info -m MODEL [-c CTX]"},
     {"run", folio::cli::runGenerate,
      "run -m MODEL [-p PROMPT | --chat] [-n N] [--temp T] [--top-k K] [--top-p P] [--seed S] "
-     "[-t THREADS] [-c CTX] [--no-think]"},
-    {"logits", folio::cli::runLogits, "logits -m MODEL --tokens ID... [--all] --out FILE"},
-    {"perplexity", folio::cli::runPerplexity, "perplexity -m MODEL -f TEXT [-c 512] [-t THREADS]"},
-    {"bench", folio::cli::runBench, "bench -m MODEL [-p 512] [-n 128] [--depth D] [-t T] [--json]"},
+     "[-t THREADS] [-c CTX] [--no-think] [--device cpu|cuda|auto]"},
+    {"logits", folio::cli::runLogits,
+     "logits -m MODEL --tokens ID... [--all] [--device D] --out FILE"},
+    {"perplexity", folio::cli::runPerplexity,
+     "perplexity -m MODEL -f TEXT [-c 512] [-t THREADS] [--device D]"},
+    {"bench", folio::cli::runBench,
+     "bench -m MODEL [-p 512] [-n 128] [--depth D] [-t T] [--device D] [--json]"},
 };
 
 void printUsage(std::FILE* out) {
@@ -47,8 +51,9 @@ int main(int argc, char** argv) {
     }
     std::string_view cmd = argv[1];
     if (cmd == "--version" || cmd == "version") {
-        std::printf("folio-cli %s\nbackends: cpu (%s)\n", folio::engineVersion(),
-                    folio::kernelLevelName(folio::detectKernelLevel()));
+        std::printf("folio-cli %s\n", folio::engineVersion());
+        for (const std::string& b : folio::describeBackends())
+            std::printf("backend: %s\n", b.c_str());
         return 0;
     }
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {

@@ -27,21 +27,37 @@ struct AttentionJob {
     float* partAcc;
 };
 
-// Per-thread scratch: one K and one V block in f32, scores, and the running state of the rows
-// of one item (group * tile tokens).
+// Per-thread scratch: one K and one V block in f32, the scaled query rows of one item (group *
+// tile tokens, row = (t - t0) * group + h), their causal key counts, scores, and running state.
 struct Scratch {
-    std::vector<float> k, v, scores, m, l, acc;
-    Scratch(const AttentionJob& job) {
+    std::vector<float> k, v, scores, q, m, l, acc;
+    std::vector<int> rowKeys;
+    explicit Scratch(const AttentionJob& job) {
         const size_t block = static_cast<size_t>(job.blockTokens) * job.headDim;
         const size_t rows = static_cast<size_t>(job.group) * kAttentionTileTokens;
         k.resize(block);
         v.resize(block);
-        scores.resize(static_cast<size_t>(job.blockTokens) + 8);
+        scores.resize(static_cast<size_t>(job.blockTokens) + 32);
+        q.resize(rows * job.headDim);
         m.resize(rows);
         l.resize(rows);
         acc.resize(rows * job.headDim);
+        rowKeys.resize(rows);
     }
 };
+
+// Asks the cache hierarchy for the K and V of a head in a block while the current one is being
+// computed (blocks are scattered in the pool, so the hardware prefetcher cannot guess them).
+void prefetchBlock(const AttentionJob& job, KvCache::BlockId block, int g) {
+    const size_t bytes =
+        static_cast<size_t>(job.blockTokens) * job.headDim * job.cache->bytesPerElement();
+    const char* k = static_cast<const char*>(job.cache->keys(block, job.layer, g));
+    const char* v = static_cast<const char*>(job.cache->values(block, job.layer, g));
+    for (size_t off = 0; off < bytes; off += 64) {
+        __builtin_prefetch(k + off, 0, 3);
+        __builtin_prefetch(v + off, 0, 3);
+    }
+}
 
 // Returns a [nValid][headDim] f32 view of a head's K or V in a block, converting f16 into buf.
 const float* blockRows(const AttentionJob& job, const void* data, int nValid, float* buf) {
@@ -58,6 +74,11 @@ void runItem(const AttentionJob& job, int g, int t0, int t1, int part, Scratch& 
     std::fill_n(s.m.begin(), rows, -std::numeric_limits<float>::infinity());
     std::fill_n(s.l.begin(), rows, 0.0f);
     std::fill_n(s.acc.begin(), static_cast<size_t>(rows) * hd, 0.0f);
+    for (int t = t0; t < t1; ++t) {  // the group's query rows, contiguous and pre-scaled
+        const float* src = job.q + (static_cast<int64_t>(t) * job.nHead + g * group) * hd;
+        float* dst = s.q.data() + static_cast<int64_t>(t - t0) * group * hd;
+        for (int i = 0; i < group * hd; ++i) dst[i] = src[i] * job.scale;
+    }
 
     const int lastPos = job.startPos + t1 - 1;  // the tile's last query position
     const int partBlocks = job.nParts == 1 ? job.nCtxBlocks : kAttentionPartitionBlocks;
@@ -65,22 +86,17 @@ void runItem(const AttentionJob& job, int g, int t0, int t1, int part, Scratch& 
     const int b1 = std::min({job.nCtxBlocks, b0 + partBlocks, lastPos / bt + 1});
     for (int b = b0; b < b1; ++b) {
         const KvCache::BlockId block = (*job.table)[static_cast<size_t>(b)];
+        if (b + 1 < b1) prefetchBlock(job, (*job.table)[static_cast<size_t>(b) + 1], g);
         const int blockStart = b * bt;
         const int nValid = std::min(bt, lastPos + 1 - blockStart);
         const float* k = blockRows(job, job.cache->keys(block, job.layer, g), nValid, s.k.data());
         const float* v = blockRows(job, job.cache->values(block, job.layer, g), nValid, s.v.data());
-        for (int t = t0; t < t1; ++t) {
-            const int nKeys = std::min(bt, job.startPos + t + 1 - blockStart);  // causal mask
-            if (nKeys <= 0) continue;
-            for (int h = 0; h < group; ++h) {
-                const int row = (t - t0) * group + h;
-                const float* qRow =
-                    job.q + (static_cast<int64_t>(t) * job.nHead + g * group + h) * hd;
-                job.kernels->rowBlock(qRow, k, v, nKeys, hd, job.scale, &s.m[row], &s.l[row],
-                                      s.acc.data() + static_cast<int64_t>(row) * hd,
-                                      s.scores.data());
-            }
+        for (int t = t0; t < t1; ++t) {  // causal mask: only diagonal blocks cut rows short
+            const int nKeys = std::clamp(job.startPos + t + 1 - blockStart, 0, nValid);
+            std::fill_n(s.rowKeys.begin() + (t - t0) * group, group, nKeys);
         }
+        job.kernels->tileBlock(s.q.data(), rows, s.rowKeys.data(), k, v, nValid, hd, s.m.data(),
+                               s.l.data(), s.acc.data(), s.scores.data());
     }
 
     for (int t = t0; t < t1; ++t) {

@@ -53,6 +53,16 @@ void rowBlockScalar(const float* q, const float* k, const float* v, int nKeys, i
     *m = mNew;
 }
 
+// Rows one after another through the one-row kernel (scale 1: q is pre-scaled).
+void tileBlockScalar(const float* q, int nRows, const int* rowKeys, const float* k, const float* v,
+                     int, int headDim, float* m, float* l, float* acc, float* scratch) {
+    for (int r = 0; r < nRows; ++r) {
+        if (rowKeys[r] <= 0) continue;
+        rowBlockScalar(q + static_cast<int64_t>(r) * headDim, k, v, rowKeys[r], headDim, 1.0f,
+                       &m[r], &l[r], acc + static_cast<int64_t>(r) * headDim, scratch);
+    }
+}
+
 // ---- AVX2 + FMA + F16C ----------------------------------------------------------------------
 #ifdef FOLIO_ATTN_X86
 #define FOLIO_AVX2 __attribute__((target("avx2,fma,f16c")))
@@ -208,13 +218,22 @@ FOLIO_AVX2 void rowBlockAvx2(const float* q, const float* k, const float* v, int
     *l = *l * corr + hsum(sumv);
     *m = mNew;
 }
+FOLIO_AVX2 void tileBlockAvx2(const float* q, int nRows, const int* rowKeys, const float* k,
+                              const float* v, int, int headDim, float* m, float* l, float* acc,
+                              float* scratch) {
+    for (int r = 0; r < nRows; ++r) {
+        if (rowKeys[r] <= 0) continue;
+        rowBlockAvx2(q + static_cast<int64_t>(r) * headDim, k, v, rowKeys[r], headDim, 1.0f, &m[r],
+                     &l[r], acc + static_cast<int64_t>(r) * headDim, scratch);
+    }
+}
 #endif  // FOLIO_ATTN_X86
 
 constexpr AttentionKernelTable kScalarKernels = {
-    AttentionKernel::Scalar, "scalar", halfToFloatScalar, floatToHalfScalar, rowBlockScalar};
+    AttentionKernel::Scalar, "scalar", halfToFloatScalar, floatToHalfScalar, tileBlockScalar};
 #ifdef FOLIO_ATTN_X86
 constexpr AttentionKernelTable kAvx2Kernels = {AttentionKernel::Avx2, "avx2", halfToFloatAvx2,
-                                               floatToHalfAvx2, rowBlockAvx2};
+                                               floatToHalfAvx2, tileBlockAvx2};
 
 bool haveAvx2() {
     const CpuFeatures& f = cpuFeatures();
@@ -223,6 +242,16 @@ bool haveAvx2() {
 #endif
 
 }  // namespace
+
+void tileBlockAvx2Rows(const float* q, int nRows, const int* rowKeys, const float* k,
+                       const float* v, int nKeys, int headDim, float* m, float* l, float* acc,
+                       float* scratch) {
+#ifdef FOLIO_ATTN_X86
+    tileBlockAvx2(q, nRows, rowKeys, k, v, nKeys, headDim, m, l, acc, scratch);
+#else
+    tileBlockScalar(q, nRows, rowKeys, k, v, nKeys, headDim, m, l, acc, scratch);
+#endif
+}
 
 const AttentionKernelTable* attentionKernels(AttentionKernel which) {
     switch (which) {
@@ -234,12 +263,20 @@ const AttentionKernelTable* attentionKernels(AttentionKernel which) {
 #else
             return nullptr;
 #endif
+        case AttentionKernel::Avx512:
+#ifdef FOLIO_ATTN_X86
+            return haveAvx2() ? attentionKernelsAvx512() : nullptr;
+#else
+            return nullptr;
+#endif
         case AttentionKernel::Auto:
             break;
     }
     static const AttentionKernelTable* best = [] {
-        const AttentionKernelTable* avx2 = attentionKernels(AttentionKernel::Avx2);
-        return avx2 ? avx2 : &kScalarKernels;
+        for (AttentionKernel k : {AttentionKernel::Avx512, AttentionKernel::Avx2}) {
+            if (const AttentionKernelTable* t = attentionKernels(k)) return t;
+        }
+        return &kScalarKernels;
     }();
     return best;
 }

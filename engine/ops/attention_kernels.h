@@ -6,7 +6,7 @@
 
 namespace folio {
 
-enum class AttentionKernel { Auto, Scalar, Avx2 };
+enum class AttentionKernel { Auto, Scalar, Avx2, Avx512 };
 
 struct AttentionKernelTable {
     AttentionKernel kind;
@@ -15,17 +15,28 @@ struct AttentionKernelTable {
     void (*halfToFloat)(const uint16_t* src, float* dst, int64_t n);
     // dst[0..n) = src[0..n) rounded to half, to nearest even.
     void (*floatToHalf)(const float* src, uint16_t* dst, int64_t n);
-    // One step of the online softmax for one query row against nKeys (1..blockTokens) keys:
-    //   s_j = scale * dot(q, k_j)  for k_j = k + j*headDim, j < nKeys
-    //   m' = max(m, max_j s_j); acc = acc * exp(m - m') + sum_j exp(s_j - m') * v_j;
-    //   l = l * exp(m - m') + sum_j exp(s_j - m'); m = m'.
-    // q, acc: [headDim]; k, v: [nKeys][headDim]; scores: scratch of >= nKeys + 8 floats.
-    // Start a row with m = -infinity, l = 0, acc = 0; its result is acc / l.
-    void (*rowBlock)(const float* q, const float* k, const float* v, int nKeys, int headDim,
-                     float scale, float* m, float* l, float* acc, float* scores);
+    // One step of the online softmax for nRows query rows against the same nKeys keys (one KV
+    // block; any nKeys >= 1):
+    //   s_rj = dot(q_r, k_j)  for j < rowKeys[r]  (q is pre-multiplied by the softmax scale;
+    //          rowKeys[r] in [0, nKeys] is the causal limit of row r, 0 = row skipped)
+    //   m' = max(m, max_j s_rj); acc = acc * exp(m - m') + sum_j exp(s_rj - m') * v_j;
+    //   l = l * exp(m - m') + sum_j exp(s_rj - m'); m = m'.
+    // q: [nRows][headDim]; k, v: [nKeys][headDim]; m, l: [nRows]; acc: [nRows][headDim];
+    // scratch: >= nKeys + 32 floats. Start a row with m = -infinity, l = 0, acc = 0; its result
+    // is acc / l. K/V rows are loaded once per row; variants reuse them from L1 across rows.
+    void (*tileBlock)(const float* q, int nRows, const int* rowKeys, const float* k, const float* v,
+                      int nKeys, int headDim, float* m, float* l, float* acc, float* scratch);
 };
 
 // The best variant this CPU runs for Auto; nullptr when the requested one is not available.
 const AttentionKernelTable* attentionKernels(AttentionKernel which);
+
+// The AVX-512 table (attention_kernels_avx512.cpp) or nullptr when the CPU lacks AVX-512 F/BW/VL.
+// Its rows whose headDim is not a multiple of 16 use the AVX2 row kernel, so it also needs AVX2.
+const AttentionKernelTable* attentionKernelsAvx512();
+// The AVX2 one-row tile kernel, reused by the AVX-512 table for head sizes it does not cover.
+void tileBlockAvx2Rows(const float* q, int nRows, const int* rowKeys, const float* k,
+                       const float* v, int nKeys, int headDim, float* m, float* l, float* acc,
+                       float* scratch);
 
 }  // namespace folio

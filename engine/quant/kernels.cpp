@@ -148,7 +148,14 @@ size_t activationRowBytes(GgmlType weightType, int64_t n) {
 }
 
 void quantizeActivationRow(GgmlType weightType, const float* x, void* dst, int64_t n) {
-    switch (actFormat(weightType)) {
+    // The SIMD quantizers write the scalar code's bytes (tested), so the level changes speed only.
+    const TileTable* simd = kernelLevel() == KernelLevel::Avx512 ? avx512Tiles() : nullptr;
+    const ActFormat format = actFormat(weightType);
+    if (simd && format == ActFormat::Q8 && simd->quantizeQ8)
+        return simd->quantizeQ8(x, static_cast<uint8_t*>(dst), n);
+    if (simd && format == ActFormat::Q8K && simd->quantizeQ8K)
+        return simd->quantizeQ8K(x, static_cast<uint8_t*>(dst), n);
+    switch (format) {
         case ActFormat::F32:
             std::memcpy(dst, x, static_cast<size_t>(n) * sizeof(float));
             return;
@@ -166,22 +173,39 @@ void quantizeActivationRow(GgmlType weightType, const float* x, void* dst, int64
     assert(false && "quantizeActivationRow: unsupported weight type");
 }
 
+namespace {
+
+// The prefill routine for `t` at the active level; nullptr where the level has none for `t`.
+GemmFn gemmFor(GgmlType t) {
+    const auto raw = static_cast<uint32_t>(t);
+    if (kernelLevel() != KernelLevel::Avx512 || raw >= static_cast<uint32_t>(kTypeSlots))
+        return nullptr;
+    const TileTable* tiles = avx512Tiles();
+    return tiles ? tiles->gemm[raw] : nullptr;
+}
+
+}  // namespace
+
 void dotRows(GgmlType weightType, const uint8_t* w, size_t rowStride, int64_t nRows,
              const void* act, int64_t n, float* out) {
+    // Decode keeps the one-row kernels: reading the weights bounds it, and they need fewer
+    // instructions per weight byte than a tile with a single activation row.
+    const auto* a = static_cast<const uint8_t*>(act);
     const DotMultiFn fn = kernelsFor(weightType)[0];
     if (!fn) return fillNan(out, nRows, 1, 1);
-    const auto* a = static_cast<const uint8_t*>(act);
     for (int64_t r = 0; r < nRows; ++r) fn(w + r * rowStride, a, 0, n, out + r, 1);
 }
 
 void dotRowsMulti(GgmlType weightType, const uint8_t* w, size_t rowStride, int64_t nRows,
                   const uint8_t* act, int64_t nAct, int64_t n, float* out, int64_t outStride) {
+    const size_t actBytes = activationRowBytes(weightType, n);
+    if (const GemmFn gemm = gemmFor(weightType))
+        return gemm(w, rowStride, nRows, act, actBytes, nAct, n, out, outStride);
     // Tiles of kRowTile weight rows x kMaxMulti activation rows: the activation group stays in
     // L1 across the tile's rows and each weight block is decoded once per group.
     constexpr int64_t kRowTile = 8;
     const DotMultiFn* fns = kernelsFor(weightType);
     if (!fns[0]) return fillNan(out, nRows, nAct, outStride);
-    const size_t actBytes = activationRowBytes(weightType, n);
     for (int64_t r0 = 0; r0 < nRows; r0 += kRowTile) {
         const int64_t r1 = std::min(nRows, r0 + kRowTile);
         for (int64_t j0 = 0; j0 < nAct; j0 += kMaxMulti) {

@@ -10,7 +10,8 @@
 // Contract for all functions: n is a multiple of the weight type's block size (32 or 256 for the
 // block types, anything for F32/F16/BF16); pointers need no alignment; the weight type must be
 // supported (kernelSupports). Thread-safe: any number of threads may call these at once on
-// disjoint outputs; nothing is allocated and no global is written (except by setKernelLevel).
+// disjoint outputs; no global is written (except by setKernelLevel). Nothing is allocated, except
+// that dotRowsMulti grows per-thread panel buffers on a thread's first (or largest) call.
 #include <cstddef>
 #include <cstdint>
 
@@ -28,8 +29,9 @@ size_t activationRowBytes(GgmlType weightType, int64_t n);
 // quantizeActivationRow serves both (e.g. Q5_0 and Q8_0; not Q5_0 and Q4_K).
 bool sharesActivations(GgmlType a, GgmlType b);
 
-// dst (activationRowBytes(weightType, n) bytes) = x[0..n) in the activation format. Scalar and
-// deterministic: the same bytes at every kernel level.
+// dst (activationRowBytes(weightType, n) bytes) = x[0..n) in the activation format.
+// Deterministic: the same bytes at every kernel level (the AVX-512 version repeats the scalar
+// arithmetic lane by lane).
 void quantizeActivationRow(GgmlType weightType, const float* x, void* dst, int64_t n);
 
 // out[r] = dot(weight row r, activation) for r in [0, nRows); weight rows are rowStride bytes
@@ -39,7 +41,9 @@ void dotRows(GgmlType weightType, const uint8_t* w, size_t rowStride, int64_t nR
 
 // Several activation rows (prefill): out[j * outStride + r] = dot(weight row r, activation j)
 // for j in [0, nAct), r in [0, nRows); activation rows are activationRowBytes(weightType, n)
-// bytes apart. Each weight block is decoded once for up to 4 activation rows.
+// bytes apart. Each weight block is decoded once for up to 4 activation rows (at the AVX-512
+// level, Q4_0/Q5_0/Q8_0 once per call into a panel, multiplied in 4 x 4 register tiles). A
+// result does not depend on nRows, nAct or the pair's place in them.
 void dotRowsMulti(GgmlType weightType, const uint8_t* w, size_t rowStride, int64_t nRows,
                   const uint8_t* act, int64_t nAct, int64_t n, float* out, int64_t outStride);
 

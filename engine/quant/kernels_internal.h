@@ -113,8 +113,25 @@ struct KernelTable {
     DotMultiFn multi[kTypeSlots][kMaxMulti] = {};
 };
 
+// Prefill for one weight type at one level, with the contract of dotRowsMulti: out[j * outStride
+// + r] = dot(weight row r, activation row j), activation rows actBytes apart. A pair's result must
+// not depend on nRows, nAct or where the pair lies in them (row splits over threads rely on it).
+using GemmFn = void (*)(const uint8_t* w, size_t rowStride, int64_t nRows, const uint8_t* act,
+                        size_t actBytes, int64_t nAct, int64_t n, float* out, int64_t outStride);
+
+// Activation quantizers (dst: n / 32 ActQ8 or n / 256 ActQ8K) that write the same bytes as the
+// scalar ones in kernels.cpp; nullptr: use those.
+using QuantizeFn = void (*)(const float* x, uint8_t* dst, int64_t n);
+
+struct TileTable {
+    GemmFn gemm[kTypeSlots] = {};  // nullptr: the type uses the DotMultiFn kernels
+    QuantizeFn quantizeQ8 = nullptr;
+    QuantizeFn quantizeQ8K = nullptr;
+};
+
 const KernelTable& scalarKernels();
 const KernelTable* avx2Kernels();    // nullptr when not compiled for x86
 const KernelTable* avx512Kernels();  // nullptr when not compiled for x86
+const TileTable* avx512Tiles();      // nullptr when not compiled for x86
 
 }  // namespace folio::quant

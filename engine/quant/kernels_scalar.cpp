@@ -1,5 +1,6 @@
 // Portable kernels: the integer-exact reference for the SIMD levels, and the fallback on CPUs
 // without AVX2. Each weight type has a one-row dot; the multi-activation variants loop over it.
+// The 32-block types share one loop and differ only in their block decoder (a table row each).
 #include <cstring>
 
 #include "engine/quant/kernels_internal.h"
@@ -35,6 +36,8 @@ float dotBf16(const uint8_t* w, const uint8_t* act, int64_t n) {
     return sum;
 }
 
+// ---- blocks of 32: one loop, fed by a per-type block decoder --------------------------------
+
 // The 32 weights of a Q4/Q5 block as integers (before offset/scale).
 void nibbles(const uint8_t* qs, int q[kQK]) {
     for (int j = 0; j < kQK / 2; ++j) {
@@ -49,74 +52,60 @@ void addHighBits(const uint8_t qhBytes[4], int q[kQK]) {
     for (int j = 0; j < kQK; ++j) q[j] |= static_cast<int>(((qh >> j) & 1u) << 4);
 }
 
-int dotInt(const int q[kQK], const int8_t* a) {
-    int s = 0;
-    for (int j = 0; j < kQK; ++j) s += q[j] * a[j];
-    return s;
-}
+// Block decoders: q[0..32) = the integer weights with the type's offset applied (weight =
+// d * q, plus m for the types with a min).
+struct Q4_0Dec {
+    using Block = BlockQ4_0;
+    static constexpr bool kHasMin = false;
+    static void decode(const Block& b, int q[kQK]) {
+        nibbles(b.qs, q);
+        for (int j = 0; j < kQK; ++j) q[j] -= 8;
+    }
+};
+struct Q4_1Dec {
+    using Block = BlockQ4_1;
+    static constexpr bool kHasMin = true;
+    static void decode(const Block& b, int q[kQK]) { nibbles(b.qs, q); }
+};
+struct Q5_0Dec {
+    using Block = BlockQ5_0;
+    static constexpr bool kHasMin = false;
+    static void decode(const Block& b, int q[kQK]) {
+        nibbles(b.qs, q);
+        addHighBits(b.qh, q);
+        for (int j = 0; j < kQK; ++j) q[j] -= 16;
+    }
+};
+struct Q5_1Dec {
+    using Block = BlockQ5_1;
+    static constexpr bool kHasMin = true;
+    static void decode(const Block& b, int q[kQK]) {
+        nibbles(b.qs, q);
+        addHighBits(b.qh, q);
+    }
+};
+struct Q8_0Dec {
+    using Block = BlockQ8_0;
+    static constexpr bool kHasMin = false;
+    static void decode(const Block& b, int q[kQK]) {
+        for (int j = 0; j < kQK; ++j) q[j] = b.qs[j];
+    }
+};
 
-float dotQ4_0(const uint8_t* w, const uint8_t* act, int64_t n) {
-    const auto* x = reinterpret_cast<const BlockQ4_0*>(w);
+// d * da * sum(q * a) per block, plus m * s (s = da * sum(a)) for the types with a min.
+template <class D>
+float dotBlocks32(const uint8_t* w, const uint8_t* act, int64_t n) {
+    const auto* x = reinterpret_cast<const typename D::Block*>(w);
     const auto* y = reinterpret_cast<const ActQ8*>(act);
     float sum = 0.0f;
     for (int64_t b = 0; b < n / kQK; ++b) {
         int q[kQK];
-        nibbles(x[b].qs, q);
-        for (int& v : q) v -= 8;
-        sum += f16ToF32(loadU16(&x[b].d)) * y[b].d * static_cast<float>(dotInt(q, y[b].qs));
-    }
-    return sum;
-}
-
-float dotQ4_1(const uint8_t* w, const uint8_t* act, int64_t n) {
-    const auto* x = reinterpret_cast<const BlockQ4_1*>(w);
-    const auto* y = reinterpret_cast<const ActQ8*>(act);
-    float sum = 0.0f;
-    for (int64_t b = 0; b < n / kQK; ++b) {
-        int q[kQK];
-        nibbles(x[b].qs, q);
-        sum += f16ToF32(loadU16(&x[b].d)) * y[b].d * static_cast<float>(dotInt(q, y[b].qs)) +
-               f16ToF32(loadU16(&x[b].m)) * y[b].s;
-    }
-    return sum;
-}
-
-float dotQ5_0(const uint8_t* w, const uint8_t* act, int64_t n) {
-    const auto* x = reinterpret_cast<const BlockQ5_0*>(w);
-    const auto* y = reinterpret_cast<const ActQ8*>(act);
-    float sum = 0.0f;
-    for (int64_t b = 0; b < n / kQK; ++b) {
-        int q[kQK];
-        nibbles(x[b].qs, q);
-        addHighBits(x[b].qh, q);
-        for (int& v : q) v -= 16;
-        sum += f16ToF32(loadU16(&x[b].d)) * y[b].d * static_cast<float>(dotInt(q, y[b].qs));
-    }
-    return sum;
-}
-
-float dotQ5_1(const uint8_t* w, const uint8_t* act, int64_t n) {
-    const auto* x = reinterpret_cast<const BlockQ5_1*>(w);
-    const auto* y = reinterpret_cast<const ActQ8*>(act);
-    float sum = 0.0f;
-    for (int64_t b = 0; b < n / kQK; ++b) {
-        int q[kQK];
-        nibbles(x[b].qs, q);
-        addHighBits(x[b].qh, q);
-        sum += f16ToF32(loadU16(&x[b].d)) * y[b].d * static_cast<float>(dotInt(q, y[b].qs)) +
-               f16ToF32(loadU16(&x[b].m)) * y[b].s;
-    }
-    return sum;
-}
-
-float dotQ8_0(const uint8_t* w, const uint8_t* act, int64_t n) {
-    const auto* x = reinterpret_cast<const BlockQ8_0*>(w);
-    const auto* y = reinterpret_cast<const ActQ8*>(act);
-    float sum = 0.0f;
-    for (int64_t b = 0; b < n / kQK; ++b) {
+        D::decode(x[b], q);
         int s = 0;
-        for (int j = 0; j < kQK; ++j) s += x[b].qs[j] * y[b].qs[j];
-        sum += f16ToF32(loadU16(&x[b].d)) * y[b].d * static_cast<float>(s);
+        for (int j = 0; j < kQK; ++j) s += q[j] * y[b].qs[j];
+        float term = f16ToF32(loadU16(&x[b].d)) * y[b].d * static_cast<float>(s);
+        if constexpr (D::kHasMin) term += f16ToF32(loadU16(&x[b].m)) * y[b].s;
+        sum += term;
     }
     return sum;
 }
@@ -201,11 +190,11 @@ KernelTable makeTable() {
     add<dotF32>(t, GgmlType::F32);
     add<dotF16>(t, GgmlType::F16);
     add<dotBf16>(t, GgmlType::BF16);
-    add<dotQ4_0>(t, GgmlType::Q4_0);
-    add<dotQ4_1>(t, GgmlType::Q4_1);
-    add<dotQ5_0>(t, GgmlType::Q5_0);
-    add<dotQ5_1>(t, GgmlType::Q5_1);
-    add<dotQ8_0>(t, GgmlType::Q8_0);
+    add<dotBlocks32<Q4_0Dec>>(t, GgmlType::Q4_0);
+    add<dotBlocks32<Q4_1Dec>>(t, GgmlType::Q4_1);
+    add<dotBlocks32<Q5_0Dec>>(t, GgmlType::Q5_0);
+    add<dotBlocks32<Q5_1Dec>>(t, GgmlType::Q5_1);
+    add<dotBlocks32<Q8_0Dec>>(t, GgmlType::Q8_0);
     add<dotQxK<false, BlockQ4_K>>(t, GgmlType::Q4_K);
     add<dotQxK<true, BlockQ5_K>>(t, GgmlType::Q5_K);
     add<dotQ6_K>(t, GgmlType::Q6_K);

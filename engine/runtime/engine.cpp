@@ -93,8 +93,6 @@ struct Engine::Impl {
             std::lock_guard<std::mutex> lock(mutex);
             tokenizer.reset();
         }
-        if (options.device == Device::Gpu)
-            return makeError("the GPU backend is not available in this build; choose CPU");
         auto loaded = Model::load(options.modelPath, [&](float p) {
             if (onProgress) onProgress(p * 0.9f);
         });
@@ -103,6 +101,9 @@ struct Engine::Impl {
             pool = std::make_unique<ThreadPool>(options.threads);
         GeneratorOptions gopts;
         gopts.contextLength = options.contextLength;
+        // The app's "gpu" setting means "the GPU when it works": a missing driver or a model
+        // that does not fit falls back to the CPU, and the summary says why.
+        gopts.device = options.device == Device::Cpu ? Device::Cpu : Device::Auto;
         auto gen = Generator::create(*loaded.value(), *pool, gopts);
         if (!gen) return gen.error();
         model = std::move(loaded.value());
@@ -143,8 +144,14 @@ struct Engine::Impl {
         s.contextLength = generator->contextLength();
         s.trainContextLength = c.nCtxTrain;
         s.kvBytesPerToken = generator->cache().bytesPerToken();
-        s.device = "CPU (" + std::string(kernelLevelName(kernelLevel())) + ", " +
-                   std::to_string(pool->size()) + " threads)";
+        if (std::string(generator->backend().name()) == "cpu") {
+            s.device = "CPU (" + std::string(kernelLevelName(kernelLevel())) + ", " +
+                       std::to_string(pool->size()) + " threads)";
+            if (!generator->backendFallbackReason().empty())
+                s.device += "; GPU not used: " + generator->backendFallbackReason();
+        } else {
+            s.device = generator->backend().description();
+        }
         s.supportsThinking = formatter->supportsThinking();
         return s;
     }

@@ -19,6 +19,8 @@ struct LoadOptions {
     std::string modelPath;  // a .gguf file
     int threads = 0;        // 0 = number of physical cores
     int contextLength = 0;  // tokens; 0 = min(model's training context, 32768)
+    // Gpu/Auto: the CUDA backend when it loads and the model fits, else the CPU (the summary's
+    // device string then says why the GPU is not used).
     Device device = Device::Cpu;
 };
 
@@ -31,7 +33,7 @@ struct ModelSummary {
     int contextLength = 0;  // the context the engine was set up with
     int trainContextLength = 0;
     size_t kvBytesPerToken = 0;
-    std::string device;             // "CPU (AVX2, 2 threads)"
+    std::string device;             // "CPU (AVX2, 2 threads)" or "CUDA (NVIDIA H200, ...)"
     bool supportsThinking = false;  // Qwen3-style <think> blocks
 };
 

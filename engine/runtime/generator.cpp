@@ -41,7 +41,19 @@ Expected<std::unique_ptr<Generator>> Generator::create(const Model& model, Threa
     auto cache = KvCache::create(kv);
     if (!cache) return cache.error();
     g->m_cache = std::move(cache.value());
-    g->m_forward = std::make_unique<ForwardPass>(model, pool, std::max(1, options.chunkSize));
+    BackendContext bc;
+    bc.model = &model;
+    bc.cache = g->m_cache.get();
+    bc.pool = &pool;
+    bc.maxChunk = std::max(1, options.chunkSize);
+    auto selected = createBackend(options.device, bc);
+    if (!selected) return selected.error();
+    g->m_backend = std::move(selected->backend);
+    g->m_fallbackReason = std::move(selected->fallbackReason);
+    // Copy-on-write in the host page table must reach a backend's own KV storage.
+    Backend* backend = g->m_backend.get();
+    g->m_cache->setBlockCopyHook(
+        [backend](int32_t src, int32_t dst) { backend->copyBlock(src, dst); });
     g->m_logits.resize(size_t(c.nVocab));
     return g;
 }
@@ -58,7 +70,7 @@ int Generator::resetSequence(const std::vector<int32_t>& prompt) {
 Status Generator::prefill(const std::vector<int32_t>& tokens, int from, float* logits,
                           bool allLogits, const GenerationHooks& hooks, bool& cancelled) {
     const int total = int(tokens.size());
-    const int chunk = m_forward->maxChunk();
+    const int chunk = m_backend->maxChunk();
     const size_t nVocab = size_t(m_model.config().nVocab);
     cancelled = false;
     for (int pos = from; pos < total; pos += chunk) {
@@ -71,7 +83,7 @@ Status Generator::prefill(const std::vector<int32_t>& tokens, int from, float* l
         if (Status s = m_cache->reserve(m_seq, piece); !s) return s;
         float* out =
             allLogits ? logits + size_t(pos) * nVocab : (pos + n == total ? logits : nullptr);
-        if (Status s = m_forward->run(*m_cache, m_seq, piece.data(), n, pos, out, allLogits); !s)
+        if (Status s = m_backend->run(*m_cache, m_seq, piece.data(), n, pos, out, allLogits); !s)
             return s;
         m_cache->commit(m_seq);
         if (hooks.onPrefill) hooks.onPrefill(pos + n, total);
@@ -156,7 +168,7 @@ GenerationResult Generator::generate(const std::vector<int32_t>& prompt,
             result.error = s.message();
             break;
         }
-        if (Status s = m_forward->run(*m_cache, m_seq, &id, 1, pos, m_logits.data(), false); !s) {
+        if (Status s = m_backend->run(*m_cache, m_seq, &id, 1, pos, m_logits.data(), false); !s) {
             result.reason = FinishReason::Error;
             result.error = s.message();
             break;

@@ -6,10 +6,11 @@
 // Threading: not thread-safe; one thread (the engine thread) uses a Generator at a time.
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
-#include "engine/model/forward.h"
+#include "engine/backend/backend.h"
 #include "engine/model/model.h"
 #include "engine/runtime/kv_cache.h"
 #include "engine/runtime/types.h"
@@ -23,6 +24,7 @@ struct GeneratorOptions {
     int contextLength = 0;  // tokens; 0 = min(model's training context, 32768)
     int chunkSize = 512;    // prefill chunk (tokens)
     KvType kvType = KvType::F16;
+    Device device = Device::Cpu;  // see createBackend (Gpu fails without CUDA; Auto falls back)
 };
 
 struct GenerationHooks {
@@ -41,6 +43,9 @@ public:
 
     int contextLength() const { return m_contextLength; }
     const KvCache& cache() const { return *m_cache; }
+    const Backend& backend() const { return *m_backend; }
+    // Why the CPU runs although a GPU was asked for (Device::Auto), else empty.
+    const std::string& backendFallbackReason() const { return m_fallbackReason; }
 
     // Runs the prompt (reusing whatever prefix of it is cached) and samples up to maxTokens.
     // `stopTokens` end generation (in addition to the tokenizer's end-of-generation ids).
@@ -71,7 +76,8 @@ private:
     ThreadPool& m_pool;
     int m_contextLength = 0;
     std::unique_ptr<KvCache> m_cache;
-    std::unique_ptr<ForwardPass> m_forward;
+    std::unique_ptr<Backend> m_backend;  // destroyed before m_cache (declared after it)
+    std::string m_fallbackReason;
     KvCache::SeqId m_seq = -1;
     std::vector<float> m_logits;  // [nVocab]
     int m_lastReused = 0;

@@ -95,9 +95,9 @@ size_t KvCache::bytesPerElement() const {
     return kvTypeInfo(m_config.type).bytes;
 }
 
-size_t KvCache::bytesPerToken() const {
-    return 2 * static_cast<size_t>(m_config.nLayers) * m_config.nKvHeads * m_config.headDim *
-           bytesPerElement();
+size_t KvCache::bytesPerToken(const KvCacheConfig& config) {
+    return 2 * static_cast<size_t>(config.nLayers) * static_cast<size_t>(config.nKvHeads) *
+           static_cast<size_t>(config.headDim) * kvTypeInfo(config.type).bytes;
 }
 
 uint8_t* KvCache::headData(BlockId block, int layer, int kv, int kvHead) const {
@@ -121,6 +121,7 @@ Status KvCache::reserve(SeqId seq, const std::vector<int32_t>& tokens) {
     for (const KvBlockCopy& c : *copies) {
         std::memcpy(m_pool.get() + static_cast<size_t>(c.dst) * m_blockBytes,
                     m_pool.get() + static_cast<size_t>(c.src) * m_blockBytes, m_blockBytes);
+        if (m_copyHook) m_copyHook(c.src, c.dst);
     }
     return {};
 }

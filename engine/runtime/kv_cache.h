@@ -14,6 +14,7 @@
 // through keys()/values() are safe once reserve() has returned.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -72,9 +73,17 @@ public:
     void store(SeqId seq, int layer, int pos, const float* k, const float* v);
     // Marks the reserved tokens as valid and publishes newly full blocks in the prefix index.
     void commit(SeqId seq) { m_pages.commit(seq); }
+    // Storage mirrors (the CUDA backend's device pool): called by reserve() after each whole
+    // block copy src -> dst it makes, on the calling thread. Empty by default.
+    void setBlockCopyHook(std::function<void(BlockId src, BlockId dst)> hook) {
+        m_copyHook = std::move(hook);
+    }
 
-    // 2 * nLayers * nKvHeads * headDim * bytes per element.
-    size_t bytesPerToken() const;
+    // 2 * nLayers * nKvHeads * headDim * bytes per element: K and V of one position in every
+    // layer, for `config` (nothing is allocated; 0 for a type not implemented yet). The one
+    // formula for the cache itself and for memory plans such as `folio-cli info`.
+    static size_t bytesPerToken(const KvCacheConfig& config);
+    size_t bytesPerToken() const { return bytesPerToken(m_config); }
     size_t bytesPerElement() const;
     KvStats stats() const { return m_pages.stats(); }
     const KvCacheConfig& config() const { return m_config; }
@@ -98,7 +107,8 @@ private:
     KvPages m_pages;
     size_t m_headBytes = 0;   // blockTokens * headDim * element bytes
     size_t m_blockBytes = 0;  // whole block: nLayers * 2 * nKvHeads * m_headBytes
-    std::unique_ptr<uint8_t, PoolDeleter> m_pool;  // nBlocks * m_blockBytes, 64-byte aligned
+    std::unique_ptr<uint8_t, PoolDeleter> m_pool;      // nBlocks * m_blockBytes, 64-byte aligned
+    std::function<void(BlockId, BlockId)> m_copyHook;  // see setBlockCopyHook
 };
 
 }  // namespace folio

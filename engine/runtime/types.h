@@ -6,7 +6,8 @@
 
 namespace folio {
 
-enum class Device { Cpu, Gpu };
+// Gpu = the CUDA backend; Auto = CUDA when it loads and the model fits, else the CPU.
+enum class Device { Cpu, Gpu, Auto };
 
 struct ChatMessage {
     std::string role;     // "system", "user" or "assistant"

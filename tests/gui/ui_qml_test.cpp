@@ -24,6 +24,7 @@ class FakeApp : public QObject {
     Q_PROPERTY(double prefillProgress MEMBER m_prefill NOTIFY prefillProgressChanged)
     Q_PROPERTY(int contextSize MEMBER m_contextSize NOTIFY modelChanged)
     Q_PROPERTY(int contextUsed MEMBER m_contextUsed NOTIFY contextUsedChanged)
+    Q_PROPERTY(int draftTokens MEMBER m_draftTokens NOTIFY draftTokensChanged)
     Q_PROPERTY(bool thinkingEnabled MEMBER m_thinking NOTIFY thinkingEnabledChanged)
     Q_PROPERTY(QString databaseError MEMBER m_databaseError CONSTANT)
     Q_PROPERTY(bool contextOverflow MEMBER m_overflow NOTIFY contextOverflowChanged)
@@ -52,6 +53,7 @@ public:
     double m_prefill = -1;
     int m_contextSize = 0;
     int m_contextUsed = 0;
+    int m_draftTokens = 0;
     bool m_thinking = false;
     bool m_overflow = false;
     int m_overflowTurns = 0;
@@ -81,6 +83,10 @@ public:
     Q_INVOKABLE int countTokens(const QString& text) const {
         return m_modelReady ? static_cast<int>(text.size() / 4) : -1;
     }
+    Q_INVOKABLE void countDraft(const QString& text) {
+        m_draftTokens = countTokens(text);
+        emit draftTokensChanged();
+    }
     Q_INVOKABLE void loadModel(const QString& path) { calls << "loadModel(" + path + ")"; }
     Q_INVOKABLE void copyToClipboard(const QString& text) { calls << "copy(" + text + ")"; }
     Q_INVOKABLE bool exportConversation(qint64 id, const QString& path, const QString& format) {
@@ -102,6 +108,7 @@ signals:
     void statusTextChanged();
     void prefillProgressChanged();
     void contextUsedChanged();
+    void draftTokensChanged();
     void thinkingEnabledChanged();
     void contextOverflowChanged();
     void errorOccurred(const QString& message);

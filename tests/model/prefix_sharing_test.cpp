@@ -2,7 +2,6 @@
 // 4,096-token prefix hold the prefix's KV blocks once (asserted from the allocator's counters) and
 // produce the same logits as a sequence that computed everything itself. Also the Generator's
 // reuse across requests, and a long prompt whose peak memory stays within the plan.
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <cmath>
@@ -13,16 +12,12 @@
 #include "engine/runtime/generator.h"
 #include "engine/runtime/kv_cache.h"
 #include "engine/runtime/thread_pool.h"
+#include "support/synthetic_model.h"
 #include "support/test_env.h"
 
 using namespace folio;
 
 namespace {
-
-QString python() {
-    const QString venv = folio::test::sourceDir() + "/.venv/bin/python3";
-    return QFileInfo(venv).isExecutable() ? venv : QStringLiteral("python3");
-}
 
 std::vector<int32_t> randomTokens(int n, uint32_t seed) {
     std::mt19937 rng(seed);
@@ -68,14 +63,7 @@ private slots:
     void initTestCase() {
         FOLIO_REQUIRE_SHARED();
         const QString out = m_dir.filePath("tiny-q8_0.gguf");
-        QProcess p;
-        p.start(python(), {folio::test::sourceDir() + "/scripts/make_synthetic_gguf.py", "--shape",
-                           "tiny", "--type", "q8_0", "--tokenizer",
-                           folio::test::sharedPath("data/qwen3-tokenizer"), "--out", out});
-        QVERIFY(p.waitForFinished(120000));
-        if (p.exitCode() != 0)
-            QSKIP(qPrintable("cannot write the synthetic model (run scripts/setup): " +
-                             p.readAllStandardError()));
+        FOLIO_WRITE_SYNTHETIC_MODEL((folio::test::SyntheticSpec{"tiny", "q8_0"}), out, 120000);
         auto model = Model::load(out.toStdString());
         QVERIFY2(model.ok(), model.ok() ? "" : model.error().message.c_str());
         m_model = std::move(model.value());

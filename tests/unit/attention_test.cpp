@@ -1,5 +1,6 @@
 // Paged flash-style attention against a naive full-softmax reference computed in double, for
-// decode and prefill shapes, GQA ratios 1, 2 and 7, f32 and f16 storage, scalar and AVX2 kernels;
+// decode and prefill shapes, GQA ratios 1, 2, 4, 7 and 8, f32 and f16 storage, every kernel
+// variant the CPU runs (scalar, AVX2, AVX-512);
 // plus determinism across thread counts and identical results with shared prefix blocks.
 #include "engine/ops/attention.h"
 
@@ -126,7 +127,9 @@ double maxAbsError(const std::vector<float>& got, const std::vector<double>& wan
 
 std::vector<AttentionKernel> availableKernels() {
     std::vector<AttentionKernel> ks{AttentionKernel::Scalar};
-    if (folio::attentionKernels(AttentionKernel::Avx2)) ks.push_back(AttentionKernel::Avx2);
+    for (AttentionKernel k : {AttentionKernel::Avx2, AttentionKernel::Avx512}) {
+        if (folio::attentionKernels(k)) ks.push_back(k);
+    }
     return ks;
 }
 
@@ -142,10 +145,14 @@ private slots:
         QTest::addColumn<int>("nKv");
         QTest::addColumn<int>("headDim");
         QTest::addColumn<int>("type");
-        // GQA 7 (Qwen2.5-0.5B), 2 (Qwen3-0.6B), 1; then head sizes that exercise the kernels'
-        // 8-wide and scalar tails.
-        const int shapes[][3] = {{14, 2, 64}, {16, 8, 128}, {4, 4, 32}, {6, 3, 40}, {2, 1, 20}};
-        const int positions[][2] = {{1, 0}, {37, 0}, {1, 1000}, {37, 1000}, {300, 0}};
+        // GQA 7 (Qwen2.5-0.5B), 2 (Qwen3-0.6B), 1, 4, 8; then head sizes that exercise the
+        // kernels' 16-wide, 8-wide and scalar tails.
+        const int shapes[][3] = {{14, 2, 64},  {16, 8, 128}, {4, 4, 32}, {16, 4, 64},
+                                 {16, 2, 128}, {6, 3, 40},   {2, 1, 20}};
+        // Decode and prefill, odd lengths, chunks that start or end inside a block or exactly
+        // on a block boundary, and a long decode that is split across context partitions.
+        const int positions[][2] = {{1, 0},   {37, 0},  {1, 1000}, {37, 1000},
+                                    {300, 0}, {16, 16}, {17, 15},  {1, 4607}};
         for (auto type : {KvType::F32, KvType::F16}) {
             for (const auto& s : shapes) {
                 for (const auto& pos : positions) {
@@ -192,6 +199,16 @@ private slots:
             const auto out2 = run(*cache, seq, p, two, kernel);
             QVERIFY(std::memcmp(out1.data(), out2.data(), out1.size() * sizeof(float)) == 0);
         }
+    }
+
+    // Auto is the widest variant the CPU runs (so the model tests exercise it).
+    void autoPicksWidestVariant() {
+        const AttentionKernel want =
+            folio::attentionKernels(AttentionKernel::Avx512) ? AttentionKernel::Avx512
+            : folio::attentionKernels(AttentionKernel::Avx2) ? AttentionKernel::Avx2
+                                                             : AttentionKernel::Scalar;
+        QVERIFY(folio::attentionKernels(AttentionKernel::Auto)->kind == want);
+        QVERIFY(folio::attentionKernels(AttentionKernel::Scalar) != nullptr);
     }
 
     // A sequence that attached cached prefix blocks computes exactly what a sequence that

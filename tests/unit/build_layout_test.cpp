@@ -165,6 +165,35 @@ private slots:
         }
     }
 
+    // folio_engine reaches CUDA only through dlopen (engine/backend): its link line names no
+    // CUDA library, and the plugin, when built, exports its one factory symbol and nothing of
+    // its private copy of the engine.
+    void engineLinksNoCuda() {
+        QFile f(QDir(folio::test::binaryDir()).filePath("folio_engine_link_libraries.txt"));
+        QVERIFY2(f.open(QIODevice::ReadOnly), "folio_engine_link_libraries.txt missing");
+        const QString libs = QString::fromUtf8(f.readAll());
+        static const QRegularExpression kCuda(QStringLiteral("cuda|cublas|nvrtc"),
+                                              QRegularExpression::CaseInsensitiveOption);
+        QVERIFY2(!kCuda.match(libs).hasMatch(), qPrintable("folio_engine links CUDA:\n" + libs));
+
+        const QString plugin =
+            QDir(folio::test::binaryDir()).filePath(QStringLiteral("bin/libfolio_cuda.so"));
+        if (!QFileInfo::exists(plugin)) QSKIP("this build has no CUDA plugin (FOLIO_CUDA off)");
+        const QString readelf = QStandardPaths::findExecutable(QStringLiteral("readelf"));
+        if (readelf.isEmpty()) QSKIP("readelf (binutils) is not installed");
+        const ProcessResult r = runTool(readelf, {"--dyn-syms", "-W", plugin});
+        QCOMPARE(r.exitCode, 0);
+        QStringList exported;
+        for (const QString& line : r.out.split('\n')) {
+            const QStringList cols = line.simplified().split(' ');
+            // Num: Value Size Type Bind Vis Ndx Name; defined = Ndx is not UND.
+            if (cols.size() >= 8 && cols[6] != QStringLiteral("UND") &&
+                cols[7].contains(QStringLiteral("folio")))
+                exported << cols[7];
+        }
+        QCOMPARE(exported, QStringList{QStringLiteral("folio_cuda_plugin_v1")});
+    }
+
     void cliPrintsVersion() {
         const QString cli =
             QDir(folio::test::binaryDir()).filePath(QStringLiteral("bin/folio-cli"));
@@ -174,6 +203,9 @@ private slots:
         QCOMPARE(r.exitCode, 0);
         const QString firstLine = r.out.section('\n', 0, 0);
         QCOMPARE(firstLine, QStringLiteral("folio-cli " FOLIO_PROJECT_VERSION));
+        // The backends found: the CPU with its kernel level, then CUDA's device or why not.
+        QVERIFY2(r.out.contains(QStringLiteral("\nbackend: cpu (")), qPrintable(r.out));
+        QVERIFY2(r.out.contains(QStringLiteral("\nbackend: cuda: ")), qPrintable(r.out));
     }
 
     void desktopEntryIsValid() {

@@ -169,6 +169,9 @@ private slots:
     }
 
     void childRunsUnderTheMemoryLimit() {
+#if defined(__SANITIZE_ADDRESS__)
+        QSKIP("an AddressSanitizer build applies no address-space limit (limitChildMemory)");
+#endif
         IngestOptions o = noOcr();
         o.memoryLimitBytes = qint64(768) << 20;
         const QString out = m_dir.filePath("limit.txt");

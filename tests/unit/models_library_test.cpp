@@ -5,6 +5,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "app/models/gpu_memory.h"
 #include "app/models/model_library.h"
 #include "support/test_env.h"
 
@@ -90,6 +91,36 @@ private slots:
         QCOMPARE(library.data(i, ModelLibrary::FitsRole).toBool(), false);
         library.setAvailableMemoryForTest(at2048);
         QCOMPARE(library.data(i, ModelLibrary::FitsRole).toBool(), true);
+    }
+
+    // Per-layer sums for the GPU plan; the roles with a fake 8 GiB GPU (fake_nvml.cpp) and none.
+    void estimatesGpuMemory() {
+        ModelLibrary library(m_models);
+        library.setGpuLibraryForTest(FOLIO_FAKE_NVML);
+        library.refresh();
+        QVERIFY(library.gpuFound());
+        QCOMPARE(qint64(library.gpuFreeMemory()), 6ll << 30);
+        const folio::InstalledModel& m = library.models().first();
+        const qint64 perLayer =
+            q8(kEmbd * kQ) * 2 + q8(kEmbd * kKv) * 2 + q8(kEmbd * kFf) * 3 + kNormElems * 4;
+        QCOMPARE(m.layerWeightBytes, std::vector<qint64>(kLayers, perLayer));
+        QCOMPARE(m.layerWeightElements, std::vector<qint64>(kLayers, kMatrixElems + kNormElems));
+        QCOMPARE(m.otherWeightBytes, q8(kVocab * kEmbd) + kEmbd * 4);  // output + its norm
+        QCOMPARE(m.nVocab, kVocab);
+        QCOMPARE(m.largestTensorElements, kVocab * kEmbd);
+        library.setContextSize(2048);
+        const QModelIndex i = library.index(0);
+        const qint64 want = kLayers * perLayer + q8(kVocab * kEmbd) + kEmbd * 4 +
+                            kKvPerToken * 2048 + folio::kGpuActivationBytes +
+                            folio::kGpuCublasBytes + 4 * kVocab + 2 * kVocab * kEmbd;
+        QCOMPARE(qint64(library.data(i, ModelLibrary::GpuBytesRole).toDouble()), want);
+        QCOMPARE(library.data(i, ModelLibrary::GpuFitRole).toString(), QString("full"));
+        library.setGpuLibraryForTest("libfolio-test-no-such-nvml.so.1");
+        library.refresh();
+        QVERIFY(!library.gpuFound());
+        QVERIFY(library.gpuProblem().contains("no GPU found"));
+        QCOMPARE(library.data(library.index(0), ModelLibrary::GpuFitRole).toString(),
+                 QString("unknown"));
     }
 
     void parsesMemAvailable() {

@@ -244,6 +244,102 @@ private slots:
         }
     }
 
+    // Register tiles (NR weight rows x NA activation rows) must give each (row, activation) pair
+    // the same bits wherever it lands: matmulShared and the thread split rely on it. Odd block
+    // counts exercise the single-block tail step, 11 rows x 7 activations every tile shape.
+    void tileSplitIsBitExact_data() { dotRowsMultiMatchesDotRows_data(); }
+
+    void tileSplitIsBitExact() {
+        QFETCH(int, type);
+        const auto t = static_cast<GgmlType>(type);
+        const bool kQuant = t == GgmlType::Q4_K || t == GgmlType::Q5_K || t == GgmlType::Q6_K;
+        const int64_t n = isFloatType(t) ? 300 : (kQuant ? 768 : 288);
+        const int64_t nRows = 11, nAct = 7;
+        std::mt19937 rng(7 + type);
+        std::normal_distribution<float> xd(0.0f, 1.0f);
+        const size_t stride = folio::rowBytes(t, n) + 2;
+        std::vector<uint8_t> w(stride * nRows);
+        for (int64_t r = 0; r < nRows; ++r) {
+            const auto row = makeRow(t, n, rng, false);
+            std::memcpy(w.data() + r * stride, row.data(), row.size());
+        }
+        const size_t actBytes = folio::activationRowBytes(t, n);
+        std::vector<uint8_t> act(actBytes * nAct);
+        std::vector<std::vector<float>> xs(nAct, std::vector<float>(n));
+        for (int64_t j = 0; j < nAct; ++j) {
+            for (auto& v : xs[j]) v = xd(rng);
+            folio::quantizeActivationRow(t, xs[j].data(), act.data() + j * actBytes, n);
+        }
+        std::vector<float> scalar(nRows * nAct);
+        for (KernelLevel level : supportedLevels()) {
+            folio::setKernelLevel(level);
+            std::vector<float> all(nRows * nAct), parts(nRows * nAct);
+            folio::dotRowsMulti(t, w.data(), stride, nRows, act.data(), nAct, n, all.data(), nRows);
+            // Uneven row ranges and activation groups, as a thread split would cut them.
+            const int64_t cuts[] = {0, 3, 10, 11};
+            for (int c = 0; c < 3; ++c) {
+                const int64_t r0 = cuts[c], r1 = cuts[c + 1];
+                folio::dotRowsMulti(t, w.data() + r0 * stride, stride, r1 - r0, act.data(), 2, n,
+                                    parts.data() + r0, nRows);
+                folio::dotRowsMulti(t, w.data() + r0 * stride, stride, r1 - r0,
+                                    act.data() + 2 * actBytes, nAct - 2, n,
+                                    parts.data() + 2 * nRows + r0, nRows);
+            }
+            QCOMPARE(parts, all);
+            // One activation row at a time through dotRowsMulti: the NA = 1 tiles.
+            for (int64_t j = 0; j < nAct; ++j) {
+                std::vector<float> single(nRows);
+                folio::dotRowsMulti(t, w.data(), stride, nRows, act.data() + j * actBytes, 1, n,
+                                    single.data(), nRows);
+                for (int64_t r = 0; r < nRows; ++r) QCOMPARE(single[r], all[j * nRows + r]);
+            }
+            if (level == KernelLevel::Scalar) scalar = all;
+            for (int64_t j = 0; j < nAct; ++j) {
+                for (int64_t r = 0; r < nRows; ++r) {
+                    const std::vector<uint8_t> row(w.begin() + r * stride,
+                                                   w.begin() + (r + 1) * stride - 2);
+                    const Bounds b = bounds(t, row, xs[j]);
+                    const size_t i = size_t(j * nRows + r);
+                    QVERIFY2(std::fabs(double(all[i]) - scalar[i]) <= 2e-6 * b.magnitude + 1e-6,
+                             qPrintable(QString("%1 act %2 row %3: %4 vs scalar %5")
+                                            .arg(folio::kernelLevelName(level))
+                                            .arg(j)
+                                            .arg(r)
+                                            .arg(all[i])
+                                            .arg(scalar[i])));
+                }
+            }
+        }
+    }
+
+    // The activation bytes must not depend on the kernel level (the SIMD quantizers repeat the
+    // scalar arithmetic): an all-zero block, exact .5 ties, huge and tiny magnitudes, normals.
+    void quantizeSameBytesAtEveryLevel() {
+        const int64_t n = 1024;
+        std::mt19937 rng(11);
+        std::normal_distribution<float> xd(0.0f, 3.0f);
+        std::vector<float> x(n);
+        for (int64_t i = 0; i < n; ++i) x[i] = xd(rng);
+        for (int64_t i = 0; i < 32; ++i) x[i] = 0.0f;                       // zero block
+        for (int64_t i = 32; i < 64; ++i) x[i] = float(i - 48) + 0.5f;      // ties
+        x[63] = 127.0f;                                                     // id = 1: ties stay
+        for (int64_t i = 64; i < 96; ++i) x[i] = float(i) * 1e30f;          // huge
+        for (int64_t i = 96; i < 128; ++i) x[i] = float(i - 110) * 1e-30f;  // tiny
+        for (GgmlType t : {GgmlType::Q8_0, GgmlType::Q4_K}) {
+            const size_t bytes = folio::activationRowBytes(t, n);
+            folio::setKernelLevel(KernelLevel::Scalar);
+            std::vector<uint8_t> ref(bytes + 1);
+            folio::quantizeActivationRow(t, x.data(), ref.data(), n);
+            for (KernelLevel level : supportedLevels()) {
+                folio::setKernelLevel(level);
+                std::vector<uint8_t> got(bytes + 1);
+                folio::quantizeActivationRow(t, x.data(), got.data() + 1, n);  // unaligned
+                QVERIFY2(std::memcmp(got.data() + 1, ref.data(), bytes) == 0,
+                         folio::kernelLevelName(level));
+            }
+        }
+    }
+
     void concurrentCallsAgree() {
         // Several threads on disjoint row ranges of one matrix give the single-thread answer.
         const GgmlType t = GgmlType::Q4_K;

@@ -70,7 +70,10 @@ private slots:
         for (const QList<QVariant>& args : changed) {
             QCOMPARE(args.at(0).toModelIndex().row(), 1);
             QCOMPARE(args.at(1).toModelIndex().row(), 1);
-            QCOMPARE(args.at(2).value<QList<int>>(), QList<int>{MessageListModel::TextRole});
+            // The text and what is shown of it (a streaming row is never truncated).
+            QCOMPARE(args.at(2).value<QList<int>>(),
+                     (QList<int>{MessageListModel::TextRole, MessageListModel::DisplayTextRole,
+                                 MessageListModel::TextLengthRole}));
         }
         QCOMPARE(model.at(1).text.size(), 2 * kPieces);
         QCOMPARE(model.at(0).text, QStringLiteral("question"));

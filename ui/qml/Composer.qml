@@ -1,6 +1,7 @@
 // The prompt editor: Enter sends, Shift+Enter starts a new line; Send turns into Stop while a
 // reply is generated. The meter shows the context the next turn will use:
-// app.contextUsed (system prompt + history) + the draft's tokens, of app.contextSize.
+// app.contextUsed (system prompt + history) + the draft's tokens, of app.contextSize. Tokens are
+// counted off the GUI thread (app.countDraft): an estimate first, marked "≈", then the exact count.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -11,9 +12,9 @@ Pane {
     background: Rectangle { color: palette.window }
 
     property alias text: input.text
-    // Tokens in the draft, refreshed shortly after typing stops (-1 when no model is loaded).
-    property int draftTokens: 0
-    readonly property int usedTokens: Math.max(0, app.contextUsed) + Math.max(0, draftTokens)
+    // Tokens in the draft, refreshed shortly after typing stops.
+    readonly property int draftTokens: input.text.length > 0 ? Math.max(0, app.draftTokens) : 0
+    readonly property int usedTokens: Math.max(0, app.contextUsed) + draftTokens
     readonly property real usedFraction: app.contextSize > 0 ? usedTokens / app.contextSize : 0
 
     function focusInput() { input.forceActiveFocus() }
@@ -23,14 +24,13 @@ Pane {
         if (!canSend()) return false
         app.send(input.text)
         input.text = ""
-        draftTokens = 0
         return true
     }
 
     Timer {
         id: countDelay
         interval: 150
-        onTriggered: root.draftTokens = input.text.length > 0 ? app.countTokens(input.text) : 0
+        onTriggered: app.countDraft(input.text)
     }
 
     ColumnLayout {
@@ -91,7 +91,8 @@ Pane {
                 value: Math.min(1, root.usedFraction)
             }
             Label {
-                text: qsTr("%1 / %2 tokens").arg(root.usedTokens.toLocaleString(Qt.locale(), "f", 0))
+                text: (app.contextExact === false ? "≈ " : "")
+                      + qsTr("%1 / %2 tokens").arg(root.usedTokens.toLocaleString(Qt.locale(), "f", 0))
                                             .arg(app.contextSize.toLocaleString(Qt.locale(), "f", 0))
                 color: root.usedFraction > 0.9 ? "#d9534f" : palette.windowText
                 opacity: root.usedFraction > 0.9 ? 1 : 0.7

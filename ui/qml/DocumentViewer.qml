@@ -1,6 +1,8 @@
 // A page viewer for stored PDFs: shows image://folio-page/<documentId>/<page> (rendered by the
 // folio-ingest child through folio::PageImageProvider, registered as "folio-page") with previous
-// and next buttons. openCitation() takes a citation link, folio://doc/<id>/page/<n>.
+// and next buttons. openCitation() takes a citation link, folio://doc/<id>/page/<n>[?q=claim].
+// showHighlights() draws the cited passage's boxes (page fractions, from
+// DocumentsController.citationHighlighted) over the page they belong to.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -11,10 +13,27 @@ Pane {
     property int page: 1
     property int pageCount: 0          // 0 = unknown: "next" is always enabled
     property string title: ""
+    // The cited passage: rects in page fractions, shown while `page` is highlightPage.
+    property var highlights: []
+    property int highlightPage: 0
+    // "searching" while the passage is looked up, "found", "notFound", or "" (no claim).
+    property string highlightState: ""
+
+    function showHighlights(forDocument, forPage, boxes) {
+        if (forDocument !== documentId) return
+        highlightPage = forPage
+        highlights = boxes
+        highlightState = boxes.length > 0 ? "found" : "notFound"
+    }
+    function clearHighlights(searching) {
+        highlights = []
+        highlightPage = 0
+        highlightState = searching ? "searching" : ""
+    }
 
     // Opens a citation link; returns false for anything that is not one.
     function openCitation(url) {
-        const m = /^folio:\/\/doc\/(\d+)\/page\/(\d+)$/.exec(url)
+        const m = /^folio:\/\/doc\/(\d+)\/page\/(\d+)(\?q=.*)?$/.exec(url)
         if (!m) return false
         documentId = Number(m[1])
         page = Number(m[2])
@@ -66,6 +85,24 @@ Pane {
                 asynchronous: true
                 cache: false
                 source: root.documentId > 0 ? "image://folio-page/%1/%2".arg(root.documentId).arg(root.page) : ""
+                Repeater {
+                    objectName: "highlightRepeater"
+                    model: root.page === root.highlightPage && pageImage.status === Image.Ready
+                           ? root.highlights : []
+                    Rectangle {
+                        required property var modelData
+                        readonly property real offsetX: (pageImage.width - pageImage.paintedWidth) / 2
+                        readonly property real offsetY: (pageImage.height - pageImage.paintedHeight) / 2
+                        objectName: "highlightBox"
+                        x: offsetX + modelData.x * pageImage.paintedWidth - 2
+                        y: offsetY + modelData.y * pageImage.paintedHeight - 1
+                        width: modelData.width * pageImage.paintedWidth + 4
+                        height: modelData.height * pageImage.paintedHeight + 2
+                        color: "#55ffd000"
+                        border.color: "#d0a000"
+                        radius: 2
+                    }
+                }
             }
         }
 
@@ -73,6 +110,14 @@ Pane {
             Layout.alignment: Qt.AlignHCenter
             visible: pageImage.status === Image.Loading
             running: visible
+        }
+        Label {
+            objectName: "highlightStatus"
+            visible: text.length > 0 && root.page === root.highlightPage
+            opacity: 0.7
+            text: root.highlightState === "found" ? qsTr("The cited passage is highlighted.")
+                : root.highlightState === "notFound" ? qsTr("The cited passage was not found on this page.")
+                : ""
         }
         Label {
             objectName: "pageError"

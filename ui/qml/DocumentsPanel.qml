@@ -2,7 +2,8 @@
 // reading progress with cancel, answer password prompts for encrypted PDFs, turn OCR on or off,
 // and list/remove stored documents. Backed by a folio::DocumentsController passed as `controller`
 // (properties model, busy, progress, statusText, ocrEnabled; invokables addFile, submitPassword,
-// cancel, remove).
+// cancel, remove; summarizing, summaryStatus, canSummarize, summarize, cancelSummary and
+// summaryFinished for "Summarise whole document", the map-reduce alternative to retrieval).
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
@@ -22,7 +23,7 @@ Pane {
         anchors.fill: parent
         keys: ["text/uri-list"]
         onDropped: (event) => {
-            for (const url of event.urls) root.controller.addFile(url.toString())
+            root.controller.addDroppedFiles(event.urls)
             event.acceptProposedAction()
         }
     }
@@ -68,6 +69,22 @@ Pane {
             }
         }
 
+        RowLayout {
+            Layout.fillWidth: true
+            visible: root.controller.summarizing
+            Label {
+                objectName: "summaryStatus"
+                Layout.fillWidth: true
+                text: root.controller.summaryStatus
+                wrapMode: Text.Wrap
+            }
+            Button {
+                objectName: "cancelSummaryButton"
+                text: qsTr("Stop")
+                onClicked: root.controller.cancelSummary()
+            }
+        }
+
         Label {
             objectName: "documentsStatus"
             Layout.fillWidth: true
@@ -106,6 +123,15 @@ Pane {
                             opacity: 0.6
                             font.pointSize: Math.max(6, row.font.pointSize - 2)
                         }
+                    }
+                    ToolButton {
+                        objectName: "summarizeButton"
+                        text: "∑"
+                        visible: root.controller.canSummarize
+                        enabled: !root.controller.summarizing
+                        onClicked: root.controller.summarize(row.documentId, "", Qt.uiLanguage)
+                        ToolTip.visible: hovered
+                        ToolTip.text: qsTr("Summarise whole document, part by part (for documents too long to read at once; questions in the chat use the most relevant pages)")
                     }
                     ToolButton {
                         text: "✕"
@@ -163,8 +189,43 @@ Pane {
         onRejected: { passwordField.text = ""; root.controller.cancel() }
     }
 
+    Dialog {
+        id: summaryDialog
+        objectName: "summaryDialog"
+        property string documentTitle
+        title: qsTr("Summary of %1").arg(documentTitle)
+        modal: true
+        anchors.centerIn: Overlay.overlay
+        width: Math.min(640, Overlay.overlay ? Overlay.overlay.width - 40 : 640)
+        height: Math.min(520, Overlay.overlay ? Overlay.overlay.height - 40 : 520)
+        standardButtons: Dialog.Close
+        ColumnLayout {
+            anchors.fill: parent
+            ScrollView {
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                TextArea {
+                    id: summaryText
+                    objectName: "summaryText"
+                    readOnly: true
+                    wrapMode: TextEdit.Wrap
+                    selectByMouse: true
+                }
+            }
+            Button {
+                text: qsTr("Copy")
+                onClicked: { summaryText.selectAll(); summaryText.copy(); summaryText.deselect() }
+            }
+        }
+    }
+
     Connections {
         target: root.controller
+        function onSummaryFinished(documentId, title, summary) {
+            summaryDialog.documentTitle = title
+            summaryText.text = summary
+            summaryDialog.open()
+        }
         function onPasswordRequired(fileName, wrongPassword) {
             passwordDialog.fileName = fileName
             passwordDialog.wrong = wrongPassword

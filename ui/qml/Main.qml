@@ -132,6 +132,33 @@ ApplicationWindow {
                         Welcome { anchors.fill: parent; anchors.margins: 16 }
                     }
                 }
+                // Files dropped anywhere on the chat are added and attached to this chat (issue 8).
+                DropArea {
+                    id: chatDrop
+                    objectName: "chatDropArea"
+                    anchors.fill: parent
+                    enabled: window.haveDocuments
+                    keys: ["text/uri-list"]
+                    onDropped: drop => {
+                        documents.addDroppedFiles(drop.urls)
+                        drop.acceptProposedAction()
+                    }
+                    Rectangle {
+                        objectName: "dropIndicator"
+                        anchors.fill: parent
+                        anchors.margins: 8
+                        visible: chatDrop.containsDrag
+                        color: Qt.rgba(palette.highlight.r, palette.highlight.g, palette.highlight.b, 0.12)
+                        border.color: palette.highlight
+                        border.width: 2
+                        radius: 8
+                        Label {
+                            anchors.centerIn: parent
+                            font.bold: true
+                            text: qsTr("Drop PDF, .txt or .md files to attach them to this chat")
+                        }
+                    }
+                }
             }
             Rectangle {
                 Layout.fillHeight: true
@@ -208,6 +235,10 @@ ApplicationWindow {
             citationViewer.title = title
             citationViewer.pageCount = pageCount
             citationViewer.page = page
+            citationViewer.clearHighlights(true)
+        }
+        function onCitationHighlighted(documentId, page, boxes) {
+            citationViewer.showHighlights(documentId, page, boxes)
         }
     }
     // The cited page of a document, opened from a [p.N] link in a reply.

@@ -4,9 +4,10 @@
 // siblings show the branch navigator ‹ 2/3 ›. System notes (summaries of earlier turns that no
 // longer fit the context) show as a quiet, labelled block.
 //
-// A reply is split into prose and fenced code blocks (each with its own Copy button). While it
-// streams only the last block changes, so the Markdown re-parsed per batch is that block, not the
-// whole reply.
+// A reply is split into paragraphs and fenced code blocks (each with its own Copy button). While it
+// streams only the last block changes, so the Markdown re-parsed and laid out per batch is that
+// block, not the whole reply. A message longer than the model's preview limit shows its start and
+// "Show all (N characters)".
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -29,50 +30,93 @@ Control {
 
     function formatSeconds(ms) { return (ms / 1000).toFixed(ms < 10000 ? 1 : 0) }
 
-    // Markdown -> [{kind: "text" | "code", lang, body}]: fenced code blocks apart from the prose
-    // around them. An unterminated fence (still streaming) runs to the end.
-    function splitBlocks(text) {
+    // Markdown -> [{kind: "text" | "code", lang, body, start}]: fenced code blocks apart from the
+    // prose around them, and prose split into paragraphs (at a blank line followed by a line that
+    // does not continue a list, quote, table or indented block; and at any such line once a block
+    // holds maxBlockChars), so that each TextEdit lays out a short text.
+    // `start`: offset in text of the block's first line (the opening fence for code); parsing from
+    // a block's start in prose state gives that block again. Parses text from offset `from`.
+    // An unterminated fence (still streaming) runs to the end.
+    function splitBlocks(text, from) {
         const blocks = []
-        let current = { kind: "text", lang: "", lines: [] }
+        let current = { kind: "text", lang: "", lines: [], start: from }
+        let blankBefore = false
+        let size = 0          // characters in current.lines
+        let hasText = false   // current holds a non-blank line
         const flush = () => {
             if (current.kind === "code" && current.lines.length > 0
                     && current.lines[current.lines.length - 1].length === 0)
                 current.lines.pop()  // the newline before a fence (or streamed so far)
             const body = current.lines.join("\n")
             if (current.kind === "code" || body.trim().length > 0)
-                blocks.push({ kind: current.kind, lang: current.lang, body: body })
+                blocks.push({ kind: current.kind, lang: current.lang, body: body,
+                              start: current.start })
         }
-        for (const line of text.split("\n")) {
+        let offset = from
+        while (offset <= text.length) {
+            let end = text.indexOf("\n", offset)
+            if (end < 0) end = text.length
+            const line = text.substring(offset, end)
             const fence = /^\s*```\s*([^`\s]*)\s*$/.exec(line)
             if (fence && current.kind === "text") {
                 flush()
-                current = { kind: "code", lang: fence[1], lines: [] }
+                current = { kind: "code", lang: fence[1], lines: [], start: offset }
+                size = 0
+                hasText = false
             } else if (fence && fence[1].length === 0) {
                 flush()
-                current = { kind: "text", lang: "", lines: [] }
+                current = { kind: "text", lang: "", lines: [], start: end + 1 }
+                size = 0
+                hasText = false
+            } else if (current.kind === "text" && (blankBefore || size > maxBlockChars)
+                       && hasText && line.trim().length > 0
+                       && !/^(\s|[-*+>|]|\d+[.)])/.test(line)) {
+                flush()  // a new paragraph
+                current = { kind: "text", lang: "", lines: [line], start: offset }
+                size = line.length
             } else {
                 current.lines.push(line)
+                size = current.kind === "text" ? size + line.length + 1 : 0
             }
+            blankBefore = current.kind === "text" && line.trim().length === 0
+            hasText = hasText || (current.kind === "text" && !blankBefore)
+            offset = end + 1
         }
         flush()
         return blocks
     }
-    // Brings `blocks` in step with the text, touching only the rows that changed.
+    // Brings `blocks` in step with the text, touching only the rows that changed. While the text
+    // only grows (streaming, or a preview expanded) the blocks before the last two are final, so
+    // only the text from the second-to-last block on is parsed again: O(tail) per batch.
+    property string parsedText: ""
+    readonly property int maxBlockChars: 1500
     function syncBlocks() {
         if (isUser) return
-        const next = splitBlocks(model.text)
+        const text = root.model.displayText
+        let first = 0
+        if (text.length >= parsedText.length && text.startsWith(parsedText))
+            first = Math.max(0, blocks.count - 2)
+        const from = first < blocks.count ? blocks.get(first).start : 0
+        const next = splitBlocks(text, from)
+        parsedText = text
         for (let i = 0; i < next.length; ++i) {
-            if (i >= blocks.count) {
+            const at = first + i
+            if (at >= blocks.count) {
                 blocks.append(next[i])
             } else {
-                const row = blocks.get(i)
-                if (row.kind !== next[i].kind || row.lang !== next[i].lang) blocks.set(i, next[i])
-                else if (row.body !== next[i].body) blocks.setProperty(i, "body", next[i].body)
+                const row = blocks.get(at)
+                if (row.kind !== next[i].kind || row.lang !== next[i].lang) {
+                    blocks.set(at, next[i])
+                } else {
+                    if (row.body !== next[i].body) blocks.setProperty(at, "body", next[i].body)
+                    if (row.start !== next[i].start) blocks.setProperty(at, "start", next[i].start)
+                }
             }
         }
-        if (blocks.count > next.length) blocks.remove(next.length, blocks.count - next.length)
+        const keep = first + next.length
+        if (blocks.count > keep) blocks.remove(keep, blocks.count - keep)
     }
-    readonly property string sourceText: model.text
+    readonly property string sourceText: model.displayText
     onSourceTextChanged: syncBlocks()
     Component.onCompleted: syncBlocks()
     ListModel { id: blocks }
@@ -148,7 +192,7 @@ Control {
                     selectionColor: palette.highlight
                     wrapMode: TextEdit.Wrap
                     textFormat: TextEdit.PlainText
-                    text: root.isUser ? root.model.text : (root.model.streaming ? "…" : "")
+                    text: root.isUser ? root.model.displayText : (root.model.streaming ? "…" : "")
                     color: palette.text
                     font: root.font
                 }
@@ -162,6 +206,17 @@ Control {
                         Layout.fillWidth: true
                         sourceComponent: kind === "code" ? codeBlock : proseBlock
                     }
+                }
+
+                // A long message shows its start (layout of a 64K-character text would block the
+                // window for a second); the whole text is in the prompt, Copy and Edit.
+                Button {
+                    objectName: "showAllButton"
+                    visible: root.model.truncated && !root.editing
+                    flat: true
+                    text: qsTr("Show all (%1 characters)")
+                          .arg(root.model.textLength.toLocaleString(Qt.locale(), "f", 0))
+                    onClicked: app.messages.expand(root.index)
                 }
 
                 // Inline editor for a user message: saving creates a new branch.

