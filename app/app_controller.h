@@ -100,6 +100,8 @@ public:
     std::vector<folio::ChatMessage> lastRequestMessages() const { return m_lastRequestMessages; }
     // Upper bound of generated tokens per reply (default 2048); for tests and tools.
     void setMaxReplyTokens(int tokens) { m_maxReplyTokens = std::max(tokens, 1); }
+    // Stress tests: replies run to the reply limit instead of ending at the model's end of text.
+    void setIgnoreEndOfText(bool ignore) { m_ignoreEndOfText = ignore; }
 
     Q_INVOKABLE void newConversation();
     // The current conversation's id, creating it (titled `title`) when the chat is still new;
@@ -237,6 +239,7 @@ private:
     QTimer m_checkpointTimer;   // 1 s while generating
     bool m_stopRequested = false;
     int m_maxReplyTokens = 2048;
+    bool m_ignoreEndOfText = false;
     std::vector<folio::ChatMessage> m_lastRequestMessages;
 
     enum class OverflowChoice { Ask, Drop, Summarize };

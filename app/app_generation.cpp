@@ -193,6 +193,7 @@ void AppController::startReply(qint64 userMessageId, qint64 continueId, bool ask
     request.thinking = m_thinkingEnabled;
     request.sampling = folio::samplingForPreset(m_settings->samplingPreset());
     request.maxTokens = m_maxReplyTokens;
+    request.ignoreEndOfGeneration = m_ignoreEndOfText;
     m_lastRequestMessages = request.messages;
 
     m_replyText.clear();

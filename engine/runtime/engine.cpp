@@ -182,6 +182,7 @@ struct Engine::Impl {
             hooks.cancelled = [this] { return cancelRunning.load(std::memory_order_relaxed); };
             hooks.onPrefill = cb.onPrefill;
             hooks.onText = cb.onText;
+            hooks.ignoreEndOfGeneration = request.ignoreEndOfGeneration;
             result =
                 generator->generate(prompt, request.sampling, request.maxTokens, stopIds, hooks);
             runningId.store(0);

@@ -44,6 +44,9 @@ struct GenerationRequest {
     std::string continueAssistant;
     SamplingParams sampling;
     int maxTokens = 2048;
+    // Benchmarks and stress tests: end-of-text tokens do not end the reply, so exactly
+    // maxTokens are generated (unless cancelled or a stop string matches).
+    bool ignoreEndOfGeneration = false;
 };
 
 // Callbacks run on the engine thread, in this order: onPrefill* (onText)* onFinished (exactly

