@@ -11,6 +11,7 @@
 #include "app/documents/document_context.h"
 #include "app/documents/ingestor.h"
 #include "engine/runtime/engine.h"
+#include "support/engine_load.h"
 #include "support/test_env.h"
 #include "unit/doc_fixtures.h"
 
@@ -61,23 +62,10 @@ private slots:
         QCOMPARE(ingested.document.pages.size(), 20);
 
         folio::Engine engine;
-        std::mutex m;
-        std::condition_variable cv;
-        bool loaded = false;
-        std::string error;
         folio::LoadOptions load;
         load.modelPath = folio::test::modelPath().toStdString();
         load.contextLength = 8192;
-        engine.load(load, {}, [&](folio::Expected<folio::ModelSummary> s) {
-            std::lock_guard<std::mutex> l(m);
-            if (!s) error = s.error().message;
-            loaded = true;
-            cv.notify_all();
-        });
-        {
-            std::unique_lock<std::mutex> l(m);
-            QVERIFY(cv.wait_for(l, std::chrono::seconds(180), [&] { return loaded; }));
-        }
+        const std::string error = folio::test::loadEngineBlocking(engine, load);
         QVERIFY2(error.empty(), error.c_str());
 
         folio::ContextDocument doc{1, ingested.document.title, {}};
