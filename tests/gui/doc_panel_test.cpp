@@ -14,6 +14,7 @@
 #include "app/documents/citations.h"
 #include "app/documents/documents_controller.h"
 #include "app/documents/page_renderer.h"
+#include "support/qml_find.h"
 #include "support/test_env.h"
 #include "ui/qml_setup.h"
 #include "unit/doc_fixtures.h"
@@ -36,15 +37,7 @@ Window {
 }
 )";
 
-QObject* findNamed(QObject* root, const QString& name) {
-    if (root->objectName() == name) return root;
-    for (QObject* c : root->children())
-        if (QObject* hit = findNamed(c, name)) return hit;
-    if (auto* item = qobject_cast<QQuickItem*>(root))
-        for (QQuickItem* c : item->childItems())
-            if (QObject* hit = findNamed(c, name)) return hit;
-    return nullptr;
-}
+using folio::test::findNamed;
 
 }  // namespace
 
