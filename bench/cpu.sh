@@ -2,22 +2,31 @@
 # bench/cpu.sh: Folio's CPU speed against llama.cpp on the same machine, files and threads.
 #
 # 1. Builds llama.cpp's llama-bench and llama-quantize OUTSIDE the repository (in --peer-dir) from
-#    the llama-cpp-python source distribution on PyPI; an existing build there is reused.
+#    the llama-cpp-python source distribution on PyPI; an existing build there is reused. Compiles
+#    bench/peer/llama_depth_bench.cpp against it (a plain c++ command, into --peer-dir): the depth
+#    driver, which prefills a depth once and decodes repetitions from it.
 # 2. Builds folio-cli and membw with the release preset (build/release).
 # 3. Makes the models: the default model (scripts/fetch-model, or --model FILE); a synthetic
 #    Qwen3-0.6B-shaped f16 GGUF (scripts/make_synthetic_gguf.py) quantized by llama-quantize to
 #    Q8_0 and Q4_K_M; with --with-8b a synthetic Qwen3-8B-shaped Q4_K_M (decode only).
 # 4. Measures memory read bandwidth, then runs llama-bench and `folio-cli bench --json`
-#    alternately (bench/cpu_pairs.py): prefill 512 and 4096, decode 128, decode 128 at depth
-#    16384 (llama.cpp with flash attention on and off), at 1 and 2 threads, --pairs pairs each
-#    after a warm-up. Writes raw.jsonl, results.json, results.md and chart.png to --out.
+#    alternately (bench/cpu_pairs.py): prefill 512 and 4096, decode 128, decode 128 at depths
+#    8192 and 16384 (llama.cpp with flash attention on and off; one depth prefill per engine and
+#    setting, then --pairs repetitions: `folio-cli bench -r`, the driver's -r), at 1 and 2
+#    threads, --pairs pairs each after a warm-up. Writes raw.jsonl, results.json, results.md and
+#    chart.png to --out.
 #
 # usage: bench/cpu.sh [--quick] [--model FILE] [--pairs N] [--threads 1,2] [--with-8b]
 #                     [--no-synthetic] [--peer-dir DIR] [--models-dir DIR] [--out DIR]
-#                     [--folio-build DIR] [--taskset CPUS]
+#                     [--folio-build DIR] [--taskset CPUS] [--tests LIST] [--models LIST]
 #   --quick   the default model only, 1 pair, prefill 128 / decode 32 / decode 32 at depth 1024:
 #             a smoke run that finishes in minutes once the tools are built.
-# Environment: FOLIO_LLAMA_BIN=DIR uses llama-bench/llama-quantize from DIR instead of building.
+#   --tests   only these cells' tests, e.g. tg128@d8192,tg128@d16384 (any ppN, tgN, tgN@dD)
+#   --models  only the models whose label contains one of these, e.g. q4_k_m,default (labels:
+#             default, qwen3-0.6b-Q8_0, qwen3-0.6b-Q4_K_M, qwen3-8b-Q4_K_M; case-insensitive)
+# Environment: FOLIO_LLAMA_BIN=DIR uses llama-bench/llama-quantize from DIR instead of building
+# (the depth driver then compiles against DIR/../.. when it holds include/llama.h, else against
+# FOLIO_LLAMA_SRC).
 # Network: PyPI only (pip download of llama-cpp-python's sdist, gguf/numpy/matplotlib).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,7 +34,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/common.sh"
 
 LLAMA_PY_VERSION=0.3.36
-quick=0 pairs=5 threads=1,2 with8b=0 synthetic=1 model="" taskset=""
+quick=0 pairs=5 threads=1,2 with8b=0 synthetic=1 model="" taskset="" tests="" models=""
 peerDir="${XDG_CACHE_HOME:-$HOME/.cache}/folio/peer"
 modelsDir="${XDG_CACHE_HOME:-$HOME/.cache}/folio/bench-models"
 outDir="$ROOT/build/bench-results/$(date +%Y%m%d-%H%M%S)"
@@ -43,7 +52,12 @@ while [ $# -gt 0 ]; do
         --out) outDir="$2"; shift 2 ;;
         --folio-build) folioBuild="$2"; shift 2 ;;
         --taskset) taskset="$2"; shift 2 ;;
-        -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --tests) tests="$2"; shift 2 ;;
+        --models) models="$2"; shift 2 ;;
+        -h | --help)
+            awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
+            exit 0
+            ;;
         *) folio_die "unknown argument '$1' (see --help)" ;;
     esac
 done
@@ -75,6 +89,26 @@ if [ ! -x "$llamaBin/llama-bench" ] || [ ! -x "$llamaBin/llama-quantize" ]; then
 fi
 folio_log "llama.cpp tools: $llamaBin"
 
+# The depth driver: our own code against llama.h, built outside the repository next to the peer.
+llamaSrc="${FOLIO_LLAMA_SRC:-}"
+if [ -z "$llamaSrc" ]; then
+    if [ -n "${FOLIO_LLAMA_BIN:-}" ] && [ -f "$llamaBin/../../include/llama.h" ]; then
+        llamaSrc="$(cd "$llamaBin/../.." && pwd)"
+    else
+        llamaSrc="$peerDir/llama_cpp_python-$LLAMA_PY_VERSION/vendor/llama.cpp"
+    fi
+fi
+depthDriver="$peerDir/llama_depth_bench"
+driverSrc="$ROOT/bench/peer/llama_depth_bench.cpp"
+if [ ! -x "$depthDriver" ] || [ "$driverSrc" -nt "$depthDriver" ]; then
+    [ -f "$llamaSrc/include/llama.h" ] ||
+        folio_die "no llama.h under $llamaSrc/include (set FOLIO_LLAMA_SRC to the llama.cpp tree)"
+    folio_log "compiling $depthDriver against $llamaSrc"
+    c++ -O2 -std=c++17 -I"$llamaSrc/include" -I"$llamaSrc/ggml/include" "$driverSrc" \
+        -o "$depthDriver" -L"$llamaBin" -lllama -lggml-cpu -lggml-base -lggml \
+        -Wl,-rpath,"$llamaBin" || folio_die "compiling the depth driver failed"
+fi
+
 # ---- 2. Folio -----------------------------------------------------------------------------------
 if [ ! -f "$folioBuild/CMakeCache.txt" ]; then
     if [ "$folioBuild" = "$ROOT/build/release" ]; then
@@ -98,11 +132,22 @@ python3 -c 'import matplotlib' 2>/dev/null ||
     python3 -m pip install -q --disable-pip-version-check matplotlib </dev/null ||
     folio_log "matplotlib not installable: no chart"
 
-if [ -z "$model" ]; then
+# wanted LABEL: whether --models selects the model (all without --models).
+wanted() {
+    [ -z "$models" ] && return 0
+    local m label
+    label="$(echo "$1" | tr '[:upper:]' '[:lower:]')"
+    for m in $(echo "$models" | tr '[:upper:]' '[:lower:]' | tr ',' ' '); do
+        case "$label" in *"$m"*) return 0 ;; esac
+    done
+    return 1
+}
+
+if [ -z "$model" ] && wanted default; then
     model="${FOLIO_TEST_MODEL:-$FOLIO_MODEL_CACHE_DIR/$FOLIO_MODEL_FILE}"
     [ -f "$model" ] || "$ROOT/scripts/fetch-model"
 fi
-[ -f "$model" ] || folio_die "no model file at $model"
+[ -z "$model" ] || [ -f "$model" ] || folio_die "no model file at $model"
 
 tokenizerDir="${FOLIO_SHARED_DIR:-$ROOT/../shared}/data/qwen3-tokenizer"
 freeGb() { df -P --block-size=1G "$modelsDir" | awk 'NR == 2 { print $4 }'; }
@@ -124,8 +169,9 @@ makeSynthetic() {
     if [ "$(stat -c %s "$base")" -gt $((4 << 30)) ]; then rm -f "$base"; fi
 }
 
-modelArgs=(--model "default=$model")
-if [ "$synthetic" = 1 ]; then
+modelArgs=()
+[ -n "$model" ] && modelArgs+=(--model "default=$model")
+if [ "$synthetic" = 1 ] && { wanted qwen3-0.6b-Q8_0 || wanted qwen3-0.6b-Q4_K_M; }; then
     [ "$(freeGb)" -ge 4 ] || folio_die "need 4 GB free in $modelsDir for the 0.6B models"
     q8="$modelsDir/synthetic-qwen3-0.6b-q8_0.gguf"
     q4km="$modelsDir/synthetic-qwen3-0.6b-q4_k_m.gguf"
@@ -133,7 +179,7 @@ if [ "$synthetic" = 1 ]; then
     makeSynthetic qwen3-0.6b f16 "$q4km" Q4_K_M
     modelArgs+=(--model "qwen3-0.6b-Q8_0=$q8" --model "qwen3-0.6b-Q4_K_M=$q4km")
 fi
-if [ "$with8b" = 1 ]; then
+if [ "$with8b" = 1 ] && wanted qwen3-8b-Q4_K_M; then
     # The 8B f16 would be 16 GB on disk and in python-gguf's memory; q4_0 (4.6 GB) is written
     # instead and requantized: the weights are random, only the shapes and final types matter.
     q8b="$modelsDir/synthetic-qwen3-8b-q4_k_m.gguf"
@@ -146,8 +192,12 @@ fi
 
 # ---- 4. Pairs -----------------------------------------------------------------------------------
 pairArgs=(--llama-bench "$llamaBin/llama-bench" --folio-cli "$folioBuild/bin/folio-cli"
-    --membw "$folioBuild/bin/membw" --out "$outDir" --pairs "$pairs" --threads "$threads")
+    --membw "$folioBuild/bin/membw" --out "$outDir" --pairs "$pairs" --threads "$threads"
+    --llama-depth "$depthDriver")
 [ "$quick" = 1 ] && pairArgs+=(--quick)
+[ -n "$tests" ] && pairArgs+=(--tests "$tests")
+[ -n "$models" ] && pairArgs+=(--models "$models")
+[ "${#modelArgs[@]}" -gt 0 ] || folio_die "--models '$models' selects no model"
 [ -n "$taskset" ] && pairArgs+=(--taskset "$taskset")
 folio_log "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 "$ROOT/bench/cpu_pairs.py" "${pairArgs[@]}" "${modelArgs[@]}"

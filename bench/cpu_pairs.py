@@ -9,15 +9,27 @@ order alternates from pair to pair, so slow drifts of machine load hit both side
 a fresh process; its peak RSS comes from wait4() (the kernel's ru_maxrss, what /usr/bin/time -v
 prints). The 1-minute load average is recorded before every run.
 
+Depth tests (decode after D tokens of context) would re-prefill D tokens for every run, so with
+--llama-depth (bench/peer/llama_depth_bench.cpp) each engine and setting runs ONE process that
+prefills the depth once and then decodes `--pairs` repetitions from it (`folio-cli bench -r`, the
+driver's -r); repetition i of Folio pairs with repetition i of llama.cpp. The engines' processes
+run one after another, their order rotating from cell to cell. Each repetition also reports its
+CPU time per token (getrusage of the process, all threads); "cpu tok/s" = 1000 / CPU ms per
+token, which at 1 thread is insensitive to other load on the machine.
+
 Outputs in --out: raw.jsonl (one line per run), results.json (medians, ratios), results.md (the
 table) and chart.png (when matplotlib imports).
 
 usage: cpu_pairs.py --llama-bench BIN --folio-cli BIN --out DIR --model LABEL=PATH[:tests] ...
                     [--pairs 5] [--threads 1,2] [--quick] [--membw BIN] [--taskset CPUS]
+                    [--llama-depth BIN] [--tests pp512,tg128@d8192] [--models q4_k_m,default]
+  --tests   run only these tests (any ppN, tgN or tgN@dD, also ones not in the default set)
+  --models  run only the models whose label contains one of these (case-insensitive)
 """
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -29,6 +41,7 @@ FULL_TESTS = {
     "pp512": ("prefill", 512, 0, 0),
     "pp4096": ("prefill", 4096, 0, 0),
     "tg128": ("decode", 0, 128, 0),
+    "tg128@d8192": ("decode", 0, 128, 8192),
     "tg128@d16384": ("decode", 0, 128, 16384),
 }
 QUICK_TESTS = {
@@ -36,6 +49,18 @@ QUICK_TESTS = {
     "tg32": ("decode", 0, 32, 0),
     "tg32@d1024": ("decode", 0, 32, 1024),
 }
+# The per-(model, threads) warm-up: a short decode without depth (cheap whatever the tests are).
+WARMUP_TEST = ("decode", 0, 32, 0)
+
+
+def parse_test(name):
+    """'pp512' -> prefill 512; 'tg128' -> decode 128; 'tg128@d8192' -> decode 128 at depth 8192."""
+    m = re.fullmatch(r"pp(\d+)|tg(\d+)(?:@d(\d+))?", name)
+    if not m:
+        raise ValueError(f"test '{name}' is not ppN, tgN or tgN@dD")
+    if m.group(1):
+        return ("prefill", int(m.group(1)), 0, 0)
+    return ("decode", 0, int(m.group(2)), int(m.group(3) or 0))
 
 
 def load_avg():
@@ -134,6 +159,59 @@ def run_case(args, label, model, test_name, test, threads, raw, log):
     return runs
 
 
+def depth_cmd(args, engine, fa, model, test, threads):
+    """One process that prefills the depth once and decodes --pairs repetitions from it."""
+    _, _, n_gen, depth = test
+    if engine == "folio":
+        return folio_cmd(args, model, test, threads) + ["-r", str(args.pairs)]
+    return [args.llama_depth, "-m", model, "-d", str(depth), "-n", str(n_gen), "-r",
+            str(args.pairs), "-t", str(threads), "-fa", str(fa)]
+
+
+def parse_depth(out):
+    """(decode tok/s per repetition, CPU ms per token per repetition, depth prefill tok/s)."""
+    try:
+        doc = json.loads(out.strip().splitlines()[-1])
+        return ([float(x) for x in doc["decode_tps_runs"]],
+                [float(x) for x in doc["decode_cpu_ms_per_tok_runs"]],
+                float(doc["depth_prefill_tps"]))
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+
+
+def run_depth_case(args, label, model, test_name, test, threads, raw, log, rotation):
+    """A depth cell: one process per engine and setting (see the module docstring)."""
+    order = [("folio", None)] + variants(test)
+    order = order[rotation % len(order):] + order[:rotation % len(order)]
+    runs = {name: [] for name, _ in order}
+    for engine, fa in order:
+        cmd = depth_cmd(args, engine, fa, model, test, threads)
+        if args.taskset:
+            cmd = ["taskset", "-c", args.taskset] + cmd
+        load = load_avg()
+        print("  $ " + " ".join(cmd), file=log, flush=True)
+        out, rss, wall, rc = run_measured(cmd, log)
+        parsed = parse_depth(out) if rc == 0 else None
+        if parsed is None:
+            print(f"  run failed (exit {rc}): {' '.join(cmd)}", file=sys.stderr)
+            parsed = ([None], [None], None)
+        tps, cpu_ms, prefill = parsed
+        for i, (t, c) in enumerate(zip(tps, cpu_ms)):
+            r = {"tps": t, "cpu_tps": 1000.0 / c if c else None, "depth_prefill_tps": prefill,
+                 "rss_mb": round(rss, 1), "wall_s": round(wall, 2), "load1": load, "exit": rc,
+                 "model": label, "test": test_name, "threads": threads, "engine": engine,
+                 "pair": i}
+            raw.write(json.dumps(r) + "\n")
+            runs[engine].append(r)
+        raw.flush()
+        text = ", ".join("FAILED" if t is None else f"{t:.2f}" for t in tps)
+        cpu = median_or_none([r["cpu_tps"] for r in runs[engine]])
+        print(f"    {label} {test_name} t={threads} {engine}: depth prefill {fmt(prefill)} tok/s; "
+              f"decode {text} tok/s; cpu {fmt(cpu)} tok/s rss {rss:.0f} MiB load {load:.1f}",
+              flush=True)
+    return runs
+
+
 def median_or_none(xs):
     xs = [x for x in xs if x is not None]
     return statistics.median(xs) if xs else None
@@ -147,6 +225,11 @@ def summarise(label, model_info, test_name, test, threads, runs, bandwidth):
     for f, l in zip(runs["folio"], runs[best]):
         if f["tps"] and l["tps"]:
             ratios.append(f["tps"] / l["tps"])
+    # Depth cells: CPU-time tok/s per repetition, and the depth prefill's tok/s.
+    cpu_med = {n: median_or_none([r.get("cpu_tps") for r in runs[n]]) for n in runs}
+    cpu_best = max(llama_names, key=lambda n: cpu_med[n] or 0.0)
+    cpu_ratios = [f["cpu_tps"] / l["cpu_tps"] for f, l in zip(runs["folio"], runs[cpu_best])
+                  if f.get("cpu_tps") and l.get("cpu_tps")]
     summary = {
         "model": label, "test": test_name, "threads": threads, "kind": test[0],
         "median_tps": med, "llama_best": best,
@@ -157,6 +240,12 @@ def summarise(label, model_info, test_name, test, threads, runs, bandwidth):
         "rss_mb": {n: median_or_none([r["rss_mb"] for r in runs[n]]) for n in runs},
         "load1_mean": statistics.mean([r["load1"] for n in runs for r in runs[n]]),
     }
+    if cpu_ratios:
+        summary.update({
+            "median_cpu_tps": cpu_med, "llama_best_cpu": cpu_best,
+            "cpu_ratio_median": statistics.median(cpu_ratios),
+            "depth_prefill_tps": {n: median_or_none([r.get("depth_prefill_tps") for r in runs[n]])
+                                  for n in runs}})
     gbps = bandwidth.get(str(threads)) if bandwidth else None
     if test[0] == "decode" and gbps and model_info:
         # Bytes one decode step reads: every weight once, plus K and V of all earlier positions
@@ -234,6 +323,22 @@ def markdown(summaries, meta):
             f"**{fmt(s['ratio_median'])}x** ({fmt(s['ratio_min'])}–{fmt(s['ratio_max'])}) | "
             f"{fmt(s['rss_mb'][s['llama_best']], '.0f')} / {fmt(s['rss_mb']['folio'], '.0f')} | "
             f"{bw_text} |")
+    depth_rows = [s for s in summaries if "cpu_ratio_median" in s]
+    if depth_rows:
+        lines += [
+            "", "Depth cells (one depth prefill per engine and setting, then the repetitions; "
+            "cpu tok/s = 1000 / CPU ms per token):", "",
+            "| model | test | threads | depth prefill tok/s | cpu tok/s | "
+            "Folio/llama.cpp by CPU time (best llama setting) |",
+            "|---|---|---|---|---|---|"]
+        for s in depth_rows:
+            pre = " / ".join(f"{n.replace('llama-', '')} {fmt(v, '.1f')}"
+                             for n, v in s["depth_prefill_tps"].items())
+            cpu = " / ".join(f"{n.replace('llama-', '')} {fmt(v)}"
+                             for n, v in s["median_cpu_tps"].items())
+            lines.append(f"| {s['model']} | {s['test']} | {s['threads']} | {pre} | {cpu} | "
+                         f"**{fmt(s['cpu_ratio_median'])}x** vs "
+                         f"{s['llama_best_cpu'].replace('llama-', '')} |")
     return "\n".join(lines) + "\n"
 
 
@@ -287,9 +392,19 @@ def main():
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--taskset", help="CPU list for taskset -c (both engines)")
+    ap.add_argument("--llama-depth", help="bench/peer/llama_depth_bench binary: depth tests "
+                    "prefill once per engine and setting (else llama-bench re-prefills per run)")
+    ap.add_argument("--tests", help="comma-separated tests to run (ppN, tgN, tgN@dD)")
+    ap.add_argument("--models", help="comma-separated label substrings: run only those models")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     tests = QUICK_TESTS if args.quick else FULL_TESTS
+    if args.tests:
+        try:
+            tests = {name: parse_test(name) for name in args.tests.split(",") if name}
+        except ValueError as e:
+            ap.error(str(e))
+    model_filter = [m.lower() for m in args.models.split(",") if m] if args.models else None
     threads = [int(t) for t in args.threads.split(",") if t]
 
     bandwidth = {}
@@ -302,19 +417,28 @@ def main():
     summaries = []
     with open(os.path.join(args.out, "raw.jsonl"), "w", encoding="utf-8") as raw, \
             open(os.path.join(args.out, "runs.log"), "w", encoding="utf-8") as log:
+        cell = 0
         for spec in args.model:
             label, _, rest = spec.partition("=")
             path, _, subset = rest.partition(":")
+            if model_filter and not any(m in label.lower() for m in model_filter):
+                continue
             wanted = [t for t in (subset.split(",") if subset else tests) if t in tests]
+            if not wanted:
+                continue
             info = model_info(path)
             for t in threads:
                 print(f"== {label} ({path}), {t} thread(s): warm-up", flush=True)
-                warm = next(n for n in tests if tests[n][0] == "decode")
                 for engine, fa in [("llama", None), ("folio", None)]:
-                    one_run(args, engine, fa, path, tests[warm], t, log)
+                    one_run(args, engine, fa, path, WARMUP_TEST, t, log)
                 for name in wanted:
-                    runs = run_case(args, label, path, name, tests[name], t, raw, log)
-                    summaries.append(summarise(label, info, name, tests[name], t, runs, bandwidth))
+                    test = tests[name]
+                    if test[3] and args.llama_depth:
+                        runs = run_depth_case(args, label, path, name, test, t, raw, log, cell)
+                    else:
+                        runs = run_case(args, label, path, name, test, t, raw, log)
+                    cell += 1
+                    summaries.append(summarise(label, info, name, test, t, runs, bandwidth))
 
     meta = {"cpu": cpu_name(), "cores": os.cpu_count(), "bandwidth": bandwidth,
             "pairs": args.pairs, "quick": args.quick, "date": time.strftime("%Y-%m-%d %H:%M"),

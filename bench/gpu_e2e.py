@@ -2,11 +2,12 @@
 """End-to-end checks of Folio's CUDA backend through folio-cli, for bench/gpu.sh (issue 6).
 Needs numpy only (and the gguf package for the bandwidth summary); no Qt, no network.
 
-  gpu_e2e.py parity --cli BIN --model M.gguf [--model ...] --out parity.json
+  gpu_e2e.py parity --cli BIN --model M.gguf [--model ...] [--gpu-device cuda] --out parity.json
       Teacher-forced logits of 256 random tokens with `folio-cli logits --all` on --device cpu
       and --device cuda; per model: top-1 agreement (issue 6: >= 0.99) and the max relative
       difference (max |gpu - cpu| / max |cpu| per position, the max over positions). Exit 1 when
-      a model fails the agreement or the CUDA run fails.
+      a model fails the agreement or the CUDA run fails. --gpu-device cpu (bench/gpu.sh
+      --dry-run) compares the CPU backend with itself: it checks the plumbing, not CUDA.
   gpu_e2e.py summary --model M.gguf --copy-gbs X --bench A.json [B.json ...] --out e2e.json --md e2e.md
       Folio's real decode/prefill numbers (folio-cli bench --json) with the bytes one decode step
       reads (weights + KV at that depth) as a fraction of the measured device copy bandwidth.
@@ -50,13 +51,13 @@ def parity(a):
             tokens = rng.integers(0, min(n_vocab, 150000), POSITIONS).tolist()
             tmp = a.out + ".tmp"
             cpu, _ = run_logits(a.cli, model, tokens, "cpu", tmp)
-            gpu, err = run_logits(a.cli, model, tokens, "cuda", tmp)
+            gpu, err = run_logits(a.cli, model, tokens, a.gpu_device, tmp)
             os.remove(tmp)
             cpu = cpu.reshape(POSITIONS, -1)
             gpu = gpu.reshape(POSITIONS, -1)
             top1 = float(np.mean(cpu.argmax(1) == gpu.argmax(1)))
             rel = float(np.max(np.abs(gpu - cpu).max(1) / np.maximum(np.abs(cpu).max(1), 1e-30)))
-            r = {"model": name, "positions": POSITIONS, "top1_agreement": top1,
+            r = {"model": name, "device": a.gpu_device, "positions": POSITIONS, "top1_agreement": top1,
                  "max_relative_difference": rel, "finite": bool(np.isfinite(gpu).all()),
                  "device_line": next((l for l in err.splitlines() if l.startswith("device:")), "")}
             r["pass"] = r["finite"] and top1 >= MIN_TOP1
@@ -83,8 +84,18 @@ def kv_bytes_per_token(model):
     return 2 * val("block_count") * val("attention.head_count_kv") * head_dim * 2  # K+V, f16
 
 
+def weight_bytes_per_step(model):
+    """Bytes of the tensors one decode step reads: all but token_embd.weight, of which a step
+    reads one row (the file's size would count the whole embedding table and the metadata)."""
+    import gguf  # noqa: PLC0415
+    r = gguf.GGUFReader(model)
+    names = {t.name for t in r.tensors}
+    tied = "output.weight" not in names  # then the embedding table is the output matrix
+    return sum(int(t.n_bytes) for t in r.tensors if tied or t.name != "token_embd.weight")
+
+
 def summary(a):
-    weights = os.path.getsize(a.model)
+    weights = weight_bytes_per_step(a.model)
     kv = kv_bytes_per_token(a.model)
     rows = []
     for path in a.bench:
@@ -98,7 +109,9 @@ def summary(a):
         json.dump({"model": os.path.basename(a.model), "weight_bytes": weights,
                    "kv_bytes_per_token": kv, "copy_bandwidth_gbs": a.copy_gbs, "runs": rows}, f,
                   indent=1)
-    lines = ["", f"Folio end to end (folio-cli bench --device cuda, {os.path.basename(a.model)}):", "",
+    devices = sorted({str(r.get("device", "?")) for r in rows})
+    lines = ["", f"Folio end to end (folio-cli bench --device {'/'.join(devices)}, "
+             f"{os.path.basename(a.model)}):", "",
              "| prompt | depth | TTFT (s) | prefill tok/s | decode tok/s | GB/s read | of copy bw |",
              "|---|---|---|---|---|---|---|"]
     for r in rows:
@@ -117,6 +130,7 @@ def main():
     p = sub.add_parser("parity")
     p.add_argument("--cli", required=True)
     p.add_argument("--model", action="append", required=True)
+    p.add_argument("--gpu-device", default="cuda", choices=["cuda", "cpu"])
     p.add_argument("--out", required=True)
     s = sub.add_parser("summary")
     s.add_argument("--model", required=True)

@@ -34,20 +34,31 @@ private:
     ForwardPass m_forward;
 };
 
-// Where libfolio_cuda.so may be: beside the running program (the build's bin/), in
-// ../lib/folio/ (an installed tree), then the dynamic linker's own search path.
-std::vector<std::string> pluginCandidates() {
-    const std::string file = "libfolio_cuda.so";
-    std::vector<std::string> out;
+// Where libfolio_cuda.so may be, in order: beside the running program (the build's bin/), in
+// <prefix>/lib/folio/ (an installed tree: /usr/bin/folio-cli finds /usr/lib/folio/, where the
+// folio-cuda package puts it, packaging/CMakeLists.txt), then the dynamic linker's search path.
+// Candidates with a directory are tested for existence first, so that a plugin which is present
+// but cannot load (libcublas missing) gives the reason rather than "not found" elsewhere.
+struct PluginCandidate {
+    std::string path;  // absolute, or the bare file name for the linker's search path
+    bool searched;     // true: the bare name (existence cannot be tested beforehand)
+};
+
+constexpr const char* kPluginFile = "libfolio_cuda.so";
+
+std::vector<PluginCandidate> pluginCandidates() {
+    const std::string file = kPluginFile;
+    std::vector<PluginCandidate> out;
     char exe[PATH_MAX];
     const ssize_t len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
     if (len > 0) {
         std::string dir(exe, size_t(len));
         dir = dir.substr(0, dir.find_last_of('/'));
-        out.push_back(dir + "/" + file);
-        out.push_back(dir + "/../lib/folio/" + file);
+        out.push_back({dir + "/" + file, false});
+        const std::string prefix = dir.substr(0, dir.find_last_of('/'));  // /usr for /usr/bin
+        out.push_back({prefix + "/lib/folio/" + file, false});
     }
-    out.push_back(file);
+    out.push_back({file, true});
     return out;
 }
 
@@ -58,31 +69,47 @@ struct LoadedPlugin {
     std::string error;  // why api is null
 };
 
+bool isPluginOfThisBuild(const CudaPluginApi* api) {
+    return api && api->abiVersion == kCudaPluginAbi && api->contextSize == sizeof(BackendContext) &&
+           api->stringSize == sizeof(std::string) && api->probe && api->create;
+}
+
 LoadedPlugin loadPlugin() {
     LoadedPlugin p;
-    std::string reasons;
-    for (const std::string& path : pluginCandidates()) {
-        void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    std::string failure;  // the first plugin file that exists but cannot be used, and why
+    std::string searchError;
+    for (const PluginCandidate& c : pluginCandidates()) {
+        if (!c.searched && access(c.path.c_str(), F_OK) != 0) continue;
+        void* handle = dlopen(c.path.c_str(), RTLD_NOW | RTLD_LOCAL);
         if (!handle) {
             const char* e = dlerror();
-            std::string why = e ? e : "dlopen failed";
-            // A plugin that exists but cannot load (e.g. libcublas missing) is the reason to
-            // report; "not found" in other places is noise.
-            if (why.find("No such file") == std::string::npos || reasons.empty()) reasons = why;
+            const std::string why = e ? e : c.path + ": dlopen failed";
+            // dlerror() names the file, or the missing dependency ("libcublas.so.13: cannot open
+            // shared object file"), which is what a user needs to see.
+            if (c.searched)
+                searchError = why;
+            else if (failure.empty())
+                failure = "(" + c.path + ") cannot load: " + why;
             continue;
         }
         auto fn = reinterpret_cast<FolioCudaPluginFn>(dlsym(handle, FOLIO_CUDA_PLUGIN_SYMBOL));
         const CudaPluginApi* api = fn ? fn() : nullptr;
-        if (!api || api->abiVersion != kCudaPluginAbi ||
-            api->contextSize != sizeof(BackendContext) || api->stringSize != sizeof(std::string) ||
-            !api->probe || !api->create) {
-            reasons = path + " is not a CUDA plugin of this Folio build";
+        if (!isPluginOfThisBuild(api)) {
+            if (failure.empty())
+                failure = "(" + c.path + ") is not a CUDA plugin of this Folio build";
             continue;  // never dlclose: harmless, and avoids unloading a half-used library
         }
         p.api = api;
         return p;
     }
-    p.error = "the CUDA backend is not installed or cannot load (" + reasons + ")";
+    if (!failure.empty())
+        p.error = "the CUDA backend " + failure;
+    else if (!searchError.empty() && searchError.rfind(kPluginFile + std::string(":"), 0) != 0)
+        p.error = "the CUDA backend cannot load: " + searchError;
+    else
+        p.error =
+            "the CUDA backend is not installed (no libfolio_cuda.so beside the program, "
+            "in ../lib/folio/ or on the library path)";
     return p;
 }
 

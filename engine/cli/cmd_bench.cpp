@@ -1,7 +1,20 @@
 // folio-cli bench: prefill and decode speed, time to first token and peak RSS.
+//
+// Method (matches bench/peer/llama_depth_bench.cpp, the llama.cpp driver): random token ids; the
+// -p prompt is prefilled from position 0 (prefill_tps, ttft_ms). With --depth D, D random tokens
+// are prefilled once (depth_prefill_tps); then -r times, n tokens are decoded greedily from that
+// same depth: each repetition starts a fresh sequence that attaches the D cached tokens (the
+// generator's prefix reuse, whole blocks) so the previous repetition's generated tokens are
+// dropped. A repetition's decode tok/s is n / (time of its n decode steps), each step being one
+// sample plus one forward pass; its CPU time (all threads, getrusage) is reported per token.
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "engine/cli/args.h"
 #include "engine/cli/cli_model.h"
@@ -10,25 +23,122 @@
 namespace folio::cli {
 
 namespace {
+
 using Clock = std::chrono::steady_clock;
+
 double secondsSince(Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
 }
+
+// User + system CPU seconds of this process (all threads).
+double cpuSeconds() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    auto sec = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) * 1e-6; };
+    return sec(u.ru_utime) + sec(u.ru_stime);
+}
+
+double median(std::vector<double> v) {
+    if (v.empty()) return 0.0;
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+std::string jsonArray(const std::vector<double>& v) {
+    std::string s = "[";
+    char buf[32];
+    for (size_t i = 0; i < v.size(); ++i) {
+        std::snprintf(buf, sizeof buf, "%s%.3f", i ? ", " : "", v[i]);
+        s += buf;
+    }
+    return s + "]";
+}
+
+struct BenchResult {
+    double prefillTps = 0, prefillS = 0, depthPrefillTps = 0;
+    std::vector<double> decodeTps;    // per repetition
+    std::vector<double> cpuMsPerTok;  // per repetition, CPU ms per decoded token
+    int generated = 0;                // tokens decoded per repetition (the last one's)
+};
+
+// One decode repetition from the cached depth (see the file comment). False after printing.
+bool decodeRepetition(CliModel& m, const std::vector<int32_t>& ctxTokens, int nGen,
+                      BenchResult& out) {
+    GenerationHooks hooks;
+    hooks.ignoreEndOfGeneration = true;
+    const double cpu0 = cpuSeconds();
+    const auto t0 = Clock::now();
+    GenerationResult r =
+        m.generator->generate(ctxTokens, SamplingParams::greedy(), nGen, {}, hooks);
+    const double wallS = secondsSince(t0);
+    const double cpuS = cpuSeconds() - cpu0;
+    if (r.reason == FinishReason::Error) {
+        std::fprintf(stderr, "error: %s\n", r.error.c_str());
+        return false;
+    }
+    // The generator reports (n - 1) / (time of n steps); this bench reports n / that time.
+    const int n = r.generatedTokens;
+    double tps = r.decodeTokensPerSecond * n / std::max(1, n - 1);
+    if (tps <= 0 && wallS > 0) tps = n / wallS;
+    out.decodeTps.push_back(tps);
+    // CPU time of the whole call; the one-token prefill in it is one step more than n.
+    out.cpuMsPerTok.push_back(n > 0 ? cpuS * 1000.0 / (n + 1) : 0.0);
+    out.generated = n;
+    return true;
+}
+
+bool evaluateTimed(CliModel& m, const std::vector<int32_t>& tokens, double& seconds) {
+    std::vector<float> logits;
+    const auto t0 = Clock::now();
+    if (Status s = m.generator->evaluate(tokens, false, logits); !s) {
+        std::fprintf(stderr, "error: %s\n", s.message().c_str());
+        return false;
+    }
+    seconds = secondsSince(t0);
+    return true;
+}
+
+void printResult(const Args& args, const CliModel& m, int nPrompt, int nGen, int depth,
+                 const BenchResult& r) {
+    const double decodeTps = median(r.decodeTps);
+    if (args.flag("--json")) {
+        std::printf(
+            "{\"model\": \"%s\", \"device\": \"%s\", \"threads\": %d, \"n_prompt\": %d, "
+            "\"n_gen\": %d, \"depth\": %d, \"reps\": %d, \"prefill_tps\": %.3f, "
+            "\"depth_prefill_tps\": %.3f, \"decode_tps\": %.3f, \"decode_tps_runs\": %s, "
+            "\"decode_cpu_ms_per_tok\": %.3f, \"decode_cpu_ms_per_tok_runs\": %s, "
+            "\"ttft_ms\": %.3f, \"generated\": %d, \"peak_rss_mb\": %.1f}\n",
+            m.model->config().name.c_str(), m.generator->backend().name(), m.pool->size(), nPrompt,
+            nGen, depth, int(r.decodeTps.size()), r.prefillTps, r.depthPrefillTps, decodeTps,
+            jsonArray(r.decodeTps).c_str(), median(r.cpuMsPerTok), jsonArray(r.cpuMsPerTok).c_str(),
+            r.prefillS * 1000.0, r.generated, peakRssMb());
+        return;
+    }
+    std::printf("prefill %d tokens: %.2f tok/s (time to first token %.1f ms)\n", nPrompt,
+                r.prefillTps, r.prefillS * 1000.0);
+    if (depth > 0) std::printf("depth prefill %d tokens: %.2f tok/s\n", depth, r.depthPrefillTps);
+    std::printf("decode %d tokens at depth %d: %.2f tok/s (median of %d: %s), %.2f CPU ms/token\n",
+                r.generated, depth, decodeTps, int(r.decodeTps.size()),
+                jsonArray(r.decodeTps).c_str(), median(r.cpuMsPerTok));
+    std::printf("peak RSS: %.1f MiB, threads %d\n", peakRssMb(), m.pool->size());
+}
+
 }  // namespace
 
 int runBench(int argc, char** argv) {
-    Args args(argc, argv, {"-m", "-p", "-n", "--depth", "-t", "--device"}, {"--json"});
+    Args args(argc, argv, {"-m", "-p", "-n", "-r", "--depth", "-t", "--device"}, {"--json"});
     const int nPrompt = args.intValue("-p", 512);
     const int nGen = args.intValue("-n", 128);
+    const int reps = args.intValue("-r", 1);
     const int depth = args.intValue("--depth", 0);
     const int threads = args.intValue("-t", 0);
     Device device = Device::Auto;
-    if (!args.ok() || !args.value("-m") || nPrompt < 1 || nGen < 0 || depth < 0 ||
+    if (!args.ok() || !args.value("-m") || nPrompt < 1 || nGen < 0 || reps < 1 || depth < 0 ||
         !deviceOption(args, device)) {
         std::fprintf(stderr,
-                     "usage: folio-cli bench -m MODEL [-p 512] [-n 128] [--depth D] [-t T] "
-                     "[--device cpu|cuda|auto] "
-                     "[--json]\n%s\n",
+                     "usage: folio-cli bench -m MODEL [-p 512] [-n 128] [-r 1] [--depth D] [-t T] "
+                     "[--device cpu|cuda|auto] [--json]\n%s\n",
                      args.error().c_str());
         return 1;
     }
@@ -42,48 +152,23 @@ int runBench(int argc, char** argv) {
     std::vector<int32_t> prompt(static_cast<size_t>(nPrompt));
     for (auto& t : prompt) t = pick(rng);
 
-    auto t0 = Clock::now();
-    std::vector<float> logits;
-    if (Status s = m.generator->evaluate(prompt, false, logits); !s) {
-        std::fprintf(stderr, "error: %s\n", s.message().c_str());
-        return 1;
-    }
-    const double prefillS = secondsSince(t0);
+    BenchResult r;
+    if (!evaluateTimed(m, prompt, r.prefillS)) return 1;
+    r.prefillTps = nPrompt / r.prefillS;
 
-    // Decode: generate nGen tokens greedily after `depth` tokens of context.
+    // The depth context, prefilled once (one token without --depth so decode has a start).
     std::vector<int32_t> ctxTokens(size_t(std::max(depth, 1)));
     for (auto& t : ctxTokens) t = pick(rng);
-    if (Status s = m.generator->evaluate(ctxTokens, false, logits); !s) {
-        std::fprintf(stderr, "error: %s\n", s.message().c_str());
-        return 1;
-    }
-    SamplingParams sp = SamplingParams::greedy();
-    GenerationHooks hooks;
-    hooks.ignoreEndOfGeneration = true;
-    // A fresh sequence with the depth tokens cached: generate() reuses them (full blocks).
+    double depthS = 0;
+    if (!evaluateTimed(m, ctxTokens, depthS)) return 1;
+    r.depthPrefillTps = depth > 0 ? depth / depthS : 0.0;
+    // Each repetition's prompt: the cached depth tokens plus one more (generate() reuses the
+    // depth's whole blocks and prefills the rest).
     ctxTokens.push_back(pick(rng));
-    auto t1 = Clock::now();
-    GenerationResult r = m.generator->generate(ctxTokens, sp, nGen, {}, hooks);
-    const double genS = secondsSince(t1);
-    const double decodeTps = r.decodeTokensPerSecond > 0
-                                 ? r.decodeTokensPerSecond
-                                 : (genS > 0 ? r.generatedTokens / genS : 0);
-    const double prefillTps = nPrompt / prefillS;
-    if (args.flag("--json")) {
-        std::printf(
-            "{\"model\": \"%s\", \"device\": \"%s\", \"threads\": %d, \"n_prompt\": %d, \"n_gen\": "
-            "%d, \"depth\": %d, "
-            "\"prefill_tps\": %.3f, \"decode_tps\": %.3f, \"ttft_ms\": %.3f, "
-            "\"generated\": %d, \"peak_rss_mb\": %.1f}\n",
-            m.model->config().name.c_str(), m.generator->backend().name(), m.pool->size(), nPrompt,
-            nGen, depth, prefillTps, decodeTps, prefillS * 1000.0, r.generatedTokens, peakRssMb());
-    } else {
-        std::printf("prefill %d tokens: %.2f tok/s (time to first token %.1f ms)\n", nPrompt,
-                    prefillTps, prefillS * 1000.0);
-        std::printf("decode %d tokens at depth %d: %.2f tok/s\n", r.generatedTokens, depth,
-                    decodeTps);
-        std::printf("peak RSS: %.1f MiB, threads %d\n", peakRssMb(), m.pool->size());
+    for (int i = 0; i < reps; ++i) {
+        if (!decodeRepetition(m, ctxTokens, nGen, r)) return 1;
     }
+    printResult(args, m, nPrompt, nGen, depth, r);
     return 0;
 }
 

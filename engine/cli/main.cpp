@@ -33,7 +33,7 @@ constexpr Command kCommands[] = {
     {"perplexity", folio::cli::runPerplexity,
      "perplexity -m MODEL -f TEXT [-c 512] [-t THREADS] [--device D]"},
     {"bench", folio::cli::runBench,
-     "bench -m MODEL [-p 512] [-n 128] [--depth D] [-t T] [--device D] [--json]"},
+     "bench -m MODEL [-p 512] [-n 128] [-r 1] [--depth D] [-t T] [--device D] [--json]"},
 };
 
 void printUsage(std::FILE* out) {

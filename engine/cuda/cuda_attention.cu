@@ -1,9 +1,14 @@
 // Attention over the paged f16 KV cache on the GPU: split-K flash-decoding for one query token,
-// and a FlashAttention-2-style causal prefill kernel. Both read K/V blocks directly through the
-// block table (no gather copy) and handle GQA by mapping query head h to kv head h / group.
-// CPU twin: engine/ops/attention.h.
+// and a FlashAttention-2-style causal prefill kernel with FP32 scalar arithmetic. Both read K/V
+// blocks directly through the block table (no gather copy) and handle GQA by mapping query head h
+// to kv head h / group. Prefill runs the tensor-core kernel (cuda_attention_tc.cu) by default; the
+// scalar one stays as its reference and fallback (PrefillKernel in cuda_backend.h,
+// FOLIO_CUDA_ATTENTION=scalar). CPU twin: engine/ops/attention.h.
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 
+#include "engine/cuda/cuda_attention_tc.cuh"
 #include "engine/cuda/cuda_util.cuh"
 
 namespace folio::cuda {
@@ -272,16 +277,45 @@ Status launchDecodeAttention(const __half* pool, const PagedKvLayout& L, const i
     return {};
 }
 
-Status launchPrefillAttention(const __half* pool, const PagedKvLayout& L, const int32_t* table,
-                              const float* q, int nTok, int startPos, int nHead, float scale,
-                              float* out, cudaStream_t stream) {
+namespace {
+
+// FOLIO_CUDA_ATTENTION=scalar forces the scalar prefill kernel (to bisect a parity failure);
+// unset or any other value leaves Auto. Read once (thread-safe static initialisation), at the
+// backend's first prefill.
+PrefillKernel environmentPrefillKernel() {
+    static const PrefillKernel kFromEnv = [] {
+        const char* v = std::getenv("FOLIO_CUDA_ATTENTION");
+        return v && std::strcmp(v, "scalar") == 0 ? PrefillKernel::Scalar : PrefillKernel::Auto;
+    }();
+    return kFromEnv;
+}
+
+Status launchPrefillWith(PrefillKernel kernel, const __half* pool, const PagedKvLayout& L,
+                         const int32_t* table, const float* q, int nTok, int startPos, int nHead,
+                         float scale, float* out, cudaStream_t stream) {
     if (Status s = validateLayout(L); !s) return s;
     if (Status s = checkHeads(L, nHead, "prefillAttention"); !s) return s;
     if (nTok <= 0 || startPos < 0)
         return makeError("cuda prefillAttention: nTok must be > 0 and startPos >= 0");
+    if (kernel == PrefillKernel::Auto) kernel = environmentPrefillKernel();
+    if (kernel == PrefillKernel::Auto)
+        kernel =
+            tensorCorePrefillSupports(pool, L) ? PrefillKernel::TensorCore : PrefillKernel::Scalar;
+    if (kernel == PrefillKernel::TensorCore)
+        return launchPrefillTensorCore(pool, L, table, q, nTok, startPos, nHead, scale, out,
+                                       stream);
     findHeadDim(L.headDim)->prefill(pool, L, table, q, nTok, startPos, nHead, nHead / L.nKvHeads,
                                     scale, out, stream);
     return {};
+}
+
+}  // namespace
+
+Status launchPrefillAttention(const __half* pool, const PagedKvLayout& L, const int32_t* table,
+                              const float* q, int nTok, int startPos, int nHead, float scale,
+                              float* out, cudaStream_t stream) {
+    return launchPrefillWith(PrefillKernel::Auto, pool, L, table, q, nTok, startPos, nHead, scale,
+                             out, stream);
 }
 
 namespace {
@@ -323,7 +357,7 @@ Status decodeAttention(const uint16_t* pool, const PagedKvLayout& layout, const 
 
 Status prefillAttention(const uint16_t* pool, const PagedKvLayout& layout,
                         const int32_t* blockTable, const float* q, int nTok, int startPos,
-                        int nHead, float scale, float* out) {
+                        int nHead, float scale, float* out, PrefillKernel kernel) {
     if (nTok <= 0 || startPos < 0)
         return makeError("cuda prefillAttention: nTok must be > 0 and startPos >= 0");
     DeviceBuffer dpool, dtable, dq, dout;
@@ -331,9 +365,9 @@ Status prefillAttention(const uint16_t* pool, const PagedKvLayout& layout,
     const size_t qBytes = size_t(nTok) * nHead * layout.headDim * 4;
     if (Status s = dq.upload(q, qBytes); !s) return s;
     if (Status s = dout.allocate(qBytes); !s) return s;
-    if (Status s =
-            launchPrefillAttention(dpool.as<__half>(), layout, dtable.as<int32_t>(), dq.as<float>(),
-                                   nTok, startPos, nHead, scale, dout.as<float>(), nullptr);
+    if (Status s = launchPrefillWith(kernel, dpool.as<__half>(), layout, dtable.as<int32_t>(),
+                                     dq.as<float>(), nTok, startPos, nHead, scale, dout.as<float>(),
+                                     nullptr);
         !s)
         return s;
     if (Status s = finish("prefillAttention"); !s) return s;

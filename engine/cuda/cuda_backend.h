@@ -83,11 +83,18 @@ Status validateLayout(const PagedKvLayout& layout);
 Status decodeAttention(const uint16_t* pool, const PagedKvLayout& layout, const int32_t* blockTable,
                        const float* q, int nHead, int contextLen, float scale, float* out);
 
+// Which prefill attention kernel runs. Auto: the tensor-core kernel when the head size has one,
+// unless the environment variable FOLIO_CUDA_ATTENTION=scalar (read once per process) forces the
+// scalar FP32 reference kernel; Scalar and TensorCore force one (TensorCore: an Error for a head
+// size it lacks). The forward pass always uses Auto.
+enum class PrefillKernel { Auto, Scalar, TensorCore };
+
 // Causal prefill of nTok query tokens at positions [startPos, startPos + nTok): a
 // FlashAttention-2-style kernel (query tile and K/V tiles in shared memory, online softmax).
 // q, out: [nTok][nHead][headDim] f32; blockTable covers [0, startPos + nTok).
 Status prefillAttention(const uint16_t* pool, const PagedKvLayout& layout,
                         const int32_t* blockTable, const float* q, int nTok, int startPos,
-                        int nHead, float scale, float* out);
+                        int nHead, float scale, float* out,
+                        PrefillKernel kernel = PrefillKernel::Auto);
 
 }  // namespace folio::cuda

@@ -181,9 +181,14 @@ __global__ void dequantF16Kernel(const uint8_t* w, __half* out, int64_t nChunksT
     T::visit(w + b * T::kBlockBytes, c, [&](int e, float v) { ob[e] = __float2half_rn(v); });
 }
 
+// Saturating: an activation beyond f16's range (outliers of real models' FFN, up to ~1e5)
+// becomes +-65504 rather than inf, which cuBLAS would turn into NaN logits. NaN stays NaN.
 __global__ void f32ToF16Kernel(const float* x, __half* out, int64_t n) {
+    constexpr float kF16Max = 65504.0f;
     const int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-    if (i < n) out[i] = __float2half_rn(x[i]);
+    if (i >= n) return;
+    const float v = x[i];
+    out[i] = __float2half_rn(v != v ? v : fminf(fmaxf(v, -kF16Max), kF16Max));
 }
 
 template <class T>
@@ -268,6 +273,7 @@ Status launchDequantizeF16(GgmlType t, const void* w, __half* out, int rows, int
 }
 
 void launchF32ToF16(const float* x, __half* out, int64_t n, cudaStream_t stream) {
+    if (n <= 0) return;  // a grid of 0 blocks is a launch error
     f32ToF16Kernel<<<unsigned((n + 255) / 256), 256, 0, stream>>>(x, out, n);
 }
 

@@ -7,7 +7,9 @@
 // Work is split into items of (kv head, tile of query tokens[, context partition]). The query
 // heads that share a kv head are processed together so each K/V block is read (and converted
 // from f16) once per group and tile. For decode-sized work with few items, the context is split
-// into partitions (split-K) whose partial results are merged by their (max, sum).
+// into partitions (split-K) whose partial results are merged by their (max, sum). A single query
+// token (decode) at such a context gets items of one partition over every kv head instead, which
+// read the pool in storage order and convert f16 K/V in registers (see runDecodeItem).
 //
 // Determinism: the split depends only on the shapes, never on the number of threads, and every
 // item is computed by one thread in a fixed order, so the output is bit-identical for any pool

@@ -63,6 +63,22 @@ void tileBlockScalar(const float* q, int nRows, const int* rowKeys, const float*
     }
 }
 
+// The f16 tile step of the scalar and AVX2 variants: converts the block into scratch (see
+// tileBlockF16Scratch for the layout) and runs that variant's f32 tile step.
+template <void (*kToFloat)(const uint16_t*, float*, int64_t),
+          void (*kTile)(const float*, int, const int*, const float*, const float*, int, int, float*,
+                        float*, float*, float*)>
+void tileBlockF16Converted(const float* q, int nRows, const int* rowKeys, const uint16_t* k,
+                           const uint16_t* v, int nKeys, int headDim, float* m, float* l,
+                           float* acc, float* scratch) {
+    const int64_t n = static_cast<int64_t>(nKeys) * headDim;
+    float* kf = scratch;
+    float* vf = scratch + n;
+    kToFloat(k, kf, n);
+    kToFloat(v, vf, n);
+    kTile(q, nRows, rowKeys, kf, vf, nKeys, headDim, m, l, acc, scratch + 2 * n);
+}
+
 // ---- AVX2 + FMA + F16C ----------------------------------------------------------------------
 #ifdef FOLIO_ATTN_X86
 #define FOLIO_AVX2 __attribute__((target("avx2,fma,f16c")))
@@ -92,24 +108,15 @@ FOLIO_AVX2 inline float hsum(__m256 x) {
     return _mm_cvtss_f32(s);
 }
 
-// exp(x) for x <= 0 (arguments here are s - max): range reduction x = n ln2 + r, |r| <= ln2/2,
-// then a degree-7 polynomial for e^r; relative error ~2e-7. Inputs below -87 flush to 2^-126
-// scale (~1e-38), which is negligible next to the block's largest term, exp(0) = 1.
+// exp(x) for x <= 0 with the shared constants of attention_kernels.h (kExpPoly).
 FOLIO_AVX2 inline __m256 expNonPositive(__m256 x) {
-    x = _mm256_max_ps(x, _mm256_set1_ps(-87.0f));
-    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+    x = _mm256_max_ps(x, _mm256_set1_ps(kExpMinArg));
+    const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(kExpLog2e)),
                                      _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
-    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
-    // Taylor coefficients 1/k! for k = 7..2, Horner form.
-    __m256 p = _mm256_set1_ps(1.0f / 5040.0f);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 720.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 120.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 24.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 6.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.5f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(kExpLn2Hi), x);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(kExpLn2Lo), r);
+    __m256 p = _mm256_set1_ps(kExpPoly[0]);
+    for (int i = 1; i < kExpPolyTerms; ++i) p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(kExpPoly[i]));
     const __m256i e =
         _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
     return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
@@ -163,7 +170,8 @@ FOLIO_AVX2 void rowBlockAvx2(const float* q, const float* k, const float* v, int
     float blockMax = scores[0];
     for (int j = 1; j < nKeys; ++j) blockMax = std::max(blockMax, scores[j]);
     const float mNew = std::max(*m, blockMax);
-    const float corr = std::exp(*m - mNew);  // 0 for the first block (m = -inf)
+    // 0 for the first block (m = -inf); most later blocks leave the maximum unchanged.
+    const float corr = mNew == *m ? 1.0f : std::exp(*m - mNew);
 
     // Pad to a multiple of 8 with -inf-like values so the exp runs on whole vectors.
     const int nPad = (nKeys + 7) & ~7;
@@ -230,10 +238,13 @@ FOLIO_AVX2 void tileBlockAvx2(const float* q, int nRows, const int* rowKeys, con
 #endif  // FOLIO_ATTN_X86
 
 constexpr AttentionKernelTable kScalarKernels = {
-    AttentionKernel::Scalar, "scalar", halfToFloatScalar, floatToHalfScalar, tileBlockScalar};
+    AttentionKernel::Scalar, "scalar",
+    halfToFloatScalar,       floatToHalfScalar,
+    tileBlockScalar,         tileBlockF16Converted<halfToFloatScalar, tileBlockScalar>};
 #ifdef FOLIO_ATTN_X86
-constexpr AttentionKernelTable kAvx2Kernels = {AttentionKernel::Avx2, "avx2", halfToFloatAvx2,
-                                               floatToHalfAvx2, tileBlockAvx2};
+constexpr AttentionKernelTable kAvx2Kernels = {
+    AttentionKernel::Avx2, "avx2",        halfToFloatAvx2,
+    floatToHalfAvx2,       tileBlockAvx2, tileBlockF16Converted<halfToFloatAvx2, tileBlockAvx2>};
 
 bool haveAvx2() {
     const CpuFeatures& f = cpuFeatures();

@@ -50,25 +50,28 @@ FOLIO_AVX512 void floatToHalfAvx512(const float* src, uint16_t* dst, int64_t n) 
     for (; i < n; ++i) dst[i] = f32ToF16(src[i]);
 }
 
-// exp(x) for x <= 0, as expNonPositive of the AVX2 variant: x = n ln2 + r, degree-7 Taylor
-// polynomial of e^r, relative error ~2e-7; inputs below -87 give ~1e-38 (callers mask them).
+// exp(x) for x <= 0 with the shared constants of attention_kernels.h (kExpPoly); inputs below
+// kExpMinArg give ~1e-38 (callers mask padding lanes).
 FOLIO_AVX512 inline __m512 expNonPositive512(__m512 x) {
-    x = _mm512_max_ps(x, _mm512_set1_ps(-87.0f));
-    const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+    x = _mm512_max_ps(x, _mm512_set1_ps(kExpMinArg));
+    const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(kExpLog2e)),
                                           _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
-    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
-    __m512 p = _mm512_set1_ps(1.0f / 5040.0f);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 720.0f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 120.0f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 24.0f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f / 6.0f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(0.5f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.0f));
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(kExpLn2Hi), x);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(kExpLn2Lo), r);
+    __m512 p = _mm512_set1_ps(kExpPoly[0]);
+    for (int i = 1; i < kExpPolyTerms; ++i) p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(kExpPoly[i]));
     const __m512i e =
         _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
     return _mm512_mul_ps(p, _mm512_castsi512_ps(e));
+}
+
+// 16 consecutive K/V elements as f32: f32 rows are loaded, f16 rows (the cache's blocks, read
+// in place) converted on the way.
+FOLIO_AVX512 inline __m512 load16(const float* p) {
+    return _mm512_loadu_ps(p);
+}
+FOLIO_AVX512 inline __m512 load16(const uint16_t* p) {
+    return _mm512_maskz_cvtph_ps(0xFFFF, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
 }
 
 // Sums of four vectors a..d reduced within each 128-bit quarter: quarter i of the result is
@@ -93,14 +96,15 @@ FOLIO_AVX512 inline __m512 gatherQuarters(const __m512* u) {
 // Partial dot products of R query rows (q_r = q + r * headDim) with keys 4G..4G+3, reduced by
 // reduce4 into u[r] (the group index G is a template parameter so that u stays in registers).
 // Keys past nKeys repeat the last key (no read past the block). Each K load serves all R rows.
-template <int R, int G>
-FOLIO_AVX512 inline void scoreGroup(const float* q, const float* k, int nKeys, int headDim,
+// Elem: float or uint16_t (f16) K rows.
+template <int R, int G, typename Elem>
+FOLIO_AVX512 inline void scoreGroup(const float* q, const Elem* k, int nKeys, int headDim,
                                     __m512* u) {
     if (G * 4 >= nKeys) {
         for (int r = 0; r < R; ++r) u[r] = _mm512_setzero_ps();
         return;
     }
-    const float* kr[4];
+    const Elem* kr[4];
     for (int i = 0; i < 4; ++i) {
         kr[i] = k + static_cast<int64_t>(std::min(G * 4 + i, nKeys - 1)) * headDim;
     }
@@ -110,7 +114,7 @@ FOLIO_AVX512 inline void scoreGroup(const float* q, const float* k, int nKeys, i
     }
     for (int d = 0; d < headDim; d += 16) {
         __m512 kv[4];
-        for (int i = 0; i < 4; ++i) kv[i] = _mm512_loadu_ps(kr[i] + d);
+        for (int i = 0; i < 4; ++i) kv[i] = load16(kr[i] + d);
         for (int r = 0; r < R; ++r) {
             const __m512 qv = _mm512_loadu_ps(q + static_cast<int64_t>(r) * headDim + d);
             for (int i = 0; i < 4; ++i) a[r][i] = _mm512_fmadd_ps(qv, kv[i], a[r][i]);
@@ -121,8 +125,8 @@ FOLIO_AVX512 inline void scoreGroup(const float* q, const float* k, int nKeys, i
 
 // For each of R rows: lane j of s[r] = dot(q_r, k_j) for j < nKeys (1..16); other lanes are
 // unspecified. headDim is a multiple of 16.
-template <int R>
-FOLIO_AVX512 inline void scores16(const float* q, const float* k, int nKeys, int headDim,
+template <int R, typename Elem>
+FOLIO_AVX512 inline void scores16(const float* q, const Elem* k, int nKeys, int headDim,
                                   __m512* s) {
     __m512 u0[R], u1[R], u2[R], u3[R];
     scoreGroup<R, 0>(q, k, nKeys, headDim, u0);
@@ -137,10 +141,10 @@ FOLIO_AVX512 inline void scores16(const float* q, const float* k, int nKeys, int
 
 // For each of R rows: acc_r = acc_r * corr[r] + sum_{j < nKeys} p[r*16 + j] * v_j, headDim a
 // multiple of 16; each V load serves all R rows.
-template <int R>
-FOLIO_AVX512 inline void accumulate16(const float* p, const float* v, int nKeys, int headDim,
+template <int R, typename Elem>
+FOLIO_AVX512 inline void accumulate16(const float* p, const Elem* v, int nKeys, int headDim,
                                       const float* corr, float* acc) {
-    constexpr int kChunks = 4;  // 16-float column chunks per row kept in registers
+    constexpr int kChunks = 8;  // 16-float column chunks per row kept in registers
     for (int d = 0; d < headDim; d += 16 * kChunks) {
         const int nc = std::min(kChunks, (headDim - d) / 16);
         __m512 a[R][kChunks];
@@ -152,9 +156,9 @@ FOLIO_AVX512 inline void accumulate16(const float* p, const float* v, int nKeys,
             }
         }
         for (int j = 0; j < nKeys; ++j) {
-            const float* vj = v + static_cast<int64_t>(j) * headDim + d;
+            const Elem* vj = v + static_cast<int64_t>(j) * headDim + d;
             __m512 vv[kChunks];
-            for (int i = 0; i < kChunks; ++i) vv[i] = i < nc ? _mm512_loadu_ps(vj + 16 * i) : vv[0];
+            for (int i = 0; i < kChunks; ++i) vv[i] = i < nc ? load16(vj + 16 * i) : vv[0];
             for (int r = 0; r < R; ++r) {
                 const __m512 pj = _mm512_set1_ps(p[r * 16 + j]);
                 for (int i = 0; i < kChunks; ++i) a[r][i] = _mm512_fmadd_ps(pj, vv[i], a[r][i]);
@@ -168,8 +172,8 @@ FOLIO_AVX512 inline void accumulate16(const float* p, const float* v, int nKeys,
 
 // One online-softmax step of R consecutive rows (q, m, l, acc advanced per row) against the
 // same keys [0, nKeys), nKeys 1..16. p: scratch of 16 * R floats.
-template <int R>
-FOLIO_AVX512 inline void rowStep16(const float* q, const float* k, const float* v, int nKeys,
+template <int R, typename Elem>
+FOLIO_AVX512 inline void rowStep16(const float* q, const Elem* k, const Elem* v, int nKeys,
                                    int headDim, float* m, float* l, float* acc, float* p) {
     const __mmask16 valid = static_cast<__mmask16>((1u << nKeys) - 1u);
     const __m512 minusInf = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
@@ -179,7 +183,8 @@ FOLIO_AVX512 inline void rowStep16(const float* q, const float* k, const float* 
     for (int r = 0; r < R; ++r) {
         const __m512 sr = _mm512_mask_mov_ps(minusInf, valid, s[r]);
         const float mNew = std::max(m[r], _mm512_reduce_max_ps(sr));
-        corr[r] = std::exp(m[r] - mNew);  // 0 for the first block (m = -inf)
+        // 0 for the first block (m = -inf); most later blocks leave the maximum unchanged.
+        corr[r] = mNew == m[r] ? 1.0f : std::exp(m[r] - mNew);
         const __m512 e =
             _mm512_maskz_mov_ps(valid, expNonPositive512(_mm512_sub_ps(sr, _mm512_set1_ps(mNew))));
         _mm512_storeu_ps(p + r * 16, e);
@@ -189,6 +194,31 @@ FOLIO_AVX512 inline void rowStep16(const float* q, const float* k, const float* 
     accumulate16<R>(p, v, nKeys, headDim, corr, acc);
 }
 
+// The tile step for f32 or f16 (Elem) K/V rows; headDim a multiple of 16.
+template <typename Elem>
+FOLIO_AVX512 void tileBlock16(const float* q, int nRows, const int* rowKeys, const Elem* k,
+                              const Elem* v, int nKeys, int headDim, float* m, float* l, float* acc,
+                              float* scratch) {
+    // Chunks of 16 keys outermost so a chunk's K/V (8 KiB at headDim 128) serve every row.
+    for (int c0 = 0; c0 < nKeys; c0 += 16) {
+        const Elem* kc = k + static_cast<int64_t>(c0) * headDim;
+        const Elem* vc = v + static_cast<int64_t>(c0) * headDim;
+        for (int r = 0; r < nRows;) {
+            const int n = std::min(16, rowKeys[r] - c0);
+            const int64_t off = static_cast<int64_t>(r) * headDim;
+            if (n <= 0) {
+                ++r;
+            } else if (r + 1 < nRows && std::min(16, rowKeys[r + 1] - c0) == n) {
+                rowStep16<2, Elem>(q + off, kc, vc, n, headDim, &m[r], &l[r], acc + off, scratch);
+                r += 2;
+            } else {
+                rowStep16<1, Elem>(q + off, kc, vc, n, headDim, &m[r], &l[r], acc + off, scratch);
+                ++r;
+            }
+        }
+    }
+}
+
 FOLIO_AVX512 void tileBlockAvx512(const float* q, int nRows, const int* rowKeys, const float* k,
                                   const float* v, int nKeys, int headDim, float* m, float* l,
                                   float* acc, float* scratch) {
@@ -196,28 +226,28 @@ FOLIO_AVX512 void tileBlockAvx512(const float* q, int nRows, const int* rowKeys,
         tileBlockAvx2Rows(q, nRows, rowKeys, k, v, nKeys, headDim, m, l, acc, scratch);
         return;
     }
-    // Chunks of 16 keys outermost so a chunk's K/V (8 KiB at headDim 128) serve every row.
-    for (int c0 = 0; c0 < nKeys; c0 += 16) {
-        const float* kc = k + static_cast<int64_t>(c0) * headDim;
-        const float* vc = v + static_cast<int64_t>(c0) * headDim;
-        for (int r = 0; r < nRows;) {
-            const int n = std::min(16, rowKeys[r] - c0);
-            const int64_t off = static_cast<int64_t>(r) * headDim;
-            if (n <= 0) {
-                ++r;
-            } else if (r + 1 < nRows && std::min(16, rowKeys[r + 1] - c0) == n) {
-                rowStep16<2>(q + off, kc, vc, n, headDim, &m[r], &l[r], acc + off, scratch);
-                r += 2;
-            } else {
-                rowStep16<1>(q + off, kc, vc, n, headDim, &m[r], &l[r], acc + off, scratch);
-                ++r;
-            }
-        }
-    }
+    tileBlock16(q, nRows, rowKeys, k, v, nKeys, headDim, m, l, acc, scratch);
 }
 
-constexpr AttentionKernelTable kAvx512Kernels = {
-    AttentionKernel::Avx512, "avx512", halfToFloatAvx512, floatToHalfAvx512, tileBlockAvx512};
+// f16 K/V read in place (decode); head sizes the 16-wide kernel does not cover are converted into
+// scratch and run through the AVX2 rows.
+FOLIO_AVX512 void tileBlockF16Avx512(const float* q, int nRows, const int* rowKeys,
+                                     const uint16_t* k, const uint16_t* v, int nKeys, int headDim,
+                                     float* m, float* l, float* acc, float* scratch) {
+    if (headDim % 16 == 0) {
+        tileBlock16(q, nRows, rowKeys, k, v, nKeys, headDim, m, l, acc, scratch);
+        return;
+    }
+    const int64_t n = static_cast<int64_t>(nKeys) * headDim;
+    halfToFloatAvx512(k, scratch, n);
+    halfToFloatAvx512(v, scratch + n, n);
+    tileBlockAvx2Rows(q, nRows, rowKeys, scratch, scratch + n, nKeys, headDim, m, l, acc,
+                      scratch + 2 * n);
+}
+
+constexpr AttentionKernelTable kAvx512Kernels = {AttentionKernel::Avx512, "avx512",
+                                                 halfToFloatAvx512,       floatToHalfAvx512,
+                                                 tileBlockAvx512,         tileBlockF16Avx512};
 
 }  // namespace
 

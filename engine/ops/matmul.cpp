@@ -13,6 +13,9 @@ namespace {
 constexpr int64_t kRowGrain = 16;
 // Activation rows multiplied together so each weight block is reused from cache.
 constexpr int64_t kActivationTile = 64;
+// Decode splits rows at multiples of this: the gemv kernels take rows in groups of 4 (a row's
+// bits do not depend on the cut; whole groups only avoid the slower one-row tail per range).
+constexpr int64_t kDecodeRowAlign = 4;
 
 // rows [r0, r1) of one product: decode (m == 1) is one dotRows; prefill walks activation tiles.
 void productRows(const WeightMatrix& w, const uint8_t* act, size_t actBytes, int64_t m, float* y,
@@ -72,10 +75,13 @@ void matmulShared(const MatmulOut* outs, int count, const float* x, int64_t m, T
         }
     });
 
-    // One dispatch over the concatenated rows of all products.
+    // One dispatch over the concatenated rows of all products, in units of `align` rows.
     int64_t rowStart[kMaxSharedMatmuls + 1] = {0};
     for (int i = 0; i < count; ++i) rowStart[i + 1] = rowStart[i] + outs[i].w->rows;
-    pool.parallelFor(rowStart[count], kRowGrain, [&](int64_t r0, int64_t r1) {
+    const int64_t total = rowStart[count];
+    const int64_t align = m == 1 ? kDecodeRowAlign : 1;
+    pool.parallelFor((total + align - 1) / align, kRowGrain / align, [&](int64_t g0, int64_t g1) {
+        const int64_t r0 = g0 * align, r1 = std::min(total, g1 * align);
         for (int i = 0; i < count; ++i) {
             const int64_t b = std::max(r0, rowStart[i]), e = std::min(r1, rowStart[i + 1]);
             if (b >= e) continue;

@@ -184,13 +184,32 @@ GemmFn gemmFor(GgmlType t) {
     return tiles ? tiles->gemm[raw] : nullptr;
 }
 
+// The decode routine for `t` at the active level; nullptr where the level has none for `t`.
+GemvFn gemvFor(GgmlType t) {
+    const auto raw = static_cast<uint32_t>(t);
+    if (raw >= static_cast<uint32_t>(kTypeSlots)) return nullptr;
+    const GemvTable* table = nullptr;
+    switch (kernelLevel()) {
+        case KernelLevel::Avx512:
+            table = avx512Gemv();
+            break;
+        case KernelLevel::Avx2:
+            table = avx2Gemv();
+            break;
+        case KernelLevel::Scalar:
+            break;
+    }
+    return table ? table->gemv[raw] : nullptr;
+}
+
 }  // namespace
 
 void dotRows(GgmlType weightType, const uint8_t* w, size_t rowStride, int64_t nRows,
              const void* act, int64_t n, float* out) {
-    // Decode keeps the one-row kernels: reading the weights bounds it, and they need fewer
-    // instructions per weight byte than a tile with a single activation row.
+    // Decode: the multi-row gemv kernels where the level has one for the type (same bits as the
+    // one-row kernels, fewer cycles per weight byte), else the one-row kernel per row.
     const auto* a = static_cast<const uint8_t*>(act);
+    if (const GemvFn gemv = gemvFor(weightType)) return gemv(w, rowStride, nRows, a, n, out);
     const DotMultiFn fn = kernelsFor(weightType)[0];
     if (!fn) return fillNan(out, nRows, 1, 1);
     for (int64_t r = 0; r < nRows; ++r) fn(w + r * rowStride, a, 0, n, out + r, 1);

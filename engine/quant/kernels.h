@@ -8,8 +8,10 @@
 // every weight row. The SIMD level (scalar, AVX2+FMA, AVX-512 VNNI) is picked from CPUID at start.
 //
 // Contract for all functions: n is a multiple of the weight type's block size (32 or 256 for the
-// block types, anything for F32/F16/BF16); pointers need no alignment; the weight type must be
-// supported (kernelSupports). Thread-safe: any number of threads may call these at once on
+// block types, anything for F32/F16/BF16); weight rows need 2-byte alignment (every GGUF block is
+// a whole number of uint16 and tensor data is 32-byte aligned) and activation rows 4-byte
+// alignment (the f32 scales of the activation blocks), no more; the weight type must be supported
+// (kernelSupports). Thread-safe: any number of threads may call these at once on
 // disjoint outputs; no global is written (except by setKernelLevel). Nothing is allocated, except
 // that dotRowsMulti grows per-thread panel buffers on a thread's first (or largest) call.
 #include <cstddef>
@@ -42,8 +44,9 @@ void dotRows(GgmlType weightType, const uint8_t* w, size_t rowStride, int64_t nR
 // Several activation rows (prefill): out[j * outStride + r] = dot(weight row r, activation j)
 // for j in [0, nAct), r in [0, nRows); activation rows are activationRowBytes(weightType, n)
 // bytes apart. Each weight block is decoded once for up to 4 activation rows (at the AVX-512
-// level, Q4_0/Q5_0/Q8_0 once per call into a panel, multiplied in 4 x 4 register tiles). A
-// result does not depend on nRows, nAct or the pair's place in them.
+// level, Q4_0/Q5_0/Q8_0 once per call into a panel, multiplied in 4 x 4 register tiles; Q4_K and
+// Q6_K 16 rows at a time into a row-per-lane layout). A result does not depend on nRows, nAct or
+// the pair's place in them.
 void dotRowsMulti(GgmlType weightType, const uint8_t* w, size_t rowStride, int64_t nRows,
                   const uint8_t* act, int64_t nAct, int64_t n, float* out, int64_t outStride);
 

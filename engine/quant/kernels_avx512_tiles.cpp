@@ -264,15 +264,16 @@ void quantizeQ8K(const float* x, uint8_t* dst, int64_t n) {
     }
 }
 
-// No tiles for the K-quants: Q4_K and Q6_K tiles (vpmaddubsw + vpdpwssd on 512-bit vectors, with
-// the weights decoded inline or once into a panel) measured no faster than the one-row kernels,
-// which the same multiply ports already keep busy (bench/quant_bench, multi64).
+// Q4_K and Q6_K: 16-row panels with the rows in the lanes (kernels_avx512_tiles_k.cpp). Q5_K keeps
+// the one-row kernels (no model we ship uses it for prefill-heavy matrices).
 constexpr folio::quant::TileTable makeTiles() {
     using folio::GgmlType;
     folio::quant::TileTable t;
     t.gemm[static_cast<uint32_t>(GgmlType::Q4_0)] = gemm32<Q4_0Tile>;
     t.gemm[static_cast<uint32_t>(GgmlType::Q5_0)] = gemm32<Q5_0Tile>;
     t.gemm[static_cast<uint32_t>(GgmlType::Q8_0)] = gemm32<Q8_0Tile>;
+    t.gemm[static_cast<uint32_t>(GgmlType::Q4_K)] = folio::quant::gemmQ4KAvx512;
+    t.gemm[static_cast<uint32_t>(GgmlType::Q6_K)] = folio::quant::gemmQ6KAvx512;
     t.quantizeQ8 = quantizeQ8;
     t.quantizeQ8K = quantizeQ8K;
     return t;

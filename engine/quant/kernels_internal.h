@@ -129,9 +129,28 @@ struct TileTable {
     QuantizeFn quantizeQ8K = nullptr;
 };
 
+// The AVX-512 VNNI prefill of Q4_K and Q6_K (kernels_avx512_tiles_k.cpp), a GemmFn each; defined
+// in x86 builds only, called only at the Avx512 level.
+void gemmQ4KAvx512(const uint8_t* w, size_t rowStride, int64_t nRows, const uint8_t* act,
+                   size_t actBytes, int64_t nAct, int64_t n, float* out, int64_t outStride);
+void gemmQ6KAvx512(const uint8_t* w, size_t rowStride, int64_t nRows, const uint8_t* act,
+                   size_t actBytes, int64_t nAct, int64_t n, float* out, int64_t outStride);
+
+// Decode: out[r] = dot(weight row r, the one activation row act) for r in [0, nRows), weight
+// rows rowStride bytes apart. A row's result must not depend on nRows or the row's place in the
+// range (thread splits rely on it); the x86 ones equal DotMultiFn's NA = 1 kernel bit for bit.
+using GemvFn = void (*)(const uint8_t* w, size_t rowStride, int64_t nRows, const uint8_t* act,
+                        int64_t n, float* out);
+
+struct GemvTable {
+    GemvFn gemv[kTypeSlots] = {};  // nullptr: dotRows calls the NA = 1 DotMultiFn per row
+};
+
 const KernelTable& scalarKernels();
 const KernelTable* avx2Kernels();    // nullptr when not compiled for x86
 const KernelTable* avx512Kernels();  // nullptr when not compiled for x86
 const TileTable* avx512Tiles();      // nullptr when not compiled for x86
+const GemvTable* avx2Gemv();         // nullptr when not compiled for x86
+const GemvTable* avx512Gemv();       // nullptr when not compiled for x86
 
 }  // namespace folio::quant

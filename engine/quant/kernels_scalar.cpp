@@ -11,28 +11,29 @@ namespace {
 
 using DotFn = float (*)(const uint8_t* w, const uint8_t* act, int64_t n);
 
+// The f32 value at p, which need not be 4-byte aligned (kernels.h: pointers need no alignment;
+// indexing a reinterpret_cast float* there is undefined behaviour, found by UBSan).
+inline float loadF32(const uint8_t* p) {
+    float v;
+    std::memcpy(&v, p, 4);
+    return v;
+}
+
 float dotF32(const uint8_t* w, const uint8_t* act, int64_t n) {
-    const auto* a = reinterpret_cast<const float*>(act);
     float sum = 0.0f;
-    for (int64_t i = 0; i < n; ++i) {
-        float v;
-        std::memcpy(&v, w + 4 * i, 4);
-        sum += v * a[i];
-    }
+    for (int64_t i = 0; i < n; ++i) sum += loadF32(w + 4 * i) * loadF32(act + 4 * i);
     return sum;
 }
 
 float dotF16(const uint8_t* w, const uint8_t* act, int64_t n) {
-    const auto* a = reinterpret_cast<const float*>(act);
     float sum = 0.0f;
-    for (int64_t i = 0; i < n; ++i) sum += f16ToF32(loadU16(w + 2 * i)) * a[i];
+    for (int64_t i = 0; i < n; ++i) sum += f16ToF32(loadU16(w + 2 * i)) * loadF32(act + 4 * i);
     return sum;
 }
 
 float dotBf16(const uint8_t* w, const uint8_t* act, int64_t n) {
-    const auto* a = reinterpret_cast<const float*>(act);
     float sum = 0.0f;
-    for (int64_t i = 0; i < n; ++i) sum += bf16ToF32(loadU16(w + 2 * i)) * a[i];
+    for (int64_t i = 0; i < n; ++i) sum += bf16ToF32(loadU16(w + 2 * i)) * loadF32(act + 4 * i);
     return sum;
 }
 

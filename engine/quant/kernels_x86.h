@@ -352,7 +352,9 @@ void dotFloat(const uint8_t* w, const uint8_t* act, size_t actStride, int64_t n,
     }
     for (int j = 0; j < NA; ++j) {
         float s = hsum(_mm256_add_ps(acc0[j], acc1[j]));
-        for (int64_t t = i; t < n; ++t) s += L::load1(w, t) * a[j][t];
+        // The tail reads the activation through memcpy: it need not be 4-byte aligned (UBSan).
+        for (int64_t t = i; t < n; ++t)
+            s += L::load1(w, t) * F32Load::load1(act + j * actStride, t);
         out[j * outStride] = s;
     }
 }

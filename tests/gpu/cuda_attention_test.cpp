@@ -1,6 +1,7 @@
 // CPU-parity tests of the CUDA attention kernels over the paged f16 KV cache (label gpu): the
 // split-K decode kernel and the FlashAttention-2-style prefill kernel against
-// engine/ops/attention.h, with GQA shapes of Qwen2.5-0.5B (14/2 x 64) and Qwen3-8B (32/8 x 128).
+// engine/ops/attention.h, with GQA shapes of Qwen2.5-0.5B (14/2 x 64) and Qwen3-8B (32/8 x 128),
+// and the tensor-core prefill kernel (cuda_attention_tc.cu) against the CPU and the scalar kernel.
 // The KV data is written through the real KvCache, with a second sequence interleaved so that
 // the block table is not the identity. Without a CUDA device the suite exits with 77 (skipped).
 #include <QtTest>
@@ -18,6 +19,12 @@ using folio::test::kNmseGeneral;
 using folio::test::randomVector;
 
 namespace {
+
+// The tensor-core kernel rounds Q*scale and the softmax weights to f16 before its products
+// (2^-12 relative error each, ~2.8e-4 rms): against the f32 CPU reference that is a normalised
+// MSE near 1.6e-7 for random data, above kNmseGeneral, so it gets this bound (6x headroom). An
+// indexing or masking bug gives errors of order 1e-2..1.
+constexpr double kNmseTensorCore = 1e-6;
 
 // A one-layer KvCache holding `length` random positions of sequence `seq`, plus its pool copied
 // into the flat layout the CUDA kernels read.
@@ -139,11 +146,92 @@ private slots:
         const float scale = 1.f / std::sqrt(float(headDim));
         std::vector<float> gpu(q.size()), cpu(q.size());
         s = cuda::prefillAttention(f.pool.data(), f.layout, f.table.data(), q.data(), nTok,
-                                   startPos, nHead, scale, gpu.data());
+                                   startPos, nHead, scale, gpu.data(), cuda::PrefillKernel::Scalar);
         QVERIFY2(s.ok(), s.message().c_str());
         ThreadPool pool(1);
         attention(*f.cache, f.seq, 0, q.data(), nTok, startPos, nHead, scale, cpu.data(), pool);
         FOLIO_VERIFY_NMSE(gpu, cpu, kNmseGeneral);
+    }
+
+    // The tensor-core kernel: head sizes 64 and 128, GQA ratios 1, 4, 8 (2 kv heads), query
+    // counts from one to several 64-row tiles with partial tails, and a first chunk (startPos 0)
+    // as well as later chunks starting mid-block (37) and after many tiles (512).
+    void tensorCoreMatchesCpu_data() {
+        QTest::addColumn<int>("headDim");
+        QTest::addColumn<int>("group");
+        QTest::addColumn<int>("nTok");
+        QTest::addColumn<int>("startPos");
+        for (int dim : {64, 128})
+            for (int group : {1, 4, 8})
+                for (int nTok : {1, 17, 64, 100, 300})
+                    for (int startPos : {0, 37, 512})
+                        QTest::addRow("d%d g%d n%d start%d", dim, group, nTok, startPos)
+                            << dim << group << nTok << startPos;
+    }
+    void tensorCoreMatchesCpu() {
+        QFETCH(int, headDim);
+        QFETCH(int, group);
+        QFETCH(int, nTok);
+        QFETCH(int, startPos);
+        const int nKvHeads = 2, nHead = nKvHeads * group;
+        PagedFixture f;
+        Status s = fillFixture(f, nKvHeads, headDim, startPos + nTok);
+        QVERIFY2(s.ok(), s.message().c_str());
+        const auto q = randomVector(size_t(nTok) * nHead * headDim, 47);
+        const float scale = 1.f / std::sqrt(float(headDim));
+        std::vector<float> gpu(q.size()), cpu(q.size());
+        s = cuda::prefillAttention(f.pool.data(), f.layout, f.table.data(), q.data(), nTok,
+                                   startPos, nHead, scale, gpu.data(),
+                                   cuda::PrefillKernel::TensorCore);
+        if (!s.ok() && s.message().find("shared memory") != std::string::npos)
+            QSKIP("this device's shared memory is too small for the tensor-core kernel");
+        QVERIFY2(s.ok(), s.message().c_str());
+        ThreadPool pool(1);
+        attention(*f.cache, f.seq, 0, q.data(), nTok, startPos, nHead, scale, cpu.data(), pool);
+        FOLIO_VERIFY_NMSE(gpu, cpu, kNmseTensorCore);
+    }
+
+    // The two GPU kernels directly, on the 8B shape (32/8 x 128) and the 0.5B shape: a parity
+    // failure of the forward pass can then be pinned on one of them without the CPU.
+    void tensorCoreMatchesScalar_data() { addShapeRows({{0, 300}, {512, 100}}); }
+    void tensorCoreMatchesScalar() {
+        QFETCH(int, nHead);
+        QFETCH(int, nKvHeads);
+        QFETCH(int, headDim);
+        QFETCH(int, a);
+        QFETCH(int, b);
+        const int startPos = a, nTok = b;
+        PagedFixture f;
+        Status s = fillFixture(f, nKvHeads, headDim, startPos + nTok);
+        QVERIFY2(s.ok(), s.message().c_str());
+        const auto q = randomVector(size_t(nTok) * nHead * headDim, 53);
+        const float scale = 1.f / std::sqrt(float(headDim));
+        std::vector<float> tc(q.size()), scalar(q.size());
+        s = cuda::prefillAttention(f.pool.data(), f.layout, f.table.data(), q.data(), nTok,
+                                   startPos, nHead, scale, tc.data(),
+                                   cuda::PrefillKernel::TensorCore);
+        if (!s.ok() && s.message().find("shared memory") != std::string::npos)
+            QSKIP("this device's shared memory is too small for the tensor-core kernel");
+        QVERIFY2(s.ok(), s.message().c_str());
+        s = cuda::prefillAttention(f.pool.data(), f.layout, f.table.data(), q.data(), nTok,
+                                   startPos, nHead, scale, scalar.data(),
+                                   cuda::PrefillKernel::Scalar);
+        QVERIFY2(s.ok(), s.message().c_str());
+        FOLIO_VERIFY_NMSE(tc, scalar, kNmseTensorCore);
+    }
+
+    // A head size without a tensor-core instantiation is refused by name when forced.
+    void tensorCoreRejectsUnsupportedHeadDim() {
+        PagedFixture f;
+        Status s = fillFixture(f, 2, 64, 40);
+        QVERIFY2(s.ok(), s.message().c_str());
+        cuda::PagedKvLayout bad = f.layout;
+        bad.headDim = 96;
+        std::vector<float> q(size_t(8) * 2 * 96, 0.5f), out(q.size());
+        s = cuda::prefillAttention(f.pool.data(), bad, f.table.data(), q.data(), 8, 0, 2, 0.1f,
+                                   out.data(), cuda::PrefillKernel::TensorCore);
+        QVERIFY(!s.ok());
+        QVERIFY(s.message().find("headDim") != std::string::npos);
     }
 
     void rejectsBadLayoutAndTable() {

@@ -3,10 +3,12 @@
 #include "engine/runtime/engine.h"
 
 #include <QtTest>
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
+#include <memory>
 #include <mutex>
+#include <string>
 
 #include "support/test_env.h"
 
@@ -14,38 +16,129 @@ using namespace folio;
 
 namespace {
 
-// Collects one request's callbacks (they run on the engine thread).
-struct Collector {
-    std::mutex mutex;
-    std::condition_variable done;
-    std::string text;
-    int pieces = 0;
-    int prefillCalls = 0;
-    bool finished = false;
-    GenerationResult result;
+// Every wait below is multiplied by FOLIO_TEST_TIMEOUT_SCALE (folio::test::timeoutScale(): the
+// tsan preset sets it because the engine runs many times slower under ThreadSanitizer). Only the
+// time allowed changes; what each test asserts does not.
+int scaledSeconds(int seconds) {
+    return int(seconds * folio::test::timeoutScale());
+}
 
+// How long a Collector that is destroyed before its request finished waits for the cancelled
+// request's onFinished (cancel takes effect before the next token or prefill chunk).
+constexpr int kCancelGraceSeconds = 60;
+
+// Submits one request and collects its callbacks, which run on the engine thread. The state is
+// shared with the callbacks, so a callback that arrives late never touches freed memory. When a
+// Collector goes out of scope before its request finished (a failed QVERIFY returns from the test
+// function early), it cancels the request and waits for it to finish, so the next test function
+// starts with an idle engine. Use from one test thread only.
+class Collector {
+public:
+    explicit Collector(Engine& engine) : m_engine(engine) {}
+    Collector(const Collector&) = delete;
+    Collector& operator=(const Collector&) = delete;
+    ~Collector() {
+        if (m_id == 0 || waitFor(0)) return;
+        m_engine.cancel(m_id);
+        if (!waitFor(scaledSeconds(kCancelGraceSeconds)))
+            qWarning("request %llu did not finish within %d s of its cancel",
+                     static_cast<unsigned long long>(m_id), scaledSeconds(kCancelGraceSeconds));
+    }
+
+    uint64_t submit(GenerationRequest request) {
+        m_id = m_engine.submit(std::move(request), callbacks());
+        return m_id;
+    }
+    // True when onFinished arrived within `seconds` (scaled by FOLIO_TEST_TIMEOUT_SCALE).
+    bool wait(int seconds) { return waitFor(scaledSeconds(seconds)); }
+
+    // Snapshots, taken under the lock (the engine thread may still be appending).
+    std::string text() const {
+        std::lock_guard<std::mutex> l(m_state->mutex);
+        return m_state->text;
+    }
+    int pieces() const {
+        std::lock_guard<std::mutex> l(m_state->mutex);
+        return m_state->pieces;
+    }
+    int prefillCalls() const {
+        std::lock_guard<std::mutex> l(m_state->mutex);
+        return m_state->prefillCalls;
+    }
+    GenerationResult result() const {
+        std::lock_guard<std::mutex> l(m_state->mutex);
+        return m_state->result;
+    }
+
+    struct State {
+        mutable std::mutex mutex;
+        std::condition_variable done;
+        std::string text;
+        int pieces = 0;
+        int prefillCalls = 0;
+        bool finished = false;
+        GenerationResult result;
+    };
+    // The state, for a test that checks it after the Collector is gone.
+    std::shared_ptr<const State> state() const { return m_state; }
+
+private:
     GenerationCallbacks callbacks() {
         GenerationCallbacks cb;
-        cb.onPrefill = [this](int, int) {
-            std::lock_guard<std::mutex> l(mutex);
-            ++prefillCalls;
+        cb.onPrefill = [s = m_state](int, int) {
+            std::lock_guard<std::mutex> l(s->mutex);
+            ++s->prefillCalls;
         };
-        cb.onText = [this](std::string_view piece) {
-            std::lock_guard<std::mutex> l(mutex);
-            text += piece;
-            ++pieces;
+        cb.onText = [s = m_state](std::string_view piece) {
+            std::lock_guard<std::mutex> l(s->mutex);
+            s->text += piece;
+            ++s->pieces;
         };
-        cb.onFinished = [this](const GenerationResult& r) {
-            std::lock_guard<std::mutex> l(mutex);
-            result = r;
-            finished = true;
-            done.notify_all();
+        cb.onFinished = [s = m_state](const GenerationResult& r) {
+            std::lock_guard<std::mutex> l(s->mutex);
+            s->result = r;
+            s->finished = true;
+            s->done.notify_all();
         };
         return cb;
     }
+    bool waitFor(int seconds) {
+        std::unique_lock<std::mutex> l(m_state->mutex);
+        return m_state->done.wait_for(l, std::chrono::seconds(seconds),
+                                      [this] { return m_state->finished; });
+    }
+    Engine& m_engine;
+    uint64_t m_id = 0;
+    const std::shared_ptr<State> m_state = std::make_shared<State>();
+};
+
+// The outcome of one Engine::load, shared with its onDone callback for the same reason.
+struct LoadWaiter {
+    struct State {
+        std::mutex mutex;
+        std::condition_variable cv;
+        bool done = false;
+        std::string error;
+    };
+    std::shared_ptr<State> state = std::make_shared<State>();
+
+    std::function<void(Expected<ModelSummary>)> onDone() {
+        return [s = state](Expected<ModelSummary> summary) {
+            std::lock_guard<std::mutex> l(s->mutex);
+            if (!summary) s->error = summary.error().message;
+            s->done = true;
+            s->cv.notify_all();
+        };
+    }
+    // True when the load finished (either way) within `seconds`, scaled.
     bool wait(int seconds) {
-        std::unique_lock<std::mutex> l(mutex);
-        return done.wait_for(l, std::chrono::seconds(seconds), [this] { return finished; });
+        std::unique_lock<std::mutex> l(state->mutex);
+        return state->cv.wait_for(l, std::chrono::seconds(scaledSeconds(seconds)),
+                                  [this] { return state->done; });
+    }
+    std::string error() {
+        std::lock_guard<std::mutex> l(state->mutex);
+        return state->error;
     }
 };
 
@@ -67,44 +160,36 @@ private slots:
     void initTestCase() {
         FOLIO_REQUIRE_MODEL();
         m_engine = std::make_unique<Engine>();
-        std::mutex m;
-        std::condition_variable cv;
-        bool loaded = false;
-        std::string error;
+        LoadWaiter loaded;
         LoadOptions o;
         o.modelPath = folio::test::modelPath().toStdString();
         o.threads = 2;
         o.contextLength = 4096;
-        m_engine->load(o, {}, [&](Expected<ModelSummary> s) {
-            std::lock_guard<std::mutex> l(m);
-            if (!s) error = s.error().message;
-            loaded = true;
-            cv.notify_all();
-        });
-        std::unique_lock<std::mutex> l(m);
-        QVERIFY(cv.wait_for(l, std::chrono::seconds(120), [&] { return loaded; }));
-        QVERIFY2(error.empty(), error.c_str());
+        m_engine->load(o, {}, loaded.onDone());
+        QVERIFY(loaded.wait(120));
+        QVERIFY2(loaded.error().empty(), loaded.error().c_str());
         QVERIFY(m_engine->countTokens("hello world") == 2);
     }
 
     void answersInEnglish() {
-        Collector c;
-        m_engine->submit(ask("What is the capital of France? Answer with one word."),
-                         c.callbacks());
+        Collector c(*m_engine);
+        c.submit(ask("What is the capital of France? Answer with one word."));
         QVERIFY(c.wait(180));
-        qInfo("reply: %s", c.text.c_str());
-        QCOMPARE(int(c.result.reason), int(FinishReason::EndOfText));
-        QVERIFY2(c.text.find("Paris") != std::string::npos, c.text.c_str());
-        QVERIFY(c.pieces >= 1);
-        QVERIFY(c.prefillCalls >= 1);
+        const std::string text = c.text();
+        qInfo("reply: %s", text.c_str());
+        QCOMPARE(int(c.result().reason), int(FinishReason::EndOfText));
+        QVERIFY2(text.find("Paris") != std::string::npos, text.c_str());
+        QVERIFY(c.pieces() >= 1);
+        QVERIFY(c.prefillCalls() >= 1);
     }
 
     void answersInChinese() {
-        Collector c;
-        m_engine->submit(ask("中国的首都是哪个城市？请用一个词回答。"), c.callbacks());
+        Collector c(*m_engine);
+        c.submit(ask("中国的首都是哪个城市？请用一个词回答。"));
         QVERIFY(c.wait(180));
-        qInfo("reply: %s", c.text.c_str());
-        QVERIFY2(c.text.find("北京") != std::string::npos, c.text.c_str());
+        const std::string text = c.text();
+        qInfo("reply: %s", text.c_str());
+        QVERIFY2(text.find("北京") != std::string::npos, text.c_str());
     }
 
     void followUpReusesThePrefix() {
@@ -112,52 +197,68 @@ private slots:
         for (int i = 0; i < 40; ++i)
             doc += "Clause " + std::to_string(i + 1) + ": the supplier delivers item " +
                    std::to_string(i * 7) + " within " + std::to_string(10 + i) + " days.\n";
-        Collector first, second;
-        m_engine->submit(ask(doc + "\nWhat does clause 3 say?", 8), first.callbacks());
+        Collector first(*m_engine), second(*m_engine);
+        first.submit(ask(doc + "\nWhat does clause 3 say?", 8));
         QVERIFY(first.wait(300));
-        m_engine->submit(ask(doc + "\nWhat does clause 7 say?", 8), second.callbacks());
+        second.submit(ask(doc + "\nWhat does clause 7 say?", 8));
         QVERIFY(second.wait(300));
-        qInfo("prompt %d tokens, reused %d", second.result.promptTokens,
-              second.result.reusedPromptTokens);
-        QVERIFY(second.result.reusedPromptTokens >= second.result.promptTokens - 40);
+        const GenerationResult r = second.result();
+        qInfo("prompt %d tokens, reused %d", r.promptTokens, r.reusedPromptTokens);
+        QVERIFY(r.reusedPromptTokens >= r.promptTokens - 40);
     }
 
     void cancelStopsWithinATokenOrTwo() {
-        Collector c;
-        const uint64_t id =
-            m_engine->submit(ask("Count from 1 to 500, one number per line.", 400), c.callbacks());
+        Collector c(*m_engine);
+        const uint64_t id = c.submit(ask("Count from 1 to 500, one number per line.", 400));
         // Wait for the first pieces, then cancel.
-        for (int i = 0; i < 600; ++i) {
-            {
-                std::lock_guard<std::mutex> l(c.mutex);
-                if (c.pieces >= 3) break;
-            }
-            QTest::qWait(50);
-        }
-        int piecesAtCancel;
-        {
-            std::lock_guard<std::mutex> l(c.mutex);
-            piecesAtCancel = c.pieces;
-        }
+        const int polls = scaledSeconds(30) * 20;
+        for (int i = 0; i < polls && c.pieces() < 3; ++i) QTest::qWait(50);
+        const int piecesAtCancel = c.pieces();
         m_engine->cancel(id);
         QVERIFY(c.wait(30));
-        QCOMPARE(int(c.result.reason), int(FinishReason::Cancelled));
-        QVERIFY2(c.pieces <= piecesAtCancel + 2, "more than two tokens arrived after cancel");
+        QCOMPARE(int(c.result().reason), int(FinishReason::Cancelled));
+        QVERIFY2(c.pieces() <= piecesAtCancel + 2, "more than two tokens arrived after cancel");
     }
 
     void refusesAPromptThatDoesNotFit() {
-        Collector c;
+        Collector c(*m_engine);
         std::string huge;
         for (int i = 0; i < 6000; ++i) huge += "word ";
-        m_engine->submit(ask(huge), c.callbacks());
+        c.submit(ask(huge));
         QVERIFY(c.wait(60));
-        QCOMPARE(int(c.result.reason), int(FinishReason::Error));
-        QVERIFY2(c.result.error.find("context") != std::string::npos, c.result.error.c_str());
+        const GenerationResult r = c.result();
+        QCOMPARE(int(r.reason), int(FinishReason::Error));
+        QVERIFY2(r.error.find("context") != std::string::npos, r.error.c_str());
         // The engine keeps working afterwards.
-        Collector after;
-        m_engine->submit(ask("Say OK.", 4), after.callbacks());
+        Collector after(*m_engine);
+        after.submit(ask("Say OK.", 4));
         QVERIFY(after.wait(60));
-        QVERIFY(after.result.reason != FinishReason::Error);
+        QVERIFY(after.result().reason != FinishReason::Error);
+    }
+
+    // Regression (sanitizer runs, issue 10): a Collector that goes out of scope while its request
+    // still runs cancels it and waits for onFinished; the request's late callbacks must not touch
+    // the destroyed Collector, and the engine must be idle for the next request.
+    void collectorOutlivedByItsRequestCancelsIt() {
+        std::shared_ptr<const Collector::State> state;
+        {
+            Collector abandoned(*m_engine);
+            abandoned.submit(ask("Count from 1 to 500, one number per line.", 400));
+            for (int i = 0; i < scaledSeconds(30) * 20 && abandoned.pieces() < 1; ++i)
+                QTest::qWait(50);
+            QVERIFY(abandoned.pieces() >= 1);
+            state = abandoned.state();
+        }  // destroyed mid-reply, as after a failed wait
+        {
+            std::lock_guard<std::mutex> l(state->mutex);
+            QVERIFY(state->finished);  // the destructor waited for onFinished
+            QCOMPARE(int(state->result.reason), int(FinishReason::Cancelled));
+            QVERIFY(state->result.generatedTokens < 400);
+        }
+        Collector next(*m_engine);
+        next.submit(ask("Say OK.", 4));
+        QVERIFY(next.wait(60));
+        QVERIFY(next.result().reason != FinishReason::Error);
     }
 
     void loadingABadFileIsAnError() {
@@ -165,23 +266,14 @@ private slots:
         QVERIFY(bad.open());
         bad.write("this is not a gguf file at all");
         bad.flush();
+        LoadWaiter done;  // declared before the engine, which joins its thread first
         Engine engine;
-        std::mutex m;
-        std::condition_variable cv;
-        bool done = false;
-        std::string error;
         LoadOptions o;
         o.modelPath = bad.fileName().toStdString();
-        engine.load(o, {}, [&](Expected<ModelSummary> s) {
-            std::lock_guard<std::mutex> l(m);
-            if (!s) error = s.error().message;
-            done = true;
-            cv.notify_all();
-        });
-        std::unique_lock<std::mutex> l(m);
-        QVERIFY(cv.wait_for(l, std::chrono::seconds(30), [&] { return done; }));
-        QVERIFY(!error.empty());
-        qInfo("error: %s", error.c_str());
+        engine.load(o, {}, done.onDone());
+        QVERIFY(done.wait(30));
+        QVERIFY(!done.error().empty());
+        qInfo("error: %s", done.error().c_str());
     }
 };
 

@@ -38,6 +38,14 @@ inline bool haveModel() {
 inline bool modelRequired() {
     return qgetenv("FOLIO_REQUIRE_MODEL") == "1";
 }
+// FOLIO_TEST_TIMEOUT_SCALE (>= 1; 1 when unset or invalid): the asan and tsan presets set it
+// because the code runs several times slower there (tests/CMakeLists.txt). Suites multiply their
+// own waits and wall-clock budgets by it; what they assert does not change.
+inline double timeoutScale() {
+    bool ok = false;
+    const double scale = qEnvironmentVariable("FOLIO_TEST_TIMEOUT_SCALE").toDouble(&ok);
+    return ok && scale > 1 ? scale : 1.0;
+}
 
 }  // namespace folio::test
 

@@ -19,6 +19,15 @@ namespace {
 const int kLoadTimeoutMs = 180000;
 const int kReplyTimeoutMs = 300000;
 
+// Under ThreadSanitizer (the tsan preset) every memory access on the GUI thread is instrumented
+// and several times slower, so the event-loop gap measures TSan, not the hand-off: it is reported
+// but not checked there. Release and ASan runs check it.
+#if defined(__SANITIZE_THREAD__)
+constexpr bool kStallMeasurable = false;
+#else
+constexpr bool kStallMeasurable = true;
+#endif
+
 // Measures the longest gap between ticks of a 5 ms timer: how long the event loop stalled.
 class StallMeter : public QObject {
 public:
@@ -80,7 +89,8 @@ private slots:
         QVERIFY(finished.wait(kReplyTimeoutMs) || finished.count() == 1);
         qInfo("worst event-loop gap while streaming: %lld ms",
               static_cast<long long>(meter.worstMs()));
-        QVERIFY2(meter.worstMs() < 50, "the GUI thread stalled while streaming");
+        if (kStallMeasurable)
+            QVERIFY2(meter.worstMs() < 50, "the GUI thread stalled while streaming");
         QVERIFY(!app->generating());
         const MessageItem reply = messages->at(1);
         QVERIFY(!reply.streaming);

@@ -150,9 +150,10 @@ private slots:
         const int shapes[][3] = {{14, 2, 64},  {16, 8, 128}, {4, 4, 32}, {16, 4, 64},
                                  {16, 2, 128}, {6, 3, 40},   {2, 1, 20}};
         // Decode and prefill, odd lengths, chunks that start or end inside a block or exactly
-        // on a block boundary, and a long decode that is split across context partitions.
-        const int positions[][2] = {{1, 0},   {37, 0},  {1, 1000}, {37, 1000},
-                                    {300, 0}, {16, 16}, {17, 15},  {1, 4607}};
+        // on a block boundary, and a long decode that is split across context partitions (the
+        // decode path over every head: 4607, and 256, whose last partition holds one key).
+        const int positions[][2] = {{1, 0},   {37, 0},  {1, 1000}, {37, 1000}, {300, 0},
+                                    {16, 16}, {17, 15}, {1, 4607}, {1, 256}};
         for (auto type : {KvType::F32, KvType::F16}) {
             for (const auto& s : shapes) {
                 for (const auto& pos : positions) {

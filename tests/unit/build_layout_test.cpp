@@ -1,17 +1,21 @@
 // The build's structural promises: engine/ has no Qt (sources and link line), the command-line
 // binary depends on neither Qt nor CUDA, folio-cli reports the project version, the desktop entry
-// and AppStream metadata validate and agree, the icons exist in every size, and `cmake --install`
-// lays out exactly the files packaging/CMakeLists.txt promises.
+// and AppStream metadata validate and agree, the icons exist in every size, `cmake --install`
+// lays out exactly the files packaging/CMakeLists.txt promises (with the CUDA plugin in
+// lib/folio/ when the build has it), and the installed folio-cli finds the plugin there and,
+// when the plugin's libraries are missing, says so by name and runs on the CPU.
 #include <QDirIterator>
 #include <QFile>
 #include <QImageReader>
 #include <QProcess>
+#include <QProcessEnvironment>
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QXmlStreamReader>
 #include <QtTest>
 
+#include "gpu/synthetic_model.h"
 #include "support/test_env.h"
 
 namespace {
@@ -68,6 +72,39 @@ QStringList installedPrograms() {
 
 QString packagingFile(const QString& name) {
     return QDir(folio::test::sourceDir()).filePath(QStringLiteral("packaging/") + name);
+}
+
+// Where the installed tree keeps the CUDA plugin (packaging/CMakeLists.txt; the loader in
+// engine/backend/backend.cpp looks in <exe>/../lib/folio/).
+const QString kPluginRelPath = QStringLiteral("lib/folio/libfolio_cuda.so");
+
+// Runs `cmake --install` of this build into prefix; returns its output on failure, else "".
+QString installInto(const QString& prefix) {
+    const ProcessResult r = runTool(QStringLiteral(FOLIO_CMAKE_COMMAND),
+                                    {QStringLiteral("--install"), folio::test::binaryDir(),
+                                     QStringLiteral("--prefix"), prefix});
+    return r.started && r.exitCode == 0 ? QString() : QStringLiteral("install failed: ") + r.out;
+}
+
+// Runs command[0] with command[1..] and the library search path cleared, as on a user's machine.
+ProcessResult runInstalled(const QStringList& command) {
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("LD_LIBRARY_PATH"));
+    env.remove(QStringLiteral("LD_PRELOAD"));
+    p.setProcessEnvironment(env);
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(command.first(), command.mid(1));
+    ProcessResult r;
+    r.started = p.waitForStarted(10000);
+    if (!r.started) return r;
+    if (!p.waitForFinished(300000)) {
+        p.kill();
+        p.waitForFinished();
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAll());
+    return r;
 }
 
 }  // namespace
@@ -270,10 +307,8 @@ private slots:
     void installTreeHasThePromisedFiles() {
         QTemporaryDir prefix;
         QVERIFY(prefix.isValid());
-        const ProcessResult r = runTool(QStringLiteral(FOLIO_CMAKE_COMMAND),
-                                        {QStringLiteral("--install"), folio::test::binaryDir(),
-                                         QStringLiteral("--prefix"), prefix.path()});
-        QVERIFY2(r.started && r.exitCode == 0, qPrintable(r.out));
+        const QString failed = installInto(prefix.path());
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
 
         const QDir root(prefix.path());
         QStringList expected = {
@@ -286,11 +321,119 @@ private slots:
         QVERIFY2(installedPrograms().contains(QStringLiteral("folio-cli")),
                  "folio-cli is not a target of this build");
         for (const QString& program : installedPrograms()) expected << "bin/" + program;
+        if (FOLIO_CUDA_PLUGIN_BUILT) expected << kPluginRelPath;
         for (const QString& rel : expected)
             QVERIFY2(QFileInfo::exists(root.filePath(rel)), qPrintable(rel + " not installed"));
 
         const QStringList top = root.entryList(QDir::Dirs | QDir::Files | QDir::NoDotAndDotDot);
-        QCOMPARE(top, QStringList({QStringLiteral("bin"), QStringLiteral("share")}));
+        QStringList expectedTop{QStringLiteral("bin"), QStringLiteral("share")};
+        if (FOLIO_CUDA_PLUGIN_BUILT) expectedTop.insert(1, QStringLiteral("lib"));
+        QCOMPARE(top, expectedTop);
+        if (FOLIO_CUDA_PLUGIN_BUILT)
+            QCOMPARE(QDir(root.filePath(QStringLiteral("lib/folio"))).entryList(QDir::Files),
+                     QStringList{QStringLiteral("libfolio_cuda.so")});
+    }
+
+    // An installed folio-cli finds the plugin in ../lib/folio/. A plugin whose libraries are
+    // missing (here a stand-in that needs libfolio_test_absent.so, as the real one needs
+    // libcublas) must not stop it: --version names the missing library, `run --device auto`
+    // answers on the CPU with "GPU not used: <that reason>", --device cuda fails with it; with no
+    // plugin at all the reason is that the backend is not installed.
+    void installedCliNamesMissingPluginLibrary() {
+        QTemporaryDir prefix;
+        QVERIFY(prefix.isValid());
+        const QString failed = installInto(prefix.path());
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        const QDir root(prefix.path());
+        const QString cli = root.filePath(QStringLiteral("bin/folio-cli"));
+        const QString plugin = root.filePath(kPluginRelPath);
+        QVERIFY(QDir().mkpath(QFileInfo(plugin).path()));
+        QFile::remove(plugin);
+        QVERIFY(QFile::copy(QStringLiteral(FOLIO_BROKEN_PLUGIN), plugin));
+
+        ProcessResult r = runInstalled({cli, QStringLiteral("--version")});
+        QVERIFY2(r.started && r.exitCode == 0, qPrintable(r.out));
+        // The path as the loader built it from the program's directory: <prefix>/lib/folio/.
+        const QString reason = QStringLiteral(
+                                   "the CUDA backend (%1) cannot load: "
+                                   "libfolio_test_absent.so: cannot open shared object")
+                                   .arg(plugin);
+        QVERIFY2(r.out.contains(QStringLiteral("\nbackend: cuda: not available: ") + reason),
+                 qPrintable(r.out));
+
+        QString why;
+        const QString model =
+            folio::test::sharedDir().isEmpty()
+                ? QString()
+                : folio::test::syntheticModel(prefix.path(), QStringLiteral("tiny-k"),
+                                              QStringLiteral("q8_0"), &why);
+        if (!model.isEmpty()) {
+            const QStringList run{cli,
+                                  QStringLiteral("run"),
+                                  QStringLiteral("-m"),
+                                  model,
+                                  QStringLiteral("-p"),
+                                  QStringLiteral("hello"),
+                                  QStringLiteral("-n"),
+                                  QStringLiteral("2"),
+                                  QStringLiteral("--device")};
+            r = runInstalled(run + QStringList{QStringLiteral("auto")});
+            QVERIFY2(r.exitCode == 0, qPrintable(r.out));
+            QVERIFY2(r.out.contains(QStringLiteral("GPU not used: ") + reason), qPrintable(r.out));
+            r = runInstalled(run + QStringList{QStringLiteral("cuda")});
+            QVERIFY2(r.exitCode == 1 && r.out.contains(reason), qPrintable(r.out));
+        }
+
+        QVERIFY(QFile::remove(plugin));
+        r = runInstalled({cli, QStringLiteral("--version")});
+        QVERIFY2(r.started && r.exitCode == 0, qPrintable(r.out));
+        QVERIFY2(
+            r.out.contains(QStringLiteral("\nbackend: cuda: not available: the CUDA backend is not "
+                                          "installed")),
+            qPrintable(r.out));
+        if (model.isEmpty()) QSKIP(qPrintable("the run checks need a synthetic model: " + why));
+    }
+
+    // The real plugin on a machine without cuBLAS: the installed tree's plugin needs libcublas
+    // (DT_NEEDED) and carries no RUNPATH into the build. Then the dynamic loader is run with its
+    // cache off (ld.so --inhibit-cache), so that only the default system directories are searched
+    // and a toolkit under /usr/local/cuda is invisible, as on a machine without it; the plugin is
+    // then found through --library-path, and the reason must name libcublas.
+    void installedPluginWithoutCublas() {
+        if (!FOLIO_CUDA_PLUGIN_BUILT) QSKIP("this build has no CUDA plugin (FOLIO_CUDA off)");
+        const QString readelf = QStandardPaths::findExecutable(QStringLiteral("readelf"));
+        if (readelf.isEmpty()) QSKIP("readelf (binutils) is not installed");
+        QTemporaryDir prefix;
+        QVERIFY(prefix.isValid());
+        const QString failed = installInto(prefix.path());
+        QVERIFY2(failed.isEmpty(), qPrintable(failed));
+        const QDir root(prefix.path());
+        const QString plugin = root.filePath(kPluginRelPath);
+        const QStringList needed = neededLibraries(readelf, plugin);
+        QVERIFY2(needed.filter(QRegularExpression(QStringLiteral("^libcublas\\.so"))).size() == 1,
+                 qPrintable(needed.join(' ')));
+        const ProcessResult dyn = runTool(readelf, {QStringLiteral("-d"), plugin});
+        QVERIFY2(!dyn.out.contains(folio::test::binaryDir()), qPrintable(dyn.out));
+
+        const QString ldso = QStringLiteral("/lib64/ld-linux-x86-64.so.2");
+        if (!QFileInfo::exists(ldso)) QSKIP("no x86-64 dynamic loader at /lib64");
+        const QString cli = root.filePath(QStringLiteral("bin/folio-cli"));
+        const QStringList base{ldso, QStringLiteral("--inhibit-cache")};
+        // folio-cli itself must load from the default directories alone.
+        ProcessResult r = runInstalled(base + QStringList{cli, QStringLiteral("--version")});
+        if (r.exitCode != 0) QSKIP(qPrintable("folio-cli needs a cached library path: " + r.out));
+        QVERIFY2(r.out.contains(QStringLiteral("\nbackend: cuda: not available: the CUDA backend "
+                                               "is not installed")),
+                 qPrintable(r.out));
+        r = runInstalled(base + QStringList{QStringLiteral("--library-path"),
+                                            QFileInfo(plugin).path(), cli,
+                                            QStringLiteral("--version")});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.out));
+        if (!r.out.contains(QStringLiteral("cannot load")))
+            QSKIP(qPrintable("libcublas is in a default system directory here: " + r.out));
+        QVERIFY2(r.out.contains(QStringLiteral("\nbackend: cuda: not available: the CUDA backend "
+                                               "cannot load: libcublas")),
+                 qPrintable(r.out));
     }
 };
 

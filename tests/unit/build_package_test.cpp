@@ -1,7 +1,9 @@
-// Builds the Debian package with CPack (packaging/CMakeLists.txt) into a temporary directory and
-// checks it: the binaries, desktop entry, metadata and icons are inside under /usr; Depends has
-// the shared libraries dpkg-shlibdeps found plus the QML modules listed by hand; nothing depends
-// on CUDA. Label slow: stripping and compressing take a while.
+// Builds the Debian packages with CPack (packaging/CMakeLists.txt) into a temporary directory and
+// checks them: the binaries, desktop entry, metadata and icons are inside folio under /usr;
+// Depends has the shared libraries dpkg-shlibdeps found plus the QML modules listed by hand;
+// nothing in folio depends on CUDA or NVIDIA. A build with the CUDA plugin makes a second package,
+// folio-cuda, with /usr/lib/folio/libfolio_cuda.so, depending on folio of the same version and on
+// cuBLAS. Label slow: stripping and compressing take a while.
 #include <QDir>
 #include <QProcess>
 #include <QStandardPaths>
@@ -61,7 +63,9 @@ private slots:
                     true, 540000);
         QVERIFY2(cpack.started && cpack.exitCode == 0, qPrintable(cpack.out));
 
-        const QStringList debs = QDir(out.path()).entryList({QStringLiteral("*.deb")});
+        const QStringList all = QDir(out.path()).entryList({QStringLiteral("*.deb")});
+        QCOMPARE(all.size(), FOLIO_CUDA_PLUGIN_BUILT ? 2 : 1);
+        const QStringList debs = QDir(out.path()).entryList({QStringLiteral("folio_*.deb")});
         QCOMPARE(debs.size(), 1);
         const QString deb = QDir(out.path()).filePath(debs.first());
         QVERIFY2(debs.first().startsWith(QStringLiteral("folio_" FOLIO_PROJECT_VERSION "_")),
@@ -74,8 +78,9 @@ private slots:
         QVERIFY2(depends.out.contains(QStringLiteral("libc6")), qPrintable(depends.out));
         QVERIFY2(depends.out.contains(QStringLiteral("qml6-module-qtquick-controls")),
                  qPrintable(depends.out));
-        QVERIFY2(!depends.out.contains(QStringLiteral("cuda"), Qt::CaseInsensitive),
-                 qPrintable(depends.out));
+        for (const char* word : {"cuda", "cublas", "nvidia"})
+            QVERIFY2(!depends.out.contains(QLatin1String(word), Qt::CaseInsensitive),
+                     qPrintable(depends.out));
         if (programs.contains(QStringLiteral("folio")))
             QVERIFY2(depends.out.contains(QStringLiteral("libqt6core6")), qPrintable(depends.out));
 
@@ -91,6 +96,29 @@ private slots:
         for (const QString& program : programs) expected << "./usr/bin/" + program;
         for (const QString& path : expected)
             QVERIFY2(contents.out.contains(path + '\n'), qPrintable(path + " not in the package"));
+        QVERIFY2(!contents.out.contains(QStringLiteral("libfolio_cuda")), "folio has the plugin");
+        if (FOLIO_CUDA_PLUGIN_BUILT) checkCudaPackage(out.path());
+    }
+
+private:
+    // folio-cuda: the plugin alone, and Depends on this version of folio and on cuBLAS.
+    void checkCudaPackage(const QString& dir) {
+        const QStringList debs = QDir(dir).entryList({QStringLiteral("folio-cuda_*.deb")});
+        QCOMPARE(debs.size(), 1);
+        const QString deb = QDir(dir).filePath(debs.first());
+        const ProcessResult depends =
+            runTool(QStringLiteral("dpkg-deb"),
+                    {QStringLiteral("-f"), deb, QStringLiteral("Depends")}, false, 60000);
+        QCOMPARE(depends.exitCode, 0);
+        QVERIFY2(depends.out.contains(QStringLiteral("folio (= " FOLIO_PROJECT_VERSION ")")),
+                 qPrintable(depends.out));
+        QVERIFY2(depends.out.contains(QStringLiteral("libcublas")), qPrintable(depends.out));
+        const ProcessResult contents =
+            runTool(QStringLiteral("dpkg-deb"), {QStringLiteral("-c"), deb}, false, 60000);
+        QCOMPARE(contents.exitCode, 0);
+        QVERIFY2(contents.out.contains(QStringLiteral("./usr/lib/folio/libfolio_cuda.so\n")),
+                 qPrintable(contents.out));
+        QVERIFY2(!contents.out.contains(QStringLiteral("./usr/bin/")), qPrintable(contents.out));
     }
 };
 

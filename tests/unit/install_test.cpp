@@ -1,6 +1,7 @@
 // The install test (issue 9): runs scripts/install-test on this build directory, which builds the
 // .deb, installs it with apt into a clean Debian 12 root made with debootstrap and runs folio
-// --version, folio-cli --version, folio-ingest on a PDF and a headless start inside it. It takes
+// --version, folio-cli --version, folio-ingest on a PDF and a headless start inside it (and, in a
+// CUDA build, folio-cuda without cuBLAS: the missing library is named). It takes
 // minutes, needs root and Debian's package archive, so it runs only when FOLIO_INSTALL_TEST=1;
 // otherwise it exits 77, which CTest reports as skipped. Label slow.
 #include <QDir>
@@ -72,6 +73,11 @@ private slots:
              {"PASS folio --version", "PASS folio-cli --version", "PASS folio-ingest reads a PDF",
               "PASS folio --smoke-test", "PASS database", "all checks passed"})
             QVERIFY2(run.output.contains(QLatin1String(check)), check);
+        // A CUDA build also packages folio-cuda; the script forces it in without cuBLAS.
+        if (FOLIO_CUDA_PLUGIN_BUILT)
+            QVERIFY2(run.output.contains(QLatin1String(
+                         "PASS folio-cuda without cuBLAS: folio-cli names the missing library")),
+                     "the folio-cuda check did not pass");
         QVERIFY(!run.output.contains(QLatin1String("FAIL ")));
     }
 };
