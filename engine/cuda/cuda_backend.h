@@ -56,13 +56,15 @@ inline Status matvecQ8_0(const void* w, const float* x, float* y, int rows, int 
 // x is rounded to f16 and cuBLAS multiplies on tensor cores with f32 accumulation.
 Status gemm(GgmlType t, const void* w, const float* x, float* y, int rows, int cols, int nTok);
 
-// One layer of a paged f16 KV pool (the layout of engine/runtime/kv_cache.h). Offsets are in
-// elements (f16) from the start of the pool:
+// One layer of a paged f16 KV pool. Offsets are in elements (f16) from the start of the pool:
 //   keys of (block b, kvHead h):   b * blockStride + h * headStride, [blockTokens][headDim] values
 //   of (block b, kvHead h): b * blockStride + valueOffset + h * headStride
-// For KvCache layer l: blockStride = nLayers*2*nKvHeads*blockTokens*headDim,
-// valueOffset = nKvHeads*blockTokens*headDim, headStride = blockTokens*headDim, and the pool
-// pointer advanced by l*2*nKvHeads*blockTokens*headDim.
+// For layer l of the host KvCache (layer-major, engine/runtime/kv_cache.h):
+// blockStride = 2*nKvHeads*blockTokens*headDim, valueOffset = nKvHeads*blockTokens*headDim,
+// headStride = blockTokens*headDim, and the pool pointer advanced by l*poolBlocks*blockStride.
+// The device pool of CudaBackend is block-major instead (blockStride = nLayers*2*nKvHeads*
+// blockTokens*headDim, the pool advanced by l*2*nKvHeads*blockTokens*headDim): one copy per
+// copy-on-write block.
 struct PagedKvLayout {
     int nKvHeads = 0;
     int headDim = 0;  // 64 or 128

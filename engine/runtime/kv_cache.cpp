@@ -60,15 +60,14 @@ Expected<std::unique_ptr<KvCache>> KvCache::create(const KvCacheConfig& config) 
         (static_cast<uint64_t>(config.maxTokens) + static_cast<uint64_t>(config.blockTokens) - 1) /
             static_cast<uint64_t>(config.blockTokens) +
         kSpareBlocks;
-    uint64_t headBytes = 0, blockBytes = 0, total = 0;
+    uint64_t headBytes = 0, layerBlockBytes = 0, layerBytes = 0, total = 0;
     bool overflow = __builtin_mul_overflow(static_cast<uint64_t>(config.blockTokens),
                                            static_cast<uint64_t>(config.headDim), &headBytes);
     overflow |= __builtin_mul_overflow(headBytes, kvTypeInfo(config.type).bytes, &headBytes);
-    overflow |=
-        __builtin_mul_overflow(headBytes, 2u * static_cast<uint64_t>(config.nKvHeads), &blockBytes);
-    overflow |=
-        __builtin_mul_overflow(blockBytes, static_cast<uint64_t>(config.nLayers), &blockBytes);
-    overflow |= __builtin_mul_overflow(blockBytes, nBlocks64, &total);
+    overflow |= __builtin_mul_overflow(headBytes, 2u * static_cast<uint64_t>(config.nKvHeads),
+                                       &layerBlockBytes);
+    overflow |= __builtin_mul_overflow(layerBlockBytes, nBlocks64, &layerBytes);
+    overflow |= __builtin_mul_overflow(layerBytes, static_cast<uint64_t>(config.nLayers), &total);
     if (overflow || nBlocks64 > static_cast<uint64_t>(std::numeric_limits<int32_t>::max()) ||
         total > static_cast<uint64_t>(std::numeric_limits<std::ptrdiff_t>::max())) {
         return makeError("KV cache of " + std::to_string(config.maxTokens) +
@@ -82,7 +81,8 @@ Expected<std::unique_ptr<KvCache>> KvCache::create(const KvCacheConfig& config) 
     std::unique_ptr<KvCache> cache(
         new KvCache(config, static_cast<int32_t>(nBlocks64), static_cast<uint8_t*>(pool)));
     cache->m_headBytes = static_cast<size_t>(headBytes);
-    cache->m_blockBytes = static_cast<size_t>(blockBytes);
+    cache->m_layerBlockBytes = static_cast<size_t>(layerBlockBytes);
+    cache->m_layerBytes = static_cast<size_t>(layerBytes);
     return cache;
 }
 
@@ -101,9 +101,9 @@ size_t KvCache::bytesPerToken(const KvCacheConfig& config) {
 }
 
 uint8_t* KvCache::headData(BlockId block, int layer, int kv, int kvHead) const {
-    const size_t index =
-        (static_cast<size_t>(layer) * 2 + static_cast<size_t>(kv)) * m_config.nKvHeads + kvHead;
-    return m_pool.get() + static_cast<size_t>(block) * m_blockBytes + index * m_headBytes;
+    const size_t index = static_cast<size_t>(kv) * m_config.nKvHeads + kvHead;
+    return m_pool.get() + static_cast<size_t>(layer) * m_layerBytes +
+           static_cast<size_t>(block) * m_layerBlockBytes + index * m_headBytes;
 }
 
 const void* KvCache::keys(BlockId block, int layer, int kvHead) const {
@@ -119,8 +119,10 @@ Status KvCache::reserve(SeqId seq, const std::vector<int32_t>& tokens) {
     if (!copies) return copies.error();
     // Copy-on-write: the whole block (every layer) is copied; unused slots are harmless.
     for (const KvBlockCopy& c : *copies) {
-        std::memcpy(m_pool.get() + static_cast<size_t>(c.dst) * m_blockBytes,
-                    m_pool.get() + static_cast<size_t>(c.src) * m_blockBytes, m_blockBytes);
+        for (int layer = 0; layer < m_config.nLayers; ++layer) {
+            std::memcpy(headData(c.dst, layer, 0, 0), headData(c.src, layer, 0, 0),
+                        m_layerBlockBytes);
+        }
         if (m_copyHook) m_copyHook(c.src, c.dst);
     }
     return {};

@@ -2,9 +2,13 @@
 // Storage of the paged KV cache: one pool of blocks allocated once, laid out for attention, with
 // the page table (kv_pages.h) deciding which block holds which positions.
 //
-// Block layout (elements of type config().type):
-//   block b, layer l: K [nKvHeads][blockTokens][headDim] then V [nKvHeads][blockTokens][headDim]
-// so one head's keys (and values) in a block are contiguous and stream linearly.
+// Pool layout (elements of type config().type), layer-major:
+//   layer l: block 0, block 1, ... each K [nKvHeads][blockTokens][headDim] then
+//            V [nKvHeads][blockTokens][headDim]
+// so one head's keys (and values) in a block are contiguous, and one layer's blocks are too:
+// decode attention over a long context (one layer at a time) streams the layer's blocks instead
+// of jumping a whole every-layer block (1.8 MB on the Qwen3-0.6B shape) between 64 KiB runs,
+// which read at ~60% of the linear bandwidth (docs/benchmarks.md, session 3: decode at depth).
 //
 // Use per forward pass of a chunk of tokens: reserve(seq, chunk) -> store() each layer's K/V of
 // every position -> attention() -> commit(seq).
@@ -105,9 +109,10 @@ private:
 
     KvCacheConfig m_config;
     KvPages m_pages;
-    size_t m_headBytes = 0;   // blockTokens * headDim * element bytes
-    size_t m_blockBytes = 0;  // whole block: nLayers * 2 * nKvHeads * m_headBytes
-    std::unique_ptr<uint8_t, PoolDeleter> m_pool;      // nBlocks * m_blockBytes, 64-byte aligned
+    size_t m_headBytes = 0;        // blockTokens * headDim * element bytes
+    size_t m_layerBlockBytes = 0;  // one block of one layer: 2 * nKvHeads * m_headBytes
+    size_t m_layerBytes = 0;       // one layer's blocks: nBlocks * m_layerBlockBytes
+    std::unique_ptr<uint8_t, PoolDeleter> m_pool;      // nLayers * m_layerBytes, 64-byte aligned
     std::function<void(BlockId, BlockId)> m_copyHook;  // see setBlockCopyHook
 };
 

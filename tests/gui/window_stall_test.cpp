@@ -25,7 +25,7 @@ const int kContext = 20480;
 const int kPromptTokens = 16000;
 const int kStreamTokens = 2000;
 const int kMaxStallMs = 50;
-const int kTimeoutMs = 1500000;
+const int kTimeoutMs = int(1500000 * folio::test::timeoutScale());
 
 // The longest gap between ticks of a 5 ms timer since construction or the last reset(); the
 // clock runs from then, so a blocking call made right after counts too.
@@ -156,10 +156,11 @@ private slots:
             "worst event-loop stall: %lld ms while the prompt was processed, %lld ms while "
             "tokens streamed (limit %d ms)",
             static_cast<long long>(prefillStall), static_cast<long long>(streamStall), kMaxStallMs);
+        QCOMPARE(streamed, kStreamTokens);
+        if (folio::test::kSanitizedBuild) return;  // reported above, checked in Release
         QVERIFY2(prefillStall <= kMaxStallMs,
                  "the GUI thread stalled while the prompt was processed");
         QVERIFY2(streamStall <= kMaxStallMs, "the GUI thread stalled while tokens streamed");
-        QCOMPARE(streamed, kStreamTokens);
     }
 };
 

@@ -134,6 +134,30 @@ private slots:
         QVERIFY(cache.values(b, 1, 0) != cache.keys(b, 1, 0));
     }
 
+    // The pool is layer-major: within a layer, block b+1 follows block b (K of every head, then V
+    // of every head), so decode attention over one layer streams; layers lie a whole pool of
+    // blocks apart. Checked on the pointers attention reads through.
+    void poolIsLayerMajor() {
+        const KvCacheConfig c = smallConfig(KvType::F16);
+        auto r = KvCache::create(c);
+        QVERIFY(r.ok());
+        const KvCache& cache = **r;
+        const ptrdiff_t head = ptrdiff_t(c.blockTokens) * c.headDim * 2;
+        const ptrdiff_t layerBlock = 2 * c.nKvHeads * head;
+        const ptrdiff_t nBlocks =
+            (c.maxTokens + c.blockTokens - 1) / c.blockTokens + KvCache::kSpareBlocks;
+        auto at = [](const void* p) { return static_cast<const char*>(p); };
+        for (int layer = 0; layer < c.nLayers; ++layer) {
+            for (KvCache::BlockId b = 0; b + 1 < nBlocks; ++b) {
+                QCOMPARE(at(cache.keys(b + 1, layer, 0)) - at(cache.keys(b, layer, 0)), layerBlock);
+                QCOMPARE(at(cache.keys(b, layer, 1)) - at(cache.keys(b, layer, 0)), head);
+                QCOMPARE(at(cache.values(b, layer, 0)) - at(cache.keys(b, layer, 0)),
+                         c.nKvHeads * head);
+            }
+        }
+        QCOMPARE(at(cache.keys(0, 1, 0)) - at(cache.keys(0, 0, 0)), nBlocks * layerBlock);
+    }
+
     void forkCopiesBytesBeforeWriting() {
         auto r = KvCache::create(smallConfig(KvType::F16));
         QVERIFY(r.ok());
