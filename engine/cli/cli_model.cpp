@@ -8,7 +8,7 @@
 namespace folio::cli {
 
 bool openModel(const std::string& path, int threads, int ctx, CliModel& out, int chunk,
-               Device device) {
+               Device device, KvType kvType) {
     auto model = Model::load(path);
     if (!model) {
         std::fprintf(stderr, "error: %s\n", model.error().message.c_str());
@@ -20,6 +20,7 @@ bool openModel(const std::string& path, int threads, int ctx, CliModel& out, int
     options.contextLength = ctx;
     options.chunkSize = chunk;
     options.device = device;
+    options.kvType = kvType;
     auto gen = Generator::create(*out.model, *out.pool, options);
     if (!gen) {
         std::fprintf(stderr, "error: %s\n", gen.error().message.c_str());
@@ -42,6 +43,19 @@ bool deviceOption(const Args& args, Device& device) {
     }
     device = *parsed;
     return true;
+}
+
+bool kvTypeOption(const Args& args, KvType& type) {
+    const auto value = args.value("--kv-type");
+    if (!value) return true;
+    for (KvType t : {KvType::F16, KvType::Q8_0, KvType::F32}) {
+        if (*value == KvCache::typeName(t)) {
+            type = t;
+            return true;
+        }
+    }
+    std::fprintf(stderr, "error: --kv-type: '%s' is not one of f16, q8_0, f32\n", value->c_str());
+    return false;
 }
 
 double peakRssMb() {

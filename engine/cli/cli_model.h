@@ -22,10 +22,13 @@ struct CliModel {
 // ("device: cuda (...)" or "device: cpu (...)" with the fallback reason). Returns false after
 // printing the error.
 bool openModel(const std::string& path, int threads, int ctx, CliModel& out, int chunk = 512,
-               Device device = Device::Cpu);
+               Device device = Device::Cpu, KvType kvType = GeneratorOptions{}.kvType);
 
 // Reads "--device cpu|cuda|auto" (default auto) from args; false after printing the error.
 bool deviceOption(const Args& args, Device& device);
+// Reads "--kv-type f16|q8_0|f32" (default: the Generator's) from args; false after printing the
+// error.
+bool kvTypeOption(const Args& args, KvType& type);
 
 // Peak resident set size of this process in MiB (VmHWM).
 double peakRssMb();

@@ -127,24 +127,26 @@ void printResult(const Args& args, const CliModel& m, int nPrompt, int nGen, int
 }  // namespace
 
 int runBench(int argc, char** argv) {
-    Args args(argc, argv, {"-m", "-p", "-n", "-r", "--depth", "-t", "--device"}, {"--json"});
+    Args args(argc, argv, {"-m", "-p", "-n", "-r", "--depth", "-t", "--device", "--kv-type"},
+              {"--json"});
     const int nPrompt = args.intValue("-p", 512);
     const int nGen = args.intValue("-n", 128);
     const int reps = args.intValue("-r", 1);
     const int depth = args.intValue("--depth", 0);
     const int threads = args.intValue("-t", 0);
     Device device = Device::Auto;
+    KvType kvType = GeneratorOptions{}.kvType;
     if (!args.ok() || !args.value("-m") || nPrompt < 1 || nGen < 0 || reps < 1 || depth < 0 ||
-        !deviceOption(args, device)) {
+        !deviceOption(args, device) || !kvTypeOption(args, kvType)) {
         std::fprintf(stderr,
                      "usage: folio-cli bench -m MODEL [-p 512] [-n 128] [-r 1] [--depth D] [-t T] "
-                     "[--device cpu|cuda|auto] [--json]\n%s\n",
+                     "[--device cpu|cuda|auto] [--kv-type f16|q8_0] [--json]\n%s\n",
                      args.error().c_str());
         return 1;
     }
     const int ctx = nPrompt + depth + nGen + 16;
     CliModel m;
-    if (!openModel(*args.value("-m"), threads, ctx, m, 512, device)) return 1;
+    if (!openModel(*args.value("-m"), threads, ctx, m, 512, device, kvType)) return 1;
     const int nVocab = m.model->config().nVocab;
     // Random token ids, as llama-bench uses, so no tokenizer or template is involved.
     std::mt19937 rng(1234);

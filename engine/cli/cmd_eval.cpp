@@ -27,20 +27,23 @@ int runLogits(int argc, char** argv) {
         inTokens = false;
         rest.push_back(argv[i]);
     }
-    Args args(int(rest.size()), rest.data(), {"-m", "--out", "-t", "-c", "--device"}, {"--all"});
+    Args args(int(rest.size()), rest.data(), {"-m", "--out", "-t", "-c", "--device", "--kv-type"},
+              {"--all"});
     const int threads = args.intValue("-t", 0);
     const int ctx = args.intValue("-c", 0);
     Device device = Device::Auto;
+    KvType kvType = GeneratorOptions{}.kvType;
     if (!args.ok() || !args.value("-m") || !args.value("--out") || tokens.empty() ||
-        !deviceOption(args, device)) {
+        !deviceOption(args, device) || !kvTypeOption(args, kvType)) {
         std::fprintf(
             stderr,
-            "usage: folio-cli logits -m MODEL --tokens ID... [--all] [--device D] --out FILE\n%s\n",
+            "usage: folio-cli logits -m MODEL --tokens ID... [--all] [--device D] [--kv-type T] "
+            "--out FILE\n%s\n",
             args.error().c_str());
         return 1;
     }
     CliModel m;
-    if (!openModel(*args.value("-m"), threads, ctx, m, 512, device)) return 1;
+    if (!openModel(*args.value("-m"), threads, ctx, m, 512, device, kvType)) return 1;
     std::vector<float> logits;
     if (Status s = m.generator->evaluate(tokens, args.flag("--all"), logits); !s) {
         std::fprintf(stderr, "error: %s\n", s.message().c_str());
@@ -59,14 +62,16 @@ int runLogits(int argc, char** argv) {
 }
 
 int runPerplexity(int argc, char** argv) {
-    Args args(argc, argv, {"-m", "-f", "-c", "-t", "--device"}, {});
+    Args args(argc, argv, {"-m", "-f", "-c", "-t", "--device", "--kv-type"}, {});
     const int window = args.intValue("-c", 512);
     const int threads = args.intValue("-t", 0);
     Device device = Device::Auto;
+    KvType kvType = GeneratorOptions{}.kvType;
     if (!args.ok() || !args.value("-m") || !args.value("-f") || window < 2 ||
-        !deviceOption(args, device)) {
+        !deviceOption(args, device) || !kvTypeOption(args, kvType)) {
         std::fprintf(stderr,
-                     "usage: folio-cli perplexity -m MODEL -f TEXT [-c 512] [--device D]\n%s\n",
+                     "usage: folio-cli perplexity -m MODEL -f TEXT [-c 512] [--device D] "
+                     "[--kv-type T]\n%s\n",
                      args.error().c_str());
         return 1;
     }
@@ -78,7 +83,7 @@ int runPerplexity(int argc, char** argv) {
     std::stringstream ss;
     ss << in.rdbuf();
     CliModel m;
-    if (!openModel(*args.value("-m"), threads, window, m, 512, device)) return 1;
+    if (!openModel(*args.value("-m"), threads, window, m, 512, device, kvType)) return 1;
     const std::vector<int32_t> all = m.model->tokenizer().encode(ss.str(), false);
     const int nVocab = m.model->config().nVocab;
     // Like llama.cpp's perplexity: independent windows of `window` tokens; score the second half.

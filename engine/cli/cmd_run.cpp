@@ -15,7 +15,7 @@ namespace {
 const char* kRunUsage =
     "usage: folio-cli run -m MODEL [-p PROMPT | --chat] [-n N] [--temp T] [--top-k K] "
     "[--top-p P] [--min-p P] [--seed S] [-t THREADS] [-c CTX] [--no-think] [--raw] [--system S] "
-    "[--device cpu|cuda|auto]\n";
+    "[--device cpu|cuda|auto] [--kv-type f16|q8_0]\n";
 
 const char* reasonName(FinishReason r) {
     switch (r) {
@@ -62,7 +62,7 @@ GenerationResult reply(CliModel& m, const ChatFormatter& fmt, const std::vector<
 int runGenerate(int argc, char** argv) {
     Args args(argc, argv,
               {"-m", "-p", "-n", "--temp", "--top-k", "--top-p", "--min-p", "--seed", "-t", "-c",
-               "--system", "--repeat-penalty", "--device"},
+               "--system", "--repeat-penalty", "--device", "--kv-type"},
               {"--chat", "--no-think", "--raw"});
     const bool think = !args.flag("--no-think");
     SamplingParams sp =
@@ -77,13 +77,14 @@ int runGenerate(int argc, char** argv) {
     const int threads = args.intValue("-t", 0);
     const int ctx = args.intValue("-c", 0);
     Device device = Device::Auto;
+    KvType kvType = GeneratorOptions{}.kvType;
     if (!args.ok() || !args.value("-m") || (!args.value("-p") && !args.flag("--chat")) ||
-        !deviceOption(args, device)) {
+        !deviceOption(args, device) || !kvTypeOption(args, kvType)) {
         std::fprintf(stderr, "%s%s\n", kRunUsage, args.error().c_str());
         return 1;
     }
     CliModel m;
-    if (!openModel(*args.value("-m"), threads, ctx, m, 512, device)) return 1;
+    if (!openModel(*args.value("-m"), threads, ctx, m, 512, device, kvType)) return 1;
     auto fmt =
         selectChatFormatter(m.model->config().arch->name, m.model->tokenizer().chatTemplate());
     std::vector<ChatMessage> msgs;

@@ -50,12 +50,29 @@ struct Scratch {
     }
 };
 
-// Returns a [nValid][headDim] f32 view of a head's K or V in a block, converting f16 into buf.
-const float* blockRows(const AttentionJob& job, const void* data, int nValid, float* buf) {
-    if (job.cache->config().type == KvType::F32) return static_cast<const float*>(data);
-    job.kernels->halfToFloat(static_cast<const uint16_t*>(data), buf,
-                             static_cast<int64_t>(nValid) * job.headDim);
-    return buf;
+// Returns a [nValid][headDim] f32 view of kv head g's K (kv 0) or V (kv 1) in a block, converting
+// f16 or q8 rows into buf.
+const float* blockRows(const AttentionJob& job, KvCache::BlockId block, int g, int kv, int nValid,
+                       float* buf) {
+    const KvCache& cache = *job.cache;
+    const int64_t n = static_cast<int64_t>(nValid) * job.headDim;
+    switch (cache.config().type) {
+        case KvType::F32:
+            break;
+        case KvType::F16:
+            job.kernels->halfToFloat(
+                static_cast<const uint16_t*>(kv == 0 ? cache.keys(block, job.layer, g)
+                                                     : cache.values(block, job.layer, g)),
+                buf, n);
+            return buf;
+        case KvType::Q8_0: {
+            const KvRowsQ8 rows = cache.rowsQ8(block, job.layer, kv, g);
+            job.kernels->q8ToFloat(rows.q, rows.scale, buf, n);
+            return buf;
+        }
+    }
+    return static_cast<const float*>(kv == 0 ? cache.keys(block, job.layer, g)
+                                             : cache.values(block, job.layer, g));
 }
 
 // Writes n finished rows (scratch rows row0.., output heads head0.. of [nTok][nHead]): the
@@ -101,8 +118,8 @@ void runItem(const AttentionJob& job, int g, int t0, int t1, int part, Scratch& 
         const KvCache::BlockId block = (*job.table)[static_cast<size_t>(b)];
         const int blockStart = b * bt;
         const int nValid = std::min(bt, lastPos + 1 - blockStart);
-        const float* k = blockRows(job, job.cache->keys(block, job.layer, g), nValid, s.k.data());
-        const float* v = blockRows(job, job.cache->values(block, job.layer, g), nValid, s.v.data());
+        const float* k = blockRows(job, block, g, 0, nValid, s.k.data());
+        const float* v = blockRows(job, block, g, 1, nValid, s.v.data());
         for (int t = t0; t < t1; ++t) {  // causal mask: only diagonal blocks cut rows short
             const int nKeys = std::clamp(job.startPos + t + 1 - blockStart, 0, nValid);
             std::fill_n(s.rowKeys.begin() + (t - t0) * group, group, nKeys);
@@ -117,12 +134,13 @@ void runItem(const AttentionJob& job, int g, int t0, int t1, int part, Scratch& 
     }
 }
 
-// Asks for the K and V rows [0, nKeys) of (block, kv head g) while the current head is computed:
-// at the Qwen3 shape each head's K (and V) in a block is one 4 KiB run, and the hardware
-// prefetchers stop at page boundaries, so each head would otherwise start with a round trip to
-// memory. Into L2 (locality 2): requests into L1 ran no faster, and only 8 KiB ahead are needed.
-void prefetchHead(const AttentionJob& job, KvCache::BlockId block, int g, int nKeys) {
-    const size_t bytes = static_cast<size_t>(nKeys) * job.headDim * job.cache->bytesPerElement();
+// Asks for the K and V of (block, kv head g) while the current head is computed: at the Qwen3
+// shape each head's K (and V) in a block is one 4 KiB run (f16; 2.25 KiB in q8_0), and the
+// hardware prefetchers stop at page boundaries, so each head would otherwise start with a round
+// trip to memory. Into L2 (locality 2): requests into L1 ran no faster, and only 8 KiB ahead are
+// needed. The whole run, scales included, even when the block is partly filled.
+void prefetchHead(const AttentionJob& job, KvCache::BlockId block, int g) {
+    const size_t bytes = job.cache->headBytes();
     const char* k = static_cast<const char*>(job.cache->keys(block, job.layer, g));
     const char* v = static_cast<const char*>(job.cache->values(block, job.layer, g));
     for (size_t off = 0; off < bytes; off += 64) {
@@ -133,17 +151,16 @@ void prefetchHead(const AttentionJob& job, KvCache::BlockId block, int g, int nK
 
 // Decode (nTok == 1): partition `part` of the context for every kv head. The pool stores a
 // block's K of all heads of a layer contiguously, then its V ([nKv][blockTokens][headDim] each),
-// so walking a block's heads in order streams the pool at nearly its linear read speed; walking
-// one head across blocks reads blockTokens * headDim elements and then jumps a whole block (all
-// layers) away, which measured ~25% slower. K/V are read in place (tileBlockF16: f16 converted in
-// registers) because each block serves only the group's few query rows.
+// and a layer's blocks one after another (kv_cache.h), so walking a partition's blocks and each
+// block's heads in order streams the pool. K/V are read in place (tileBlockF16, tileBlockQ8:
+// converted in registers) because each block serves only the group's few query rows.
 void runDecodeItem(const AttentionJob& job, int part, Scratch& s) {
     const int hd = job.headDim, bt = job.blockTokens, group = job.group;
     std::fill_n(s.m.begin(), job.nHead, -std::numeric_limits<float>::infinity());
     std::fill_n(s.l.begin(), job.nHead, 0.0f);
     std::fill_n(s.acc.begin(), static_cast<size_t>(job.nHead) * hd, 0.0f);
     for (int i = 0; i < job.nHead * hd; ++i) s.q[i] = job.q[i] * job.scale;
-    const bool half = job.cache->config().type == KvType::F16;
+    const KvType type = job.cache->config().type;
     const int b0 = part * job.partBlocks;
     const int b1 = std::min(job.nCtxBlocks, b0 + job.partBlocks);
     for (int b = b0; b < b1; ++b) {
@@ -156,12 +173,17 @@ void runDecodeItem(const AttentionJob& job, int part, Scratch& s) {
             const void* v = job.cache->values(block, job.layer, g);
             // The next head of this block, or the first head of the next block.
             if (g + 1 < job.nKv) {
-                prefetchHead(job, block, g + 1, nValid);
+                prefetchHead(job, block, g + 1);
             } else if (b + 1 < b1) {
-                prefetchHead(job, (*job.table)[static_cast<size_t>(b) + 1], 0,
-                             std::min(bt, job.startPos + 1 - (b + 1) * bt));
+                prefetchHead(job, (*job.table)[static_cast<size_t>(b) + 1], 0);
             }
-            if (half) {
+            if (type == KvType::Q8_0) {
+                job.kernels->tileBlockQ8(s.q.data() + row * hd, group, s.rowKeys.data(),
+                                         job.cache->rowsQ8(block, job.layer, 0, g),
+                                         job.cache->rowsQ8(block, job.layer, 1, g), nValid, hd,
+                                         s.m.data() + row, s.l.data() + row,
+                                         s.acc.data() + row * hd, s.scores.data());
+            } else if (type == KvType::F16) {
                 job.kernels->tileBlockF16(
                     s.q.data() + row * hd, group, s.rowKeys.data(), static_cast<const uint16_t*>(k),
                     static_cast<const uint16_t*>(v), nValid, hd, s.m.data() + row, s.l.data() + row,
@@ -202,13 +224,29 @@ void combineParts(const AttentionJob& job, int64_t begin, int64_t end) {
 
 }  // namespace
 
+namespace {
+// Rotates each of the rows [nRows][headDim] of x by hadamardRotate, on the pool.
+void rotateRows(float* x, int64_t nRows, int headDim, ThreadPool& pool) {
+    pool.parallelFor(nRows, 16, [&](int64_t begin, int64_t end) {
+        for (int64_t r = begin; r < end; ++r) hadamardRotate(x + r * headDim, headDim);
+    });
+}
+}  // namespace
+
 void attention(const KvCache& cache, KvCache::SeqId seq, int layer, const float* q, int nTok,
                int startPos, int nHead, float scale, float* out, ThreadPool& pool,
                AttentionKernel kernel) {
     const KvCacheConfig& cfg = cache.config();
+    // A cache that stores rotated K sees rotated queries: (H q) . (H k) = q . k.
+    std::vector<float> rotatedQ;
+    const int64_t nRows = static_cast<int64_t>(nTok) * nHead;
+    if (cache.keysRotated()) {
+        rotatedQ.assign(q, q + nRows * cfg.headDim);
+        rotateRows(rotatedQ.data(), nRows, cfg.headDim, pool);
+        q = rotatedQ.data();
+    }
     assert(nTok > 0 && startPos >= 0 && layer >= 0 && layer < cfg.nLayers);
     assert(nHead > 0 && nHead % cfg.nKvHeads == 0);
-    assert(cfg.type == KvType::F32 || cfg.type == KvType::F16);
 
     AttentionJob job{};
     job.cache = &cache;

@@ -63,6 +63,23 @@ void tileBlockScalar(const float* q, int nRows, const int* rowKeys, const float*
     }
 }
 
+void q8ToFloatScalar(const int8_t* q, const float* scale, float* dst, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<float>(q[i]) * scale[i / kKvQ8Group];
+}
+
+// The q8 tile step of the scalar and AVX2 variants: converts the block into scratch (the layout
+// of tileBlockF16Scratch) and runs that variant's f32 tile step.
+template <void (*kToFloat)(const int8_t*, const float*, float*, int64_t),
+          void (*kTile)(const float*, int, const int*, const float*, const float*, int, int, float*,
+                        float*, float*, float*)>
+void tileBlockQ8Converted(const float* q, int nRows, const int* rowKeys, KvRowsQ8 k, KvRowsQ8 v,
+                          int nKeys, int headDim, float* m, float* l, float* acc, float* scratch) {
+    const int64_t n = static_cast<int64_t>(nKeys) * headDim;
+    kToFloat(k.q, k.scale, scratch, n);
+    kToFloat(v.q, v.scale, scratch + n, n);
+    kTile(q, nRows, rowKeys, scratch, scratch + n, nKeys, headDim, m, l, acc, scratch + 2 * n);
+}
+
 // The f16 tile step of the scalar and AVX2 variants: converts the block into scratch (see
 // tileBlockF16Scratch for the layout) and runs that variant's f32 tile step.
 template <void (*kToFloat)(const uint16_t*, float*, int64_t),
@@ -99,6 +116,18 @@ FOLIO_AVX2 void floatToHalfAvx2(const float* src, uint16_t* dst, int64_t n) {
         _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), h);
     }
     for (; i < n; ++i) dst[i] = f32ToF16(src[i]);
+}
+
+FOLIO_AVX2 void q8ToFloatAvx2(const int8_t* q, const float* scale, float* dst, int64_t n) {
+    for (int64_t g = 0; g < n / kKvQ8Group; ++g) {
+        const __m256 d = _mm256_set1_ps(scale[g]);
+        for (int i = 0; i < kKvQ8Group; i += 8) {
+            const int64_t at = g * kKvQ8Group + i;
+            const __m128i b = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(q + at));
+            const __m256 x = _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(b));
+            _mm256_storeu_ps(dst + at, _mm256_mul_ps(x, d));
+        }
+    }
 }
 
 FOLIO_AVX2 inline float hsum(__m256 x) {
@@ -240,11 +269,14 @@ FOLIO_AVX2 void tileBlockAvx2(const float* q, int nRows, const int* rowKeys, con
 constexpr AttentionKernelTable kScalarKernels = {
     AttentionKernel::Scalar, "scalar",
     halfToFloatScalar,       floatToHalfScalar,
-    tileBlockScalar,         tileBlockF16Converted<halfToFloatScalar, tileBlockScalar>};
+    tileBlockScalar,         tileBlockF16Converted<halfToFloatScalar, tileBlockScalar>,
+    q8ToFloatScalar,         tileBlockQ8Converted<q8ToFloatScalar, tileBlockScalar>};
 #ifdef FOLIO_ATTN_X86
 constexpr AttentionKernelTable kAvx2Kernels = {
-    AttentionKernel::Avx2, "avx2",        halfToFloatAvx2,
-    floatToHalfAvx2,       tileBlockAvx2, tileBlockF16Converted<halfToFloatAvx2, tileBlockAvx2>};
+    AttentionKernel::Avx2, "avx2",
+    halfToFloatAvx2,       floatToHalfAvx2,
+    tileBlockAvx2,         tileBlockF16Converted<halfToFloatAvx2, tileBlockAvx2>,
+    q8ToFloatAvx2,         tileBlockQ8Converted<q8ToFloatAvx2, tileBlockAvx2>};
 
 bool haveAvx2() {
     const CpuFeatures& f = cpuFeatures();
@@ -262,6 +294,33 @@ void tileBlockAvx2Rows(const float* q, int nRows, const int* rowKeys, const floa
 #else
     tileBlockScalar(q, nRows, rowKeys, k, v, nKeys, headDim, m, l, acc, scratch);
 #endif
+}
+
+void quantizeKvRowQ8(const float* src, int8_t* q, float* scale, int64_t n) {
+    for (int64_t g = 0; g < n / kKvQ8Group; ++g) {
+        const float* x = src + g * kKvQ8Group;
+        float amax = 0.0f;
+        for (int i = 0; i < kKvQ8Group; ++i) amax = std::max(amax, std::fabs(x[i]));
+        const float d = amax / 127.0f;
+        const float inv = d > 0.0f ? 1.0f / d : 0.0f;
+        for (int i = 0; i < kKvQ8Group; ++i)
+            q[g * kKvQ8Group + i] = static_cast<int8_t>(std::nearbyint(x[i] * inv));
+        scale[g] = d;
+    }
+}
+
+void hadamardRotate(float* x, int n) {
+    for (int h = 1; h < n; h *= 2) {
+        for (int i = 0; i < n; i += 2 * h) {
+            for (int j = i; j < i + h; ++j) {
+                const float a = x[j], b = x[j + h];
+                x[j] = a + b;
+                x[j + h] = a - b;
+            }
+        }
+    }
+    const float norm = 1.0f / std::sqrt(static_cast<float>(n));
+    for (int i = 0; i < n; ++i) x[i] *= norm;
 }
 
 const AttentionKernelTable* attentionKernels(AttentionKernel which) {

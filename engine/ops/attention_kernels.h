@@ -8,6 +8,31 @@ namespace folio {
 
 enum class AttentionKernel { Auto, Scalar, Avx2, Avx512 };
 
+// The q8_0 KV cache's rows (kv_cache.h): values quantized in groups of kKvQ8Group along the head
+// dimension, value = q * scale. For a block of one head: q [nKeys][headDim] int8, scale
+// [nKeys][headDim / kKvQ8Group] f32 (both row-major; headDim a multiple of kKvQ8Group).
+constexpr int kKvQ8Group = 32;
+struct KvRowsQ8 {
+    const int8_t* q;
+    const float* scale;
+};
+
+// Quantizes n values (a multiple of kKvQ8Group) to q8: per group, scale = max|x| / 127 and
+// q = x / scale rounded to nearest even (all zero when the group is). One scalar definition for
+// every variant, so a cache's bytes do not depend on the CPU.
+void quantizeKvRowQ8(const float* src, int8_t* q, float* scale, int64_t n);
+
+// x = H x for the orthonormal Walsh-Hadamard matrix H of size n (a power of two, <= 1024): H is
+// symmetric and H H = I, so applying it twice restores x (up to rounding), and dot products are
+// kept: (H q) . (H k) = q . k. The q8_0 cache stores K rotated by H so that a head's few large
+// channels (K's outlier channels) are spread over the whole row before the per-group scales are
+// chosen; attention rotates q the same way.
+void hadamardRotate(float* x, int n);
+constexpr int kMaxRotatedHeadDim = 1024;
+constexpr bool isRotatedHeadDim(int n) {
+    return n > 0 && n <= kMaxRotatedHeadDim && (n & (n - 1)) == 0;
+}
+
 struct AttentionKernelTable {
     AttentionKernel kind;
     const char* name;
@@ -33,9 +58,15 @@ struct AttentionKernelTable {
     void (*tileBlockF16)(const float* q, int nRows, const int* rowKeys, const uint16_t* k,
                          const uint16_t* v, int nKeys, int headDim, float* m, float* l, float* acc,
                          float* scratch);
+    // dst[0..n) = the q8 values q[0..n) times their group's scale (n a multiple of kKvQ8Group).
+    void (*q8ToFloat)(const int8_t* q, const float* scale, float* dst, int64_t n);
+    // tileBlock on q8 K/V read in place (the cache's q8_0 blocks, for decode): the same contract
+    // and scratch as tileBlockF16.
+    void (*tileBlockQ8)(const float* q, int nRows, const int* rowKeys, KvRowsQ8 k, KvRowsQ8 v,
+                        int nKeys, int headDim, float* m, float* l, float* acc, float* scratch);
 };
 
-// Floats of scratch that tileBlockF16 needs for blocks of nKeys keys.
+// Floats of scratch that tileBlockF16 and tileBlockQ8 need for blocks of nKeys keys.
 constexpr int64_t tileBlockF16Scratch(int nKeys, int headDim) {
     return 2 * static_cast<int64_t>(nKeys) * headDim + nKeys + 32;
 }

@@ -65,14 +65,44 @@ FOLIO_AVX512 inline __m512 expNonPositive512(__m512 x) {
     return _mm512_mul_ps(p, _mm512_castsi512_ps(e));
 }
 
-// 16 consecutive K/V elements as f32: f32 rows are loaded, f16 rows (the cache's blocks, read
-// in place) converted on the way.
-FOLIO_AVX512 inline __m512 load16(const float* p) {
-    return _mm512_loadu_ps(p);
-}
-FOLIO_AVX512 inline __m512 load16(const uint16_t* p) {
-    return _mm512_maskz_cvtph_ps(0xFFFF, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
-}
+// A block's K or V rows as the tile kernels read them: load(j, d) = elements [d, d + 16) of row j
+// as f32, converted on the way for the cache's f16 and q8 blocks (read in place); from(j0) = the
+// rows from row j0 on. d is a multiple of 16.
+struct F32Rows {
+    const float* p;
+    int headDim;
+    FOLIO_AVX512 __m512 load(int j, int d) const {
+        return _mm512_loadu_ps(p + static_cast<int64_t>(j) * headDim + d);
+    }
+    F32Rows from(int j0) const { return {p + static_cast<int64_t>(j0) * headDim, headDim}; }
+};
+struct F16Rows {
+    const uint16_t* p;
+    int headDim;
+    FOLIO_AVX512 __m512 load(int j, int d) const {
+        const uint16_t* at = p + static_cast<int64_t>(j) * headDim + d;
+        return _mm512_maskz_cvtph_ps(0xFFFF,
+                                     _mm256_loadu_si256(reinterpret_cast<const __m256i*>(at)));
+    }
+    F16Rows from(int j0) const { return {p + static_cast<int64_t>(j0) * headDim, headDim}; }
+};
+struct Q8Rows {  // headDim a multiple of kKvQ8Group
+    KvRowsQ8 rows;
+    int headDim;
+    FOLIO_AVX512 __m512 load(int j, int d) const {
+        const int8_t* at = rows.q + static_cast<int64_t>(j) * headDim + d;
+        const __m512 x = _mm512_cvtepi32_ps(
+            _mm512_cvtepi8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at))));
+        const float scale =
+            rows.scale[static_cast<int64_t>(j) * (headDim / kKvQ8Group) + d / kKvQ8Group];
+        return _mm512_mul_ps(x, _mm512_set1_ps(scale));
+    }
+    Q8Rows from(int j0) const {
+        return {{rows.q + static_cast<int64_t>(j0) * headDim,
+                 rows.scale + static_cast<int64_t>(j0) * (headDim / kKvQ8Group)},
+                headDim};
+    }
+};
 
 // Sums of four vectors a..d reduced within each 128-bit quarter: quarter i of the result is
 // [partial a, partial b, partial c, partial d] (the sums of that quarter's lanes).
@@ -96,25 +126,23 @@ FOLIO_AVX512 inline __m512 gatherQuarters(const __m512* u) {
 // Partial dot products of R query rows (q_r = q + r * headDim) with keys 4G..4G+3, reduced by
 // reduce4 into u[r] (the group index G is a template parameter so that u stays in registers).
 // Keys past nKeys repeat the last key (no read past the block). Each K load serves all R rows.
-// Elem: float or uint16_t (f16) K rows.
-template <int R, int G, typename Elem>
-FOLIO_AVX512 inline void scoreGroup(const float* q, const Elem* k, int nKeys, int headDim,
+// Rows: F32Rows, F16Rows or Q8Rows.
+template <int R, int G, typename Rows>
+FOLIO_AVX512 inline void scoreGroup(const float* q, const Rows& k, int nKeys, int headDim,
                                     __m512* u) {
     if (G * 4 >= nKeys) {
         for (int r = 0; r < R; ++r) u[r] = _mm512_setzero_ps();
         return;
     }
-    const Elem* kr[4];
-    for (int i = 0; i < 4; ++i) {
-        kr[i] = k + static_cast<int64_t>(std::min(G * 4 + i, nKeys - 1)) * headDim;
-    }
+    int kr[4];
+    for (int i = 0; i < 4; ++i) kr[i] = std::min(G * 4 + i, nKeys - 1);
     __m512 a[R][4];
     for (int r = 0; r < R; ++r) {
         for (int i = 0; i < 4; ++i) a[r][i] = _mm512_setzero_ps();
     }
     for (int d = 0; d < headDim; d += 16) {
         __m512 kv[4];
-        for (int i = 0; i < 4; ++i) kv[i] = load16(kr[i] + d);
+        for (int i = 0; i < 4; ++i) kv[i] = k.load(kr[i], d);
         for (int r = 0; r < R; ++r) {
             const __m512 qv = _mm512_loadu_ps(q + static_cast<int64_t>(r) * headDim + d);
             for (int i = 0; i < 4; ++i) a[r][i] = _mm512_fmadd_ps(qv, kv[i], a[r][i]);
@@ -125,8 +153,8 @@ FOLIO_AVX512 inline void scoreGroup(const float* q, const Elem* k, int nKeys, in
 
 // For each of R rows: lane j of s[r] = dot(q_r, k_j) for j < nKeys (1..16); other lanes are
 // unspecified. headDim is a multiple of 16.
-template <int R, typename Elem>
-FOLIO_AVX512 inline void scores16(const float* q, const Elem* k, int nKeys, int headDim,
+template <int R, typename Rows>
+FOLIO_AVX512 inline void scores16(const float* q, const Rows& k, int nKeys, int headDim,
                                   __m512* s) {
     __m512 u0[R], u1[R], u2[R], u3[R];
     scoreGroup<R, 0>(q, k, nKeys, headDim, u0);
@@ -141,8 +169,8 @@ FOLIO_AVX512 inline void scores16(const float* q, const Elem* k, int nKeys, int 
 
 // For each of R rows: acc_r = acc_r * corr[r] + sum_{j < nKeys} p[r*16 + j] * v_j, headDim a
 // multiple of 16; each V load serves all R rows.
-template <int R, typename Elem>
-FOLIO_AVX512 inline void accumulate16(const float* p, const Elem* v, int nKeys, int headDim,
+template <int R, typename Rows>
+FOLIO_AVX512 inline void accumulate16(const float* p, const Rows& v, int nKeys, int headDim,
                                       const float* corr, float* acc) {
     constexpr int kChunks = 8;  // 16-float column chunks per row kept in registers
     for (int d = 0; d < headDim; d += 16 * kChunks) {
@@ -156,9 +184,8 @@ FOLIO_AVX512 inline void accumulate16(const float* p, const Elem* v, int nKeys, 
             }
         }
         for (int j = 0; j < nKeys; ++j) {
-            const Elem* vj = v + static_cast<int64_t>(j) * headDim + d;
             __m512 vv[kChunks];
-            for (int i = 0; i < kChunks; ++i) vv[i] = i < nc ? load16(vj + 16 * i) : vv[0];
+            for (int i = 0; i < kChunks; ++i) vv[i] = i < nc ? v.load(j, d + 16 * i) : vv[0];
             for (int r = 0; r < R; ++r) {
                 const __m512 pj = _mm512_set1_ps(p[r * 16 + j]);
                 for (int i = 0; i < kChunks; ++i) a[r][i] = _mm512_fmadd_ps(pj, vv[i], a[r][i]);
@@ -172,8 +199,8 @@ FOLIO_AVX512 inline void accumulate16(const float* p, const Elem* v, int nKeys, 
 
 // One online-softmax step of R consecutive rows (q, m, l, acc advanced per row) against the
 // same keys [0, nKeys), nKeys 1..16. p: scratch of 16 * R floats.
-template <int R, typename Elem>
-FOLIO_AVX512 inline void rowStep16(const float* q, const Elem* k, const Elem* v, int nKeys,
+template <int R, typename Rows>
+FOLIO_AVX512 inline void rowStep16(const float* q, const Rows& k, const Rows& v, int nKeys,
                                    int headDim, float* m, float* l, float* acc, float* p) {
     const __mmask16 valid = static_cast<__mmask16>((1u << nKeys) - 1u);
     const __m512 minusInf = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
@@ -194,25 +221,25 @@ FOLIO_AVX512 inline void rowStep16(const float* q, const Elem* k, const Elem* v,
     accumulate16<R>(p, v, nKeys, headDim, corr, acc);
 }
 
-// The tile step for f32 or f16 (Elem) K/V rows; headDim a multiple of 16.
-template <typename Elem>
-FOLIO_AVX512 void tileBlock16(const float* q, int nRows, const int* rowKeys, const Elem* k,
-                              const Elem* v, int nKeys, int headDim, float* m, float* l, float* acc,
+// The tile step for f32, f16 or q8 K/V rows (Rows); headDim a multiple of 16.
+template <typename Rows>
+FOLIO_AVX512 void tileBlock16(const float* q, int nRows, const int* rowKeys, const Rows& k,
+                              const Rows& v, int nKeys, int headDim, float* m, float* l, float* acc,
                               float* scratch) {
     // Chunks of 16 keys outermost so a chunk's K/V (8 KiB at headDim 128) serve every row.
     for (int c0 = 0; c0 < nKeys; c0 += 16) {
-        const Elem* kc = k + static_cast<int64_t>(c0) * headDim;
-        const Elem* vc = v + static_cast<int64_t>(c0) * headDim;
+        const Rows kc = k.from(c0);
+        const Rows vc = v.from(c0);
         for (int r = 0; r < nRows;) {
             const int n = std::min(16, rowKeys[r] - c0);
             const int64_t off = static_cast<int64_t>(r) * headDim;
             if (n <= 0) {
                 ++r;
             } else if (r + 1 < nRows && std::min(16, rowKeys[r + 1] - c0) == n) {
-                rowStep16<2, Elem>(q + off, kc, vc, n, headDim, &m[r], &l[r], acc + off, scratch);
+                rowStep16<2, Rows>(q + off, kc, vc, n, headDim, &m[r], &l[r], acc + off, scratch);
                 r += 2;
             } else {
-                rowStep16<1, Elem>(q + off, kc, vc, n, headDim, &m[r], &l[r], acc + off, scratch);
+                rowStep16<1, Rows>(q + off, kc, vc, n, headDim, &m[r], &l[r], acc + off, scratch);
                 ++r;
             }
         }
@@ -226,7 +253,8 @@ FOLIO_AVX512 void tileBlockAvx512(const float* q, int nRows, const int* rowKeys,
         tileBlockAvx2Rows(q, nRows, rowKeys, k, v, nKeys, headDim, m, l, acc, scratch);
         return;
     }
-    tileBlock16(q, nRows, rowKeys, k, v, nKeys, headDim, m, l, acc, scratch);
+    tileBlock16(q, nRows, rowKeys, F32Rows{k, headDim}, F32Rows{v, headDim}, nKeys, headDim, m, l,
+                acc, scratch);
 }
 
 // f16 K/V read in place (decode); head sizes the 16-wide kernel does not cover are converted into
@@ -235,7 +263,8 @@ FOLIO_AVX512 void tileBlockF16Avx512(const float* q, int nRows, const int* rowKe
                                      const uint16_t* k, const uint16_t* v, int nKeys, int headDim,
                                      float* m, float* l, float* acc, float* scratch) {
     if (headDim % 16 == 0) {
-        tileBlock16(q, nRows, rowKeys, k, v, nKeys, headDim, m, l, acc, scratch);
+        tileBlock16(q, nRows, rowKeys, F16Rows{k, headDim}, F16Rows{v, headDim}, nKeys, headDim, m,
+                    l, acc, scratch);
         return;
     }
     const int64_t n = static_cast<int64_t>(nKeys) * headDim;
@@ -245,9 +274,29 @@ FOLIO_AVX512 void tileBlockF16Avx512(const float* q, int nRows, const int* rowKe
                       scratch + 2 * n);
 }
 
-constexpr AttentionKernelTable kAvx512Kernels = {AttentionKernel::Avx512, "avx512",
-                                                 halfToFloatAvx512,       floatToHalfAvx512,
-                                                 tileBlockAvx512,         tileBlockF16Avx512};
+FOLIO_AVX512 void q8ToFloatAvx512(const int8_t* q, const float* scale, float* dst, int64_t n) {
+    for (int64_t g = 0; g < n / kKvQ8Group; ++g) {
+        const __m512 d = _mm512_set1_ps(scale[g]);
+        for (int i = 0; i < kKvQ8Group; i += 16) {
+            const int64_t at = g * kKvQ8Group + i;
+            const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q + at));
+            _mm512_storeu_ps(dst + at,
+                             _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_cvtepi8_epi32(b)), d));
+        }
+    }
+}
+
+// q8 K/V read in place (decode); headDim is a multiple of kKvQ8Group (the cache checks it).
+FOLIO_AVX512 void tileBlockQ8Avx512(const float* q, int nRows, const int* rowKeys, KvRowsQ8 k,
+                                    KvRowsQ8 v, int nKeys, int headDim, float* m, float* l,
+                                    float* acc, float* scratch) {
+    tileBlock16(q, nRows, rowKeys, Q8Rows{k, headDim}, Q8Rows{v, headDim}, nKeys, headDim, m, l,
+                acc, scratch);
+}
+
+constexpr AttentionKernelTable kAvx512Kernels = {
+    AttentionKernel::Avx512, "avx512",           halfToFloatAvx512, floatToHalfAvx512,
+    tileBlockAvx512,         tileBlockF16Avx512, q8ToFloatAvx512,   tileBlockQ8Avx512};
 
 }  // namespace
 

@@ -1,5 +1,6 @@
 #include "engine/runtime/kv_cache.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstring>
 #include <limits>
@@ -13,16 +14,26 @@ namespace folio {
 namespace {
 constexpr std::align_val_t kPoolAlignment{64};
 
-// Element size per KvType (0: not supported yet).
+// Storage per KvType: bytes of one row of headDim values (0: not supported).
+size_t rowBytesF32(int hd) {
+    return static_cast<size_t>(hd) * 4;
+}
+size_t rowBytesF16(int hd) {
+    return static_cast<size_t>(hd) * 2;
+}
+size_t rowBytesQ8(int hd) {  // int8 values, then one f32 scale per kKvQ8Group (kv_cache.h)
+    return static_cast<size_t>(hd) + static_cast<size_t>(hd / kKvQ8Group) * sizeof(float);
+}
 struct KvTypeInfo {
     KvType type;
     const char* name;
-    size_t bytes;
+    size_t (*rowBytes)(int headDim);
+    int headDimMultiple;  // headDim must be a multiple of this
 };
 constexpr KvTypeInfo kKvTypes[] = {
-    {KvType::F32, "f32", 4},
-    {KvType::F16, "f16", 2},
-    {KvType::Q8_0, "q8_0", 0},
+    {KvType::F32, "f32", rowBytesF32, 1},
+    {KvType::F16, "f16", rowBytesF16, 1},
+    {KvType::Q8_0, "q8_0", rowBytesQ8, kKvQ8Group},
 };
 
 const KvTypeInfo& kvTypeInfo(KvType t) {
@@ -41,9 +52,11 @@ Status validate(const KvCacheConfig& c) {
     if (c.headDim <= 0) return bad("headDim", c.headDim);
     if (c.blockTokens <= 0) return bad("blockTokens", c.blockTokens);
     if (c.maxTokens <= 0) return bad("maxTokens", c.maxTokens);
-    if (kvTypeInfo(c.type).bytes == 0) {
-        return makeError(std::string("KvCacheConfig.type ") + kvTypeInfo(c.type).name +
-                         " is not supported yet (use F16 or F32)");
+    const KvTypeInfo& info = kvTypeInfo(c.type);
+    if (c.headDim % info.headDimMultiple != 0) {
+        return makeError(std::string("KvCacheConfig.type ") + info.name + " needs a head size " +
+                         "that is a multiple of " + std::to_string(info.headDimMultiple) +
+                         ", got " + std::to_string(c.headDim));
     }
     return {};
 }
@@ -61,9 +74,10 @@ Expected<std::unique_ptr<KvCache>> KvCache::create(const KvCacheConfig& config) 
             static_cast<uint64_t>(config.blockTokens) +
         kSpareBlocks;
     uint64_t headBytes = 0, layerBlockBytes = 0, layerBytes = 0, total = 0;
-    bool overflow = __builtin_mul_overflow(static_cast<uint64_t>(config.blockTokens),
-                                           static_cast<uint64_t>(config.headDim), &headBytes);
-    overflow |= __builtin_mul_overflow(headBytes, kvTypeInfo(config.type).bytes, &headBytes);
+    bool overflow = config.headDim > (1 << 20);  // rowBytes below then cannot overflow
+    overflow |=
+        __builtin_mul_overflow(static_cast<uint64_t>(config.blockTokens),
+                               kvTypeInfo(config.type).rowBytes(config.headDim), &headBytes);
     overflow |= __builtin_mul_overflow(headBytes, 2u * static_cast<uint64_t>(config.nKvHeads),
                                        &layerBlockBytes);
     overflow |= __builtin_mul_overflow(layerBlockBytes, nBlocks64, &layerBytes);
@@ -83,6 +97,7 @@ Expected<std::unique_ptr<KvCache>> KvCache::create(const KvCacheConfig& config) 
     cache->m_headBytes = static_cast<size_t>(headBytes);
     cache->m_layerBlockBytes = static_cast<size_t>(layerBlockBytes);
     cache->m_layerBytes = static_cast<size_t>(layerBytes);
+    cache->m_rotateK = config.type == KvType::Q8_0 && isRotatedHeadDim(config.headDim);
     return cache;
 }
 
@@ -91,13 +106,15 @@ KvCache::KvCache(const KvCacheConfig& config, int32_t nBlocks, uint8_t* pool)
 
 KvCache::~KvCache() = default;
 
-size_t KvCache::bytesPerElement() const {
-    return kvTypeInfo(m_config.type).bytes;
+const char* KvCache::typeName(KvType type) {
+    return kvTypeInfo(type).name;
 }
 
 size_t KvCache::bytesPerToken(const KvCacheConfig& config) {
+    if (config.headDim <= 0 || config.headDim % kvTypeInfo(config.type).headDimMultiple != 0)
+        return 0;
     return 2 * static_cast<size_t>(config.nLayers) * static_cast<size_t>(config.nKvHeads) *
-           static_cast<size_t>(config.headDim) * kvTypeInfo(config.type).bytes;
+           kvTypeInfo(config.type).rowBytes(config.headDim);
 }
 
 uint8_t* KvCache::headData(BlockId block, int layer, int kv, int kvHead) const {
@@ -112,6 +129,13 @@ const void* KvCache::keys(BlockId block, int layer, int kvHead) const {
 
 const void* KvCache::values(BlockId block, int layer, int kvHead) const {
     return headData(block, layer, 1, kvHead);
+}
+
+KvRowsQ8 KvCache::rowsQ8(BlockId block, int layer, int kv, int kvHead) const {
+    assert(m_config.type == KvType::Q8_0);
+    const uint8_t* base = headData(block, layer, kv, kvHead);
+    const size_t values = static_cast<size_t>(m_config.blockTokens) * m_config.headDim;
+    return {reinterpret_cast<const int8_t*>(base), reinterpret_cast<const float*>(base + values)};
 }
 
 Status KvCache::reserve(SeqId seq, const std::vector<int32_t>& tokens) {
@@ -140,10 +164,28 @@ void KvCache::store(SeqId seq, int layer, int pos, const float* k, const float* 
         const float* src[2] = {k + static_cast<size_t>(h) * hd, v + static_cast<size_t>(h) * hd};
         for (int kv = 0; kv < 2; ++kv) {
             uint8_t* dst = headData(block, layer, kv, h);
-            if (m_config.type == KvType::F32) {
-                std::memcpy(reinterpret_cast<float*>(dst) + slot, src[kv], hd * sizeof(float));
-            } else {
-                kernels->floatToHalf(src[kv], reinterpret_cast<uint16_t*>(dst) + slot, hd);
+            switch (m_config.type) {
+                case KvType::F32:
+                    std::memcpy(reinterpret_cast<float*>(dst) + slot, src[kv], hd * sizeof(float));
+                    break;
+                case KvType::F16:
+                    kernels->floatToHalf(src[kv], reinterpret_cast<uint16_t*>(dst) + slot, hd);
+                    break;
+                case KvType::Q8_0: {
+                    // Values [blockTokens][hd] int8, then the scales [blockTokens][hd / group].
+                    float* scales = reinterpret_cast<float*>(
+                        dst + static_cast<size_t>(m_config.blockTokens) * hd);
+                    const float* row = src[kv];
+                    float rotatedRow[kMaxRotatedHeadDim];
+                    if (kv == 0 && m_rotateK) {
+                        std::copy_n(row, hd, rotatedRow);
+                        hadamardRotate(rotatedRow, hd);
+                        row = rotatedRow;
+                    }
+                    quantizeKvRowQ8(row, reinterpret_cast<int8_t*>(dst) + slot,
+                                    scales + slot / kKvQ8Group, hd);
+                    break;
+                }
             }
         }
     }

@@ -2,13 +2,15 @@
 // Storage of the paged KV cache: one pool of blocks allocated once, laid out for attention, with
 // the page table (kv_pages.h) deciding which block holds which positions.
 //
-// Pool layout (elements of type config().type), layer-major:
+// Pool layout (rows of type config().type), layer-major:
 //   layer l: block 0, block 1, ... each K [nKvHeads][blockTokens][headDim] then
 //            V [nKvHeads][blockTokens][headDim]
 // so one head's keys (and values) in a block are contiguous, and one layer's blocks are too:
 // decode attention over a long context (one layer at a time) streams the layer's blocks instead
 // of jumping a whole every-layer block (1.8 MB on the Qwen3-0.6B shape) between 64 KiB runs,
 // which read at ~60% of the linear bandwidth (docs/benchmarks.md, session 3: decode at depth).
+// With Q8_0, each [blockTokens][headDim] run is the int8 values followed by their scales
+// [blockTokens][headDim / kKvQ8Group] f32 (rowsQ8).
 //
 // Use per forward pass of a chunk of tokens: reserve(seq, chunk) -> store() each layer's K/V of
 // every position -> attention() -> commit(seq).
@@ -22,12 +24,16 @@
 #include <memory>
 #include <vector>
 
+#include "engine/ops/attention_kernels.h"
 #include "engine/runtime/kv_pages.h"
 #include "engine/status.h"
 
 namespace folio {
 
-enum class KvType { F32, F16, Q8_0 };  // Q8_0 is not implemented yet (create returns an Error)
+// F16 is the default. Q8_0 stores each row as int8 in groups of kKvQ8Group values with one f32
+// scale per group (attention_kernels.h: value = q * scale): 1.125 bytes per value instead of 2,
+// so decode at depth, which streams every K/V byte per token, reads 44% less.
+enum class KvType { F32, F16, Q8_0 };
 
 struct KvCacheConfig {
     int nLayers = 0;
@@ -83,21 +89,29 @@ public:
         m_copyHook = std::move(hook);
     }
 
-    // 2 * nLayers * nKvHeads * headDim * bytes per element: K and V of one position in every
-    // layer, for `config` (nothing is allocated; 0 for a type not implemented yet). The one
-    // formula for the cache itself and for memory plans such as `folio-cli info`.
+    // 2 * nLayers * nKvHeads * bytes of one row of headDim values: K and V of one position in
+    // every layer, for `config` (nothing is allocated; 0 for a head size the type cannot store).
+    // The one formula for the cache itself and for memory plans such as `folio-cli info`.
     static size_t bytesPerToken(const KvCacheConfig& config);
     size_t bytesPerToken() const { return bytesPerToken(m_config); }
-    size_t bytesPerElement() const;
+    // Bytes of one (block, layer, K or V, head) run: blockTokens rows (and their scales).
+    size_t headBytes() const { return m_headBytes; }
+    static const char* typeName(KvType type);  // "f32", "f16", "q8_0"
     KvStats stats() const { return m_pages.stats(); }
     const KvCacheConfig& config() const { return m_config; }
     const KvPages& pages() const { return m_pages; }
 
     // Read access for attention. The block table covers positions [0, length + reserved).
     const std::vector<BlockId>& blockTable(SeqId seq) const { return m_pages.blockTable(seq); }
-    // [blockTokens][headDim] elements of config().type for (block, layer, kvHead).
+    // [blockTokens][headDim] elements of config().type for (block, layer, kvHead); for Q8_0 the
+    // int8 values (rowsQ8 gives their scales too).
     const void* keys(BlockId block, int layer, int kvHead) const;
     const void* values(BlockId block, int layer, int kvHead) const;
+    // Q8_0 only: the rows of (block, layer, kvHead), kv 0 = keys, 1 = values.
+    KvRowsQ8 rowsQ8(BlockId block, int layer, int kv, int kvHead) const;
+    // Whether K rows are stored rotated by hadamardRotate (attention_kernels.h): in a Q8_0 cache
+    // whose head size is a power of two. V is stored as it is: rotating it measured no better.
+    bool keysRotated() const { return m_rotateK; }
 
 private:
     KvCache(const KvCacheConfig& config, int32_t nBlocks, uint8_t* pool);
@@ -114,6 +128,7 @@ private:
     size_t m_layerBytes = 0;       // one layer's blocks: nBlocks * m_layerBlockBytes
     std::unique_ptr<uint8_t, PoolDeleter> m_pool;      // nLayers * m_layerBytes, 64-byte aligned
     std::function<void(BlockId, BlockId)> m_copyHook;  // see setBlockCopyHook
+    bool m_rotateK = false;                            // see keysRotated()
 };
 
 }  // namespace folio

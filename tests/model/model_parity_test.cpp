@@ -283,6 +283,57 @@ private slots:
         QCOMPARE(o["memory_plan"].toObject()["kv_cache_bytes"].toInteger(), expected * 4096);
     }
 
+    // The q8_0 KV cache (opt-in) against our f16 one on the default model and the parity text
+    // (every position's logits, chunked prefill). 8-bit keys cost this model real accuracy:
+    // llama.cpp's own q8_0 cache moves its perplexity on docs/ text from 24.82 to 25.06 (ours:
+    // 24.81 -> 25.04, docs/benchmarks.md), and on these 272 tokens ours agreed on the top-1
+    // choice at 254 positions (93%) with perplexity 18.66 -> 19.40 (+4%). The bounds (90%, 6%)
+    // hold that cost where it is; a broken cache agrees nowhere.
+    void q8KvCacheStaysCloseToF16() {
+        if (kOnly0_6b) QSKIP("run by model_parity_test");
+        FOLIO_REQUIRE_MODEL();
+        auto model = Model::load(folio::test::modelPath().toStdString());
+        QVERIFY(model.ok());
+        QFile text(folio::test::sourceDir() + "/tests/data/parity_text.txt");
+        QVERIFY(text.open(QIODevice::ReadOnly));
+        std::vector<int32_t> tokens =
+            model.value()->tokenizer().encode(text.readAll().toStdString());
+        tokens.resize(std::min<size_t>(tokens.size(), 512));
+        const int nVocab = model.value()->config().nVocab, n = int(tokens.size());
+        auto logitsWith = [&](KvType type) {
+            ThreadPool pool(2);
+            GeneratorOptions o;
+            o.contextLength = 1024;
+            o.chunkSize = 100;
+            o.kvType = type;
+            auto gen = Generator::create(*model.value(), pool, o);
+            std::vector<float> logits;
+            if (!gen.ok() || !gen.value()->evaluate(tokens, true, logits).ok()) logits.clear();
+            return logits;
+        };
+        const std::vector<float> f16 = logitsWith(KvType::F16), q8 = logitsWith(KvType::Q8_0);
+        QCOMPARE(f16.size(), size_t(n) * nVocab);
+        QCOMPARE(q8.size(), f16.size());
+        int agree = 0;
+        double nll[2] = {0, 0};
+        for (int i = 0; i < n; ++i) {
+            const float* rows[2] = {&f16[size_t(i) * nVocab], &q8[size_t(i) * nVocab]};
+            agree += std::max_element(rows[0], rows[0] + nVocab) - rows[0] ==
+                     std::max_element(rows[1], rows[1] + nVocab) - rows[1];
+            for (int k = 0; k < 2 && i + 1 < n; ++k) {
+                const double mx = *std::max_element(rows[k], rows[k] + nVocab);
+                double sum = 0;
+                for (int v = 0; v < nVocab; ++v) sum += std::exp(double(rows[k][v]) - mx);
+                nll[k] += mx + std::log(sum) - rows[k][tokens[size_t(i) + 1]];
+            }
+        }
+        const double pplF16 = std::exp(nll[0] / (n - 1)), pplQ8 = std::exp(nll[1] / (n - 1));
+        qInfo("q8_0 KV vs f16: top-1 agreement %d/%d, perplexity %.4f vs %.4f", agree, n, pplQ8,
+              pplF16);
+        QVERIFY(agree >= 0.90 * n);
+        QVERIFY(std::abs(pplQ8 - pplF16) / pplF16 <= 0.06);
+    }
+
     void generationIsDeterministic() {
         if (kOnly0_6b) QSKIP("run by model_parity_test");
         FOLIO_REQUIRE_MODEL();

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "engine/quant/quant.h"
+#include "tests/support/hadamard.h"
 
 using folio::KvCache;
 using folio::KvCacheConfig;
@@ -34,9 +35,16 @@ std::vector<float> kvValues(const KvCacheConfig& c, int layer, int pos, int kv, 
 }
 
 float readElement(const KvCache& cache, const void* head, int slot, int d) {
-    const int i = slot * cache.config().headDim + d;
-    if (cache.config().type == KvType::F32) return static_cast<const float*>(head)[i];
-    return folio::f16ToF32(static_cast<const uint16_t*>(head)[i]);
+    const int hd = cache.config().headDim, i = slot * hd + d;
+    switch (cache.config().type) {
+        case KvType::F32:
+            return static_cast<const float*>(head)[i];
+        case KvType::F16:
+            return folio::f16ToF32(static_cast<const uint16_t*>(head)[i]);
+        case KvType::Q8_0:  // read through rowsQ8 (q8StoresGroupsOf32)
+            break;
+    }
+    return std::nanf("");
 }
 
 void storeRange(KvCache& cache, KvCache::SeqId seq, int from, int to, int salt = 0) {
@@ -94,7 +102,9 @@ private slots:
         c.maxTokens = int64_t(1) << 30;  // overflows 64-bit byte counts
         QVERIFY(!KvCache::create(c).ok());
 
-        QVERIFY(!KvCache::create(smallConfig(KvType::Q8_0)).ok());
+        r = KvCache::create(smallConfig(KvType::Q8_0));  // head size 8: not groups of 32
+        QVERIFY(!r.ok());
+        QVERIFY(QString::fromStdString(r.error().message).contains("multiple of 32"));
     }
 
     void bytesPerTokenMatchesModelShapes() {
@@ -108,6 +118,60 @@ private slots:
         auto b = KvCache::create(qwen25);
         QVERIFY(b.ok());
         QCOMPARE((*b)->bytesPerToken(), size_t(2 * 24 * 2 * 64 * 4));
+        // q8_0: a byte per value and a 4-byte scale per 32 values (Qwen3-0.6B: 28 x 8 x 128).
+        KvCacheConfig qwen3{28, 8, 128, 16, 1024, KvType::Q8_0};
+        auto c = KvCache::create(qwen3);
+        QVERIFY(c.ok());
+        QCOMPARE((*c)->bytesPerToken(), size_t(2 * 28 * 8 * (128 + 4 * 4)));
+        QCOMPARE((*c)->headBytes(), size_t(16 * (128 + 4 * 4)));
+    }
+
+    // q8_0 rows: per 32 values the scale is max|x| / 127 and the value rounds to the nearest
+    // multiple of it (error <= scale / 2; an all-zero group stays zero), for every layer, head,
+    // K and V, read back through the pointers attention uses (rowsQ8). K rows are stored rotated
+    // by the Hadamard transform (head size 64, a power of two); V rows as they are.
+    void q8StoresGroupsOf32() {
+        KvCacheConfig c = smallConfig(KvType::Q8_0);
+        c.headDim = 64;
+        auto r = KvCache::create(c);
+        QVERIFY(r.ok());
+        KvCache& cache = **r;
+        auto s = cache.createSequence();
+        QVERIFY(cache.reserve(s, std::vector<int32_t>(11, 5)).ok());
+        storeRange(cache, s, 0, 10);
+        const std::vector<float> zeros(size_t(c.nKvHeads) * c.headDim, 0.0f);
+        for (int layer = 0; layer < c.nLayers; ++layer)
+            cache.store(s, layer, 10, zeros.data(), zeros.data());
+        cache.commit(s);
+        const auto& table = cache.blockTable(s);
+        for (int layer = 0; layer < c.nLayers; ++layer) {
+            for (int pos = 0; pos < 11; ++pos) {
+                const auto block = table[size_t(pos / c.blockTokens)];
+                const int slot = pos % c.blockTokens;
+                for (int kv = 0; kv < 2; ++kv) {
+                    const auto stored = pos < 10 ? kvValues(c, layer, pos, kv) : zeros;
+                    for (int h = 0; h < c.nKvHeads; ++h) {
+                        const float* row = &stored[size_t(h) * c.headDim];
+                        const auto x = kv == 0 ? folio::test::hadamard(row, c.headDim)
+                                               : std::vector<float>(row, row + c.headDim);
+                        const folio::KvRowsQ8 rows = cache.rowsQ8(block, layer, kv, h);
+                        for (int g = 0; g < c.headDim / 32; ++g) {
+                            const float* xg = &x[size_t(g) * 32];
+                            float amax = 0;
+                            for (int i = 0; i < 32; ++i) amax = std::max(amax, std::abs(xg[i]));
+                            const float scale = rows.scale[slot * (c.headDim / 32) + g];
+                            QCOMPARE(scale, amax / 127.0f);
+                            for (int i = 0; i < 32; ++i) {
+                                const int8_t q = rows.q[slot * c.headDim + g * 32 + i];
+                                QVERIFY(std::abs(q * scale - xg[i]) <= scale * 0.5f + 1e-6f);
+                                if (amax == 0) QCOMPARE(int(q), 0);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        QVERIFY(cache.keysRotated());
     }
 
     void storesInBlockLayout_data() {
