@@ -1,7 +1,8 @@
 // llama_depth_bench: decode speed of llama.cpp at a context depth, measured the way
 // `folio-cli bench -r` measures Folio, so a depth cell costs one prefill per engine and setting.
 //
-//   llama_depth_bench -m MODEL [-d DEPTH] [-n N] [-r R] [-t THREADS] [-fa 0|1]
+//   llama_depth_bench -m MODEL [-d DEPTH] [-n N] [-r R] [-t THREADS] [-fa 0|1] [-kv f16|q8_0]
+// (-kv q8_0: 8-bit K and V cache, -ctk/-ctv q8_0 in llama.cpp's tools; it needs -fa 1)
 //
 // Method: random token ids (fixed seed); the context holds depth + n + 16 tokens. The depth is
 // prefilled once in batches of 512 (its tok/s is reported); then R times: N tokens are decoded
@@ -35,6 +36,7 @@ using Clock = std::chrono::steady_clock;
 struct Options {
     std::string model;
     int depth = 0, nGen = 32, reps = 1, threads = 1, flashAttn = 0;
+    std::string kvType = "f16";
 };
 
 double cpuSeconds() {
@@ -80,13 +82,16 @@ bool parse(int argc, char** argv, Options& o) {
             o.threads = int(n);
         } else if (num && key == "-fa") {
             o.flashAttn = int(n);
+        } else if (key == "-kv" && (std::string(val) == "f16" || std::string(val) == "q8_0")) {
+            o.kvType = val;
         } else {
             std::fprintf(stderr, "bad option %s %s\n", key.c_str(), val);
             return false;
         }
     }
     return argc % 2 == 1 && !o.model.empty() && o.depth >= 0 && o.nGen >= 1 && o.reps >= 1 &&
-           o.threads >= 1 && (o.flashAttn == 0 || o.flashAttn == 1);
+           o.threads >= 1 && (o.flashAttn == 0 || o.flashAttn == 1) &&
+           (o.kvType == "f16" || o.flashAttn == 1);
 }
 
 void quietLog(ggml_log_level, const char*, void*) {}
@@ -112,7 +117,7 @@ int main(int argc, char** argv) {
     if (!parse(argc, argv, o)) {
         std::fprintf(stderr,
                      "usage: llama_depth_bench -m MODEL [-d DEPTH] [-n N] [-r R] [-t THREADS] "
-                     "[-fa 0|1]\n");
+                     "[-fa 0|1] [-kv f16|q8_0 (q8_0 needs -fa 1)]\n");
         return 1;
     }
     llama_log_set(quietLog, nullptr);
@@ -130,6 +135,7 @@ int main(int argc, char** argv) {
     cp.n_threads_batch = o.threads;
     cp.flash_attn_type =
         o.flashAttn ? LLAMA_FLASH_ATTN_TYPE_ENABLED : LLAMA_FLASH_ATTN_TYPE_DISABLED;
+    cp.type_k = cp.type_v = o.kvType == "q8_0" ? GGML_TYPE_Q8_0 : GGML_TYPE_F16;
     llama_context* ctx = llama_init_from_model(model, cp);
     if (!ctx) {
         std::fprintf(stderr, "error: cannot create a context of %u tokens\n", cp.n_ctx);
@@ -171,12 +177,14 @@ int main(int argc, char** argv) {
         cpuMs.push_back((cpuSeconds() - c0) * 1000.0 / o.nGen);
     }
     std::printf(
-        "{\"engine\": \"llama.cpp\", \"threads\": %d, \"flash_attn\": %d, \"n_gen\": %d, "
+        "{\"engine\": \"llama.cpp\", \"threads\": %d, \"flash_attn\": %d, \"kv_type\": \"%s\", "
+        "\"n_gen\": %d, "
         "\"depth\": %d, \"reps\": %d, \"depth_prefill_tps\": %.3f, \"decode_tps\": %.3f, "
         "\"decode_tps_runs\": %s, \"decode_cpu_ms_per_tok\": %.3f, "
         "\"decode_cpu_ms_per_tok_runs\": %s}\n",
-        o.threads, o.flashAttn, o.nGen, o.depth, o.reps, o.depth > 0 ? o.depth / prefillS : 0.0,
-        median(tps), jsonArray(tps).c_str(), median(cpuMs), jsonArray(cpuMs).c_str());
+        o.threads, o.flashAttn, o.kvType.c_str(), o.nGen, o.depth, o.reps,
+        o.depth > 0 ? o.depth / prefillS : 0.0, median(tps), jsonArray(tps).c_str(), median(cpuMs),
+        jsonArray(cpuMs).c_str());
     llama_free(ctx);
     ggml_threadpool_free(pool);
     llama_model_free(model);

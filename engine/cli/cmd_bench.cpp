@@ -104,13 +104,15 @@ void printResult(const Args& args, const CliModel& m, int nPrompt, int nGen, int
     const double decodeTps = median(r.decodeTps);
     if (args.flag("--json")) {
         std::printf(
-            "{\"model\": \"%s\", \"device\": \"%s\", \"threads\": %d, \"n_prompt\": %d, "
+            "{\"model\": \"%s\", \"device\": \"%s\", \"kv_type\": \"%s\", \"threads\": %d, "
+            "\"n_prompt\": %d, "
             "\"n_gen\": %d, \"depth\": %d, \"reps\": %d, \"prefill_tps\": %.3f, "
             "\"depth_prefill_tps\": %.3f, \"decode_tps\": %.3f, \"decode_tps_runs\": %s, "
             "\"decode_cpu_ms_per_tok\": %.3f, \"decode_cpu_ms_per_tok_runs\": %s, "
             "\"ttft_ms\": %.3f, \"generated\": %d, \"peak_rss_mb\": %.1f}\n",
-            m.model->config().name.c_str(), m.generator->backend().name(), m.pool->size(), nPrompt,
-            nGen, depth, int(r.decodeTps.size()), r.prefillTps, r.depthPrefillTps, decodeTps,
+            m.model->config().name.c_str(), m.generator->backend().name(),
+            KvCache::typeName(m.generator->cache().config().type), m.pool->size(), nPrompt, nGen,
+            depth, int(r.decodeTps.size()), r.prefillTps, r.depthPrefillTps, decodeTps,
             jsonArray(r.decodeTps).c_str(), median(r.cpuMsPerTok), jsonArray(r.cpuMsPerTok).c_str(),
             r.prefillS * 1000.0, r.generated, peakRssMb());
         return;
