@@ -55,15 +55,14 @@ struct Scratch {
 const float* blockRows(const AttentionJob& job, KvCache::BlockId block, int g, int kv, int nValid,
                        float* buf) {
     const KvCache& cache = *job.cache;
+    const void* data =
+        kv == 0 ? cache.keys(block, job.layer, g) : cache.values(block, job.layer, g);
     const int64_t n = static_cast<int64_t>(nValid) * job.headDim;
     switch (cache.config().type) {
         case KvType::F32:
             break;
         case KvType::F16:
-            job.kernels->halfToFloat(
-                static_cast<const uint16_t*>(kv == 0 ? cache.keys(block, job.layer, g)
-                                                     : cache.values(block, job.layer, g)),
-                buf, n);
+            job.kernels->halfToFloat(static_cast<const uint16_t*>(data), buf, n);
             return buf;
         case KvType::Q8_0: {
             const KvRowsQ8 rows = cache.rowsQ8(block, job.layer, kv, g);
@@ -71,8 +70,7 @@ const float* blockRows(const AttentionJob& job, KvCache::BlockId block, int g, i
             return buf;
         }
     }
-    return static_cast<const float*>(kv == 0 ? cache.keys(block, job.layer, g)
-                                             : cache.values(block, job.layer, g));
+    return static_cast<const float*>(data);
 }
 
 // Writes n finished rows (scratch rows row0.., output heads head0.. of [nTok][nHead]): the
@@ -222,9 +220,6 @@ void combineParts(const AttentionJob& job, int64_t begin, int64_t end) {
     }
 }
 
-}  // namespace
-
-namespace {
 // Rotates each of the rows [nRows][headDim] of x by hadamardRotate, on the pool.
 void rotateRows(float* x, int64_t nRows, int headDim, ThreadPool& pool) {
     pool.parallelFor(nRows, 16, [&](int64_t begin, int64_t end) {
@@ -237,16 +232,16 @@ void attention(const KvCache& cache, KvCache::SeqId seq, int layer, const float*
                int startPos, int nHead, float scale, float* out, ThreadPool& pool,
                AttentionKernel kernel) {
     const KvCacheConfig& cfg = cache.config();
+    assert(nTok > 0 && startPos >= 0 && layer >= 0 && layer < cfg.nLayers);
+    assert(nHead > 0 && nHead % cfg.nKvHeads == 0);
     // A cache that stores rotated K sees rotated queries: (H q) . (H k) = q . k.
     std::vector<float> rotatedQ;
-    const int64_t nRows = static_cast<int64_t>(nTok) * nHead;
     if (cache.keysRotated()) {
+        const int64_t nRows = static_cast<int64_t>(nTok) * nHead;
         rotatedQ.assign(q, q + nRows * cfg.headDim);
         rotateRows(rotatedQ.data(), nRows, cfg.headDim, pool);
         q = rotatedQ.data();
     }
-    assert(nTok > 0 && startPos >= 0 && layer >= 0 && layer < cfg.nLayers);
-    assert(nHead > 0 && nHead % cfg.nKvHeads == 0);
 
     AttentionJob job{};
     job.cache = &cache;

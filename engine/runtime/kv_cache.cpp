@@ -14,7 +14,7 @@ namespace folio {
 namespace {
 constexpr std::align_val_t kPoolAlignment{64};
 
-// Storage per KvType: bytes of one row of headDim values (0: not supported).
+// Storage per KvType: bytes of one row of headDim values.
 size_t rowBytesF32(int hd) {
     return static_cast<size_t>(hd) * 4;
 }
@@ -97,7 +97,6 @@ Expected<std::unique_ptr<KvCache>> KvCache::create(const KvCacheConfig& config) 
     cache->m_headBytes = static_cast<size_t>(headBytes);
     cache->m_layerBlockBytes = static_cast<size_t>(layerBlockBytes);
     cache->m_layerBytes = static_cast<size_t>(layerBytes);
-    cache->m_rotateK = config.type == KvType::Q8_0 && isRotatedHeadDim(config.headDim);
     return cache;
 }
 
@@ -177,7 +176,7 @@ void KvCache::store(SeqId seq, int layer, int pos, const float* k, const float* 
                         dst + static_cast<size_t>(m_config.blockTokens) * hd);
                     const float* row = src[kv];
                     float rotatedRow[kMaxRotatedHeadDim];
-                    if (kv == 0 && m_rotateK) {
+                    if (kv == 0 && keysRotated()) {
                         std::copy_n(row, hd, rotatedRow);
                         hadamardRotate(rotatedRow, hd);
                         row = rotatedRow;

@@ -111,7 +111,9 @@ public:
     KvRowsQ8 rowsQ8(BlockId block, int layer, int kv, int kvHead) const;
     // Whether K rows are stored rotated by hadamardRotate (attention_kernels.h): in a Q8_0 cache
     // whose head size is a power of two. V is stored as it is: rotating it measured no better.
-    bool keysRotated() const { return m_rotateK; }
+    bool keysRotated() const {
+        return m_config.type == KvType::Q8_0 && isRotatedHeadDim(m_config.headDim);
+    }
 
 private:
     KvCache(const KvCacheConfig& config, int32_t nBlocks, uint8_t* pool);
@@ -128,7 +130,6 @@ private:
     size_t m_layerBytes = 0;       // one layer's blocks: nBlocks * m_layerBlockBytes
     std::unique_ptr<uint8_t, PoolDeleter> m_pool;      // nLayers * m_layerBytes, 64-byte aligned
     std::function<void(BlockId, BlockId)> m_copyHook;  // see setBlockCopyHook
-    bool m_rotateK = false;                            // see keysRotated()
 };
 
 }  // namespace folio
