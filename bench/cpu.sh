@@ -19,11 +19,15 @@
 # usage: bench/cpu.sh [--quick] [--model FILE] [--pairs N] [--threads 1,2] [--with-8b]
 #                     [--no-synthetic] [--peer-dir DIR] [--models-dir DIR] [--out DIR]
 #                     [--folio-build DIR] [--taskset CPUS] [--tests LIST] [--models LIST]
+#                     [--prepare-only] [--folio-kv LIST]
 #   --quick   the default model only, 1 pair, prefill 128 / decode 32 / decode 32 at depth 1024:
 #             a smoke run that finishes in minutes once the tools are built.
 #   --tests   only these cells' tests, e.g. tg128@d8192,tg128@d16384 (any ppN, tgN, tgN@dD)
 #   --models  only the models whose label contains one of these, e.g. q4_k_m,default (labels:
 #             default, qwen3-0.6b-Q8_0, qwen3-0.6b-Q4_K_M, qwen3-8b-Q4_K_M; case-insensitive)
+#   --prepare-only  build the tools and make the models, then stop (no measurements)
+#   --folio-kv LIST  Folio's KV cache types to measure, e.g. f16,q8_0 (default f16): each type
+#             after the first is one more Folio engine ("folio-q8_0") in every cell
 # Environment: FOLIO_LLAMA_BIN=DIR uses llama-bench/llama-quantize from DIR instead of building
 # (the depth driver then compiles against DIR/../.. when it holds include/llama.h, else against
 # FOLIO_LLAMA_SRC).
@@ -35,6 +39,7 @@ source "$ROOT/scripts/common.sh"
 
 LLAMA_PY_VERSION=0.3.36
 quick=0 pairs=5 threads=1,2 with8b=0 synthetic=1 model="" taskset="" tests="" models=""
+prepareOnly=0 folioKv=""
 peerDir="${XDG_CACHE_HOME:-$HOME/.cache}/folio/peer"
 modelsDir="${XDG_CACHE_HOME:-$HOME/.cache}/folio/bench-models"
 outDir="$ROOT/build/bench-results/$(date +%Y%m%d-%H%M%S)"
@@ -54,6 +59,8 @@ while [ $# -gt 0 ]; do
         --taskset) taskset="$2"; shift 2 ;;
         --tests) tests="$2"; shift 2 ;;
         --models) models="$2"; shift 2 ;;
+        --prepare-only) prepareOnly=1; shift ;;
+        --folio-kv) folioKv="$2"; shift 2 ;;
         -h | --help)
             awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
             exit 0
@@ -65,6 +72,41 @@ done
 mkdir -p "$peerDir" "$modelsDir" "$outDir"
 
 # ---- 1. llama.cpp -------------------------------------------------------------------------------
+# Whether AMX tile instructions run here. Some virtual machines list amx_tile in /proc/cpuinfo
+# but do not enable the tile state, so llama.cpp's native build (which uses AMX for prefill when
+# the compiler targets it) dies with SIGILL there: probe it with a tiny program first.
+amxUsable() {
+    grep -q -w amx_tile /proc/cpuinfo || return 1
+    local probe="$peerDir/amx-probe"
+    cat >"$probe.c" <<'PROBE'
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <immintrin.h>
+int main(void) {
+    /* ARCH_REQ_XCOMP_PERM (0x1023) for XFEATURE_XTILEDATA (18): Linux's opt-in to tile state. */
+    if (syscall(SYS_arch_prctl, 0x1023, 18) != 0) return 1;
+    struct { unsigned char palette, start, reserved[14]; unsigned short colsb[16];
+             unsigned char rows[16]; } cfg __attribute__((aligned(64)));
+    memset(&cfg, 0, sizeof cfg);
+    cfg.palette = 1; cfg.colsb[0] = 64; cfg.rows[0] = 16;
+    _tile_loadconfig(&cfg);
+    _tile_zero(0);
+    _tile_release();
+    return 0;
+}
+PROBE
+    cc -O1 -mamx-tile "$probe.c" -o "$probe" 2>/dev/null || return 1
+    "$probe" 2>/dev/null
+}
+
+# The compiler flags llama.cpp is built with beyond its native ones: AMX off where it cannot run.
+llamaExtraFlags() {
+    if grep -q -w amx_tile /proc/cpuinfo && ! amxUsable; then
+        echo "-mno-amx-tile -mno-amx-int8 -mno-amx-bf16"
+    fi
+}
+
 buildLlama() {
     local src="$peerDir/llama_cpp_python-$LLAMA_PY_VERSION" build="$peerDir/build"
     if [ ! -d "$src/vendor/llama.cpp" ]; then
@@ -74,18 +116,27 @@ buildLlama() {
             folio_die "pip download llama-cpp-python failed (is PyPI reachable?)"
         tar -xzf "$peerDir/llama_cpp_python-$LLAMA_PY_VERSION.tar.gz" -C "$peerDir"
     fi
-    folio_log "building llama-bench and llama-quantize in $build (native CPU flags)"
+    folio_log "building llama-bench and llama-quantize in $build (native CPU flags${1:+, $1})"
+    # GCC keeps explicit -mno-* ISA flags over the ones -march=native implies, whatever the order.
     cmake -S "$src/vendor/llama.cpp" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
         -DGGML_NATIVE=ON -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
-        -DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_TOOLS=ON >"$peerDir/cmake.log" 2>&1 ||
+        -DLLAMA_BUILD_SERVER=OFF -DLLAMA_BUILD_TOOLS=ON "-DCMAKE_C_FLAGS=$1" \
+        "-DCMAKE_CXX_FLAGS=$1" >"$peerDir/cmake.log" 2>&1 ||
         folio_die "llama.cpp configure failed: see $peerDir/cmake.log"
     cmake --build "$build" -j "$(folio_jobs)" --target llama-bench llama-quantize \
         >"$peerDir/build.log" 2>&1 || folio_die "llama.cpp build failed: see $peerDir/build.log"
+    echo "$1" >"$build/folio-extra-flags"
 }
 llamaBin="${FOLIO_LLAMA_BIN:-$peerDir/build/bin}"
-if [ ! -x "$llamaBin/llama-bench" ] || [ ! -x "$llamaBin/llama-quantize" ]; then
-    [ -n "${FOLIO_LLAMA_BIN:-}" ] && folio_die "FOLIO_LLAMA_BIN=$FOLIO_LLAMA_BIN has no llama-bench"
-    buildLlama
+if [ -z "${FOLIO_LLAMA_BIN:-}" ]; then
+    extraFlags="$(llamaExtraFlags)"
+    # Rebuilt when missing or built with other extra flags (a machine whose AMX state differs).
+    if [ ! -x "$llamaBin/llama-bench" ] || [ ! -x "$llamaBin/llama-quantize" ] ||
+        [ "$(cat "$peerDir/build/folio-extra-flags" 2>/dev/null)" != "$extraFlags" ]; then
+        buildLlama "$extraFlags"
+    fi
+elif [ ! -x "$llamaBin/llama-bench" ]; then
+    folio_die "FOLIO_LLAMA_BIN=$FOLIO_LLAMA_BIN has no llama-bench"
 fi
 folio_log "llama.cpp tools: $llamaBin"
 
@@ -190,6 +241,11 @@ if [ "$with8b" = 1 ] && wanted qwen3-8b-Q4_K_M; then
     modelArgs+=(--model "qwen3-8b-Q4_K_M=$q8b:tg128")
 fi
 
+if [ "$prepareOnly" = 1 ]; then
+    folio_log "tools and models ready (--prepare-only): $llamaBin, $folioBuild/bin, $modelsDir"
+    exit 0
+fi
+
 # ---- 4. Pairs -----------------------------------------------------------------------------------
 pairArgs=(--llama-bench "$llamaBin/llama-bench" --folio-cli "$folioBuild/bin/folio-cli"
     --membw "$folioBuild/bin/membw" --out "$outDir" --pairs "$pairs" --threads "$threads"
@@ -197,6 +253,7 @@ pairArgs=(--llama-bench "$llamaBin/llama-bench" --folio-cli "$folioBuild/bin/fol
 [ "$quick" = 1 ] && pairArgs+=(--quick)
 [ -n "$tests" ] && pairArgs+=(--tests "$tests")
 [ -n "$models" ] && pairArgs+=(--models "$models")
+[ -n "$folioKv" ] && pairArgs+=(--folio-kv "$folioKv")
 [ "${#modelArgs[@]}" -gt 0 ] || folio_die "--models '$models' selects no model"
 [ -n "$taskset" ] && pairArgs+=(--taskset "$taskset")
 folio_log "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"

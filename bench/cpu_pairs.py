@@ -17,12 +17,18 @@ run one after another, their order rotating from cell to cell. Each repetition a
 CPU time per token (getrusage of the process, all threads); "cpu tok/s" = 1000 / CPU ms per
 token, which at 1 thread is insensitive to other load on the machine.
 
+--folio-kv f16,q8_0 measures Folio once per KV cache type in every cell: the first type is the
+engine "folio", each further one an engine "folio-TYPE" (e.g. folio-q8_0) that takes its turn in
+the same pairs (depth cells: one more process); each Folio engine gets its own table row, its
+ratio against the same llama.cpp runs, and its bandwidth fraction counts its cache's bytes.
+
 Outputs in --out: raw.jsonl (one line per run), results.json (medians, ratios), results.md (the
 table) and chart.png (when matplotlib imports).
 
 usage: cpu_pairs.py --llama-bench BIN --folio-cli BIN --out DIR --model LABEL=PATH[:tests] ...
                     [--pairs 5] [--threads 1,2] [--quick] [--membw BIN] [--taskset CPUS]
                     [--llama-depth BIN] [--tests pp512,tg128@d8192] [--models q4_k_m,default]
+                    [--folio-kv f16,q8_0]
   --tests   run only these tests (any ppN, tgN or tgN@dD, also ones not in the default set)
   --models  run only the models whose label contains one of these (case-insensitive)
 """
@@ -51,6 +57,9 @@ QUICK_TESTS = {
 }
 # The per-(model, threads) warm-up: a short decode without depth (cheap whatever the tests are).
 WARMUP_TEST = ("decode", 0, 32, 0)
+# Bytes one cached K or V value takes, by Folio KV cache type (q8_0: int8 plus an f32 scale per
+# group of 32), for the bandwidth fraction; llama.cpp runs use its default f16 cache.
+KV_VALUE_BYTES = {"f16": 2.0, "q8_0": 1.0 + 4.0 / 32.0, "f32": 4.0}
 
 
 def parse_test(name):
@@ -97,9 +106,22 @@ def llama_cmd(args, model, test, threads, fa):
     return cmd
 
 
-def folio_cmd(args, model, test, threads):
+def folio_engines(args):
+    """[(engine name, KV type or None)]: "folio" first, then "folio-TYPE" per further type."""
+    if not args.folio_kv:
+        return [("folio", None)]
+    return [("folio" if i == 0 else f"folio-{t}", t) for i, t in enumerate(args.folio_kv)]
+
+
+def is_folio(engine):
+    return engine == "folio" or engine.startswith("folio-")
+
+
+def folio_cmd(args, model, test, threads, kv_type=None):
     kind, n_prompt, n_gen, depth = test
     cmd = [args.folio_cli, "bench", "-m", model, "-t", str(threads), "--json"]
+    if kv_type:
+        cmd += ["--kv-type", kv_type]
     if kind == "prefill":
         cmd += ["-p", str(n_prompt), "-n", "0"]
     else:
@@ -124,15 +146,16 @@ def variants(test):
     return [("llama-fa0", 0), ("llama-fa1", 1)] if test[3] else [("llama", None)]
 
 
-def one_run(args, engine, fa, model, test, threads, log):
-    cmd = folio_cmd(args, model, test, threads) if engine == "folio" else \
-        llama_cmd(args, model, test, threads, fa)
+def one_run(args, engine, setting, model, test, threads, log):
+    """setting: the KV type of a Folio engine, llama.cpp's flash-attention flag otherwise."""
+    cmd = folio_cmd(args, model, test, threads, setting) if is_folio(engine) else \
+        llama_cmd(args, model, test, threads, setting)
     if args.taskset:
         cmd = ["taskset", "-c", args.taskset] + cmd
     load = load_avg()
     print("  $ " + " ".join(cmd), file=log, flush=True)
     out, rss, wall, rc = run_measured(cmd, log)
-    tps = parse_tps("folio" if engine == "folio" else "llama", test[0], out) if rc == 0 else None
+    tps = parse_tps("folio" if is_folio(engine) else "llama", test[0], out) if rc == 0 else None
     if tps is None:
         print(f"  run failed (exit {rc}): {' '.join(cmd)}", file=sys.stderr)
     return {"tps": tps, "rss_mb": round(rss, 1), "wall_s": round(wall, 2), "load1": load,
@@ -140,12 +163,13 @@ def one_run(args, engine, fa, model, test, threads, log):
 
 
 def run_case(args, label, model, test_name, test, threads, raw, log):
-    runs = {name: [] for name, _ in variants(test)}
-    runs["folio"] = []
+    engines = folio_engines(args) + variants(test)
+    runs = {name: [] for name, _ in engines}
+    n_folio = len(folio_engines(args))
     for pair in range(args.pairs):
-        order = [("folio", None)] + variants(test)
-        if pair % 2 == 0:
-            order = order[1:] + order[:1]
+        order = engines
+        if pair % 2 == 0:  # llama.cpp first in even pairs, Folio first in odd ones
+            order = engines[n_folio:] + engines[:n_folio]
         for engine, fa in order:
             r = one_run(args, engine, fa, model, test, threads, log)
             r.update({"model": label, "test": test_name, "threads": threads, "engine": engine,
@@ -159,13 +183,13 @@ def run_case(args, label, model, test_name, test, threads, raw, log):
     return runs
 
 
-def depth_cmd(args, engine, fa, model, test, threads):
+def depth_cmd(args, engine, setting, model, test, threads):
     """One process that prefills the depth once and decodes --pairs repetitions from it."""
     _, _, n_gen, depth = test
-    if engine == "folio":
-        return folio_cmd(args, model, test, threads) + ["-r", str(args.pairs)]
+    if is_folio(engine):
+        return folio_cmd(args, model, test, threads, setting) + ["-r", str(args.pairs)]
     return [args.llama_depth, "-m", model, "-d", str(depth), "-n", str(n_gen), "-r",
-            str(args.pairs), "-t", str(threads), "-fa", str(fa)]
+            str(args.pairs), "-t", str(threads), "-fa", str(setting)]
 
 
 def parse_depth(out):
@@ -181,11 +205,11 @@ def parse_depth(out):
 
 def run_depth_case(args, label, model, test_name, test, threads, raw, log, rotation):
     """A depth cell: one process per engine and setting (see the module docstring)."""
-    order = [("folio", None)] + variants(test)
+    order = folio_engines(args) + variants(test)
     order = order[rotation % len(order):] + order[:rotation % len(order)]
     runs = {name: [] for name, _ in order}
-    for engine, fa in order:
-        cmd = depth_cmd(args, engine, fa, model, test, threads)
+    for engine, setting in order:
+        cmd = depth_cmd(args, engine, setting, model, test, threads)
         if args.taskset:
             cmd = ["taskset", "-c", args.taskset] + cmd
         load = load_avg()
@@ -217,7 +241,21 @@ def median_or_none(xs):
     return statistics.median(xs) if xs else None
 
 
-def summarise(label, model_info, test_name, test, threads, runs, bandwidth):
+def summarise_all(args, label, info, test_name, test, threads, runs, bandwidth):
+    """One summary per Folio engine, each against all llama.cpp runs of the cell."""
+    llama = {n: r for n, r in runs.items() if not is_folio(n)}
+    out = []
+    for engine, kv_type in folio_engines(args):
+        row_label = label if engine == "folio" and not kv_type else f"{label} (KV {kv_type})"
+        kv_bytes = KV_VALUE_BYTES.get(kv_type or "f16", 2.0)
+        out.append(summarise(row_label, info, test_name, test, threads,
+                             {**llama, "folio": runs[engine]}, bandwidth, kv_bytes))
+    return out
+
+
+def summarise(label, model_info, test_name, test, threads, runs, bandwidth, folio_kv_bytes=2.0):
+    """runs: the llama.cpp engines' runs and one Folio engine's as "folio"; folio_kv_bytes: bytes
+    per cached value of that engine's KV cache (for its bandwidth fraction)."""
     llama_names = [n for n in runs if n != "folio"]
     med = {n: median_or_none([r["tps"] for r in runs[n]]) for n in runs}
     best = max(llama_names, key=lambda n: med[n] or 0.0)
@@ -249,13 +287,19 @@ def summarise(label, model_info, test_name, test, threads, runs, bandwidth):
     gbps = bandwidth.get(str(threads)) if bandwidth else None
     if test[0] == "decode" and gbps and model_info:
         # Bytes one decode step reads: every weight once, plus K and V of all earlier positions
-        # (at the mean depth of the generated tokens).
-        kv = model_info["kv_bytes_per_pos"] * (test[3] + test[2] / 2)
-        per_token = model_info["weight_bytes"] + kv
-        summary["bytes_per_token"] = per_token
+        # (at the mean depth of the generated tokens); llama.cpp's cache is f16.
+        positions = test[3] + test[2] / 2
+
+        def per_token(value_bytes):
+            return model_info["weight_bytes"] + \
+                model_info["kv_values_per_pos"] * value_bytes * positions
+
+        summary["bytes_per_token"] = {n: per_token(folio_kv_bytes if n == "folio" else 2.0)
+                                      for n in runs}
         summary["bandwidth_gbps"] = gbps
-        summary["bw_fraction"] = {n: (med[n] * per_token / (gbps * 1e9) if med[n] else None)
-                                  for n in runs}
+        summary["bw_fraction"] = {
+            n: (med[n] * summary["bytes_per_token"][n] / (gbps * 1e9) if med[n] else None)
+            for n in runs}
     return summary
 
 
@@ -273,7 +317,7 @@ def model_info(path):
 
 
 def model_info_here(path):
-    """Weight bytes read per decode step and K+V bytes per cached position (f16 cache)."""
+    """Weight bytes read per decode step and K+V values per cached position."""
     try:
         import gguf  # noqa: PLC0415 (optional: only for the bandwidth fraction)
     except ImportError:
@@ -294,7 +338,7 @@ def model_info_here(path):
     n_head = field(f"{arch}.attention.head_count")
     n_kv = field(f"{arch}.attention.head_count_kv") or n_head
     head_dim = field(f"{arch}.attention.key_length") or field(f"{arch}.embedding_length") // n_head
-    return {"weight_bytes": weight, "kv_bytes_per_pos": 2 * n_layer * n_kv * head_dim * 2,
+    return {"weight_bytes": weight, "kv_values_per_pos": 2 * n_layer * n_kv * head_dim,
             "file_bytes": os.path.getsize(path)}
 
 
@@ -396,7 +440,14 @@ def main():
                     "prefill once per engine and setting (else llama-bench re-prefills per run)")
     ap.add_argument("--tests", help="comma-separated tests to run (ppN, tgN, tgN@dD)")
     ap.add_argument("--models", help="comma-separated label substrings: run only those models")
+    ap.add_argument("--folio-kv", help="comma-separated Folio KV cache types (f16, q8_0, f32): "
+                    "one Folio engine per type in every cell")
     args = ap.parse_args()
+    args.folio_kv = [t for t in args.folio_kv.split(",") if t] if args.folio_kv else []
+    unknown = [t for t in args.folio_kv if t not in KV_VALUE_BYTES]
+    if unknown:
+        ap.error(f"--folio-kv: unknown type(s) {', '.join(unknown)} "
+                 f"(known: {', '.join(KV_VALUE_BYTES)})")
     os.makedirs(args.out, exist_ok=True)
     tests = QUICK_TESTS if args.quick else FULL_TESTS
     if args.tests:
@@ -438,9 +489,10 @@ def main():
                     else:
                         runs = run_case(args, label, path, name, test, t, raw, log)
                     cell += 1
-                    summaries.append(summarise(label, info, name, test, t, runs, bandwidth))
+                    summaries += summarise_all(args, label, info, name, test, t, runs, bandwidth)
 
     meta = {"cpu": cpu_name(), "cores": os.cpu_count(), "bandwidth": bandwidth,
+            "folio_kv": args.folio_kv or ["f16"],
             "pairs": args.pairs, "quick": args.quick, "date": time.strftime("%Y-%m-%d %H:%M"),
             "load_mean": statistics.mean([s["load1_mean"] for s in summaries]) if summaries else 0}
     with open(os.path.join(args.out, "results.json"), "w", encoding="utf-8") as f:

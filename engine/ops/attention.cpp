@@ -29,16 +29,29 @@ struct AttentionJob {
     float* partAcc;
 };
 
-// Per-thread scratch: one K and one V block in f32, the scaled query rows of one item (group *
-// tile tokens, row = (t - t0) * group + h; a decode item: every head, row = h), their causal key
-// counts, the kernels' scratch, and running state.
+int roundUp(int n, int multiple) {
+    return (n + multiple - 1) / multiple * multiple;
+}
+
+// Whether an item of nRows query rows runs through tileBlockT: prefill items with enough rows to
+// fill at least half of its 16-lane vectors (fewer would mostly compute padding).
+bool useTransposed(const AttentionJob& job, int nRows) {
+    return job.kernels->tileBlockT != nullptr && !job.decode && nRows >= kTransposedRows / 2;
+}
+
+// Per-thread scratch: one K and one V block in f32 (padded to whole vectors of keys for
+// tileBlockT), the scaled query rows of one item (group * tile tokens, row = (t - t0) * group +
+// h; a decode item: every head, row = h), their causal key counts, the kernels' scratch, and
+// running state; for tileBlockT the rows transposed (qT, accT: [headDim][rows padded to 16]).
 struct Scratch {
-    std::vector<float> k, v, scores, q, m, l, acc;
+    std::vector<float> k, v, scores, q, m, l, acc, qT, accT;
     std::vector<int> rowKeys;
     explicit Scratch(const AttentionJob& job) {
-        const size_t block = static_cast<size_t>(job.blockTokens) * job.headDim;
-        const size_t rows = std::max<size_t>(static_cast<size_t>(job.group) * kAttentionTileTokens,
-                                             static_cast<size_t>(job.nHead));
+        const size_t block =
+            static_cast<size_t>(roundUp(job.blockTokens, kTransposedRows)) * job.headDim;
+        const int tileRows = job.group * kAttentionTileTokens;
+        const size_t rows = static_cast<size_t>(
+            std::max({tileRows, roundUp(tileRows, kTransposedRows), job.nHead}));
         k.resize(block);
         v.resize(block);
         scores.resize(static_cast<size_t>(tileBlockF16Scratch(job.blockTokens, job.headDim)));
@@ -47,6 +60,10 @@ struct Scratch {
         l.resize(rows);
         acc.resize(rows * job.headDim);
         rowKeys.resize(rows);
+        if (useTransposed(job, std::min(job.nTok, kAttentionTileTokens) * job.group)) {
+            qT.resize(rows * job.headDim);
+            accT.resize(rows * job.headDim);
+        }
     }
 };
 
@@ -71,6 +88,18 @@ const float* blockRows(const AttentionJob& job, KvCache::BlockId block, int g, i
         }
     }
     return static_cast<const float*>(data);
+}
+
+// blockRows for tileBlockT: the rows in a buffer of keyRows rows whose rows past nValid are zero
+// (the kernel reads whole vectors of keys, and a block's unwritten rows may hold anything).
+const float* paddedBlockRows(const AttentionJob& job, KvCache::BlockId block, int g, int kv,
+                             int nValid, int keyRows, float* buf) {
+    const float* rows = blockRows(job, block, g, kv, nValid, buf);
+    if (nValid == keyRows) return rows;
+    const size_t valid = static_cast<size_t>(nValid) * job.headDim;
+    if (rows != buf) std::copy_n(rows, valid, buf);
+    std::fill(buf + valid, buf + static_cast<size_t>(keyRows) * job.headDim, 0.0f);
+    return buf;
 }
 
 // Writes n finished rows (scratch rows row0.., output heads head0.. of [nTok][nHead]): the
@@ -144,6 +173,56 @@ void prefetchHead(const AttentionJob& job, KvCache::BlockId block, int g) {
     for (size_t off = 0; off < bytes; off += 64) {
         __builtin_prefetch(k + off, 0, 2);
         __builtin_prefetch(v + off, 0, 2);
+    }
+}
+
+// runItem through tileBlockT: the item's query rows are transposed once (lane = row, padding
+// rows zero with no keys), every block's K/V go through paddedBlockRows, and the accumulators
+// are transposed back for finishRows.
+void runItemTransposed(const AttentionJob& job, int g, int t0, int t1, int part, Scratch& s) {
+    const int hd = job.headDim, bt = job.blockTokens, group = job.group;
+    const int rows = (t1 - t0) * group;
+    const int pad = roundUp(rows, kTransposedRows);
+    const int keyRows = roundUp(bt, kTransposedRows);
+    std::fill_n(s.m.begin(), pad, -std::numeric_limits<float>::infinity());
+    std::fill_n(s.l.begin(), pad, 0.0f);
+    std::fill_n(s.accT.begin(), static_cast<size_t>(pad) * hd, 0.0f);
+    std::fill_n(s.qT.begin(), static_cast<size_t>(pad) * hd, 0.0f);
+    std::fill_n(s.rowKeys.begin(), pad, 0);
+    for (int t = t0; t < t1; ++t) {
+        for (int h = 0; h < group; ++h) {
+            const float* src = job.q + (static_cast<int64_t>(t) * job.nHead + g * group + h) * hd;
+            const int row = (t - t0) * group + h;
+            for (int d = 0; d < hd; ++d)
+                s.qT[static_cast<size_t>(d) * pad + row] = src[d] * job.scale;
+        }
+    }
+
+    const int lastPos = job.startPos + t1 - 1;
+    const int b0 = part * job.partBlocks;
+    const int b1 = std::min({job.nCtxBlocks, b0 + job.partBlocks, lastPos / bt + 1});
+    for (int b = b0; b < b1; ++b) {
+        const KvCache::BlockId block = (*job.table)[static_cast<size_t>(b)];
+        const int blockStart = b * bt;
+        const int nValid = std::min(bt, lastPos + 1 - blockStart);
+        if (b + 1 < b1) prefetchHead(job, (*job.table)[static_cast<size_t>(b) + 1], g);
+        const float* k = paddedBlockRows(job, block, g, 0, nValid, keyRows, s.k.data());
+        const float* v = paddedBlockRows(job, block, g, 1, nValid, keyRows, s.v.data());
+        for (int t = t0; t < t1; ++t) {
+            const int nKeys = std::clamp(job.startPos + t + 1 - blockStart, 0, nValid);
+            std::fill_n(s.rowKeys.begin() + (t - t0) * group, group, nKeys);
+        }
+        job.kernels->tileBlockT(s.qT.data(), pad, s.rowKeys.data(), k, v, nValid, hd, s.m.data(),
+                                s.l.data(), s.accT.data());
+    }
+
+    for (int row = 0; row < rows; ++row) {
+        float* acc = s.acc.data() + static_cast<int64_t>(row) * hd;
+        for (int d = 0; d < hd; ++d) acc[d] = s.accT[static_cast<size_t>(d) * pad + row];
+    }
+    for (int t = t0; t < t1; ++t) {
+        const int row = (t - t0) * group;
+        finishRows(job, static_cast<int64_t>(t) * job.nHead + g * group, part, s, row, group);
     }
 }
 
@@ -295,7 +374,12 @@ void attention(const KvCache& cache, KvCache::SeqId seq, int layer, const float*
             const int g = (i / job.nParts) % job.nKv;
             const int tile = job.nTiles - 1 - i / (job.nParts * job.nKv);
             const int t0 = tile * kAttentionTileTokens;
-            runItem(job, g, t0, std::min(nTok, t0 + kAttentionTileTokens), part, scratch);
+            const int t1 = std::min(nTok, t0 + kAttentionTileTokens);
+            if (useTransposed(job, (t1 - t0) * job.group)) {
+                runItemTransposed(job, g, t0, t1, part, scratch);
+            } else {
+                runItem(job, g, t0, t1, part, scratch);
+            }
         }
     });
     if (job.nParts > 1) {

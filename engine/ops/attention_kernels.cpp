@@ -267,16 +267,26 @@ FOLIO_AVX2 void tileBlockAvx2(const float* q, int nRows, const int* rowKeys, con
 #endif  // FOLIO_ATTN_X86
 
 constexpr AttentionKernelTable kScalarKernels = {
-    AttentionKernel::Scalar, "scalar",
-    halfToFloatScalar,       floatToHalfScalar,
-    tileBlockScalar,         tileBlockF16Converted<halfToFloatScalar, tileBlockScalar>,
-    q8ToFloatScalar,         tileBlockQ8Converted<q8ToFloatScalar, tileBlockScalar>};
+    AttentionKernel::Scalar,
+    "scalar",
+    halfToFloatScalar,
+    floatToHalfScalar,
+    tileBlockScalar,
+    tileBlockF16Converted<halfToFloatScalar, tileBlockScalar>,
+    q8ToFloatScalar,
+    tileBlockQ8Converted<q8ToFloatScalar, tileBlockScalar>,
+    nullptr};
 #ifdef FOLIO_ATTN_X86
 constexpr AttentionKernelTable kAvx2Kernels = {
-    AttentionKernel::Avx2, "avx2",
-    halfToFloatAvx2,       floatToHalfAvx2,
-    tileBlockAvx2,         tileBlockF16Converted<halfToFloatAvx2, tileBlockAvx2>,
-    q8ToFloatAvx2,         tileBlockQ8Converted<q8ToFloatAvx2, tileBlockAvx2>};
+    AttentionKernel::Avx2,
+    "avx2",
+    halfToFloatAvx2,
+    floatToHalfAvx2,
+    tileBlockAvx2,
+    tileBlockF16Converted<halfToFloatAvx2, tileBlockAvx2>,
+    q8ToFloatAvx2,
+    tileBlockQ8Converted<q8ToFloatAvx2, tileBlockAvx2>,
+    nullptr};
 
 bool haveAvx2() {
     const CpuFeatures& f = cpuFeatures();

@@ -294,9 +294,123 @@ FOLIO_AVX512 void tileBlockQ8Avx512(const float* q, int nRows, const int* rowKey
                 acc, scratch);
 }
 
+// ---- Prefill with the query rows transposed (tileBlockT) -------------------------------------
+
+// Elementwise max and sum of x[0..16) as balanced trees (dependency chains of 4, not 15).
+FOLIO_AVX512 inline __m512 treeMax16(const __m512* x) {
+    __m512 a[8];
+    for (int i = 0; i < 8; ++i) a[i] = _mm512_max_ps(x[i], x[i + 8]);
+    for (int i = 0; i < 4; ++i) a[i] = _mm512_max_ps(a[i], a[i + 4]);
+    for (int i = 0; i < 2; ++i) a[i] = _mm512_max_ps(a[i], a[i + 2]);
+    return _mm512_max_ps(a[0], a[1]);
+}
+FOLIO_AVX512 inline __m512 treeSum16(const __m512* x) {
+    __m512 a[8];
+    for (int i = 0; i < 8; ++i) a[i] = _mm512_add_ps(x[i], x[i + 8]);
+    for (int i = 0; i < 4; ++i) a[i] = _mm512_add_ps(a[i], a[i + 4]);
+    for (int i = 0; i < 2; ++i) a[i] = _mm512_add_ps(a[i], a[i + 2]);
+    return _mm512_add_ps(a[0], a[1]);
+}
+
+// One online-softmax step of 16 query rows (lane i = row i; qT/accT rows `stride` floats apart)
+// against the 16 keys of k/v ([16][hd], finite), of which lane i sees the first limit[i]:
+//   scores s_j = sum_d qT[d] * k[j][d]: one broadcast K element times the 16 rows per FMA;
+//   max, exp and sum of the online softmax elementwise across the 16 score vectors;
+//   accT[d] = accT[d] * corr + sum_j p_j * v[j][d]: a broadcast V element per FMA, 8 columns
+//   at a time so that 8 FMA chains are in flight.
+// HD: the head size when it is a compile-time constant (the 16 rows are then immediate offsets
+// from one pointer), 0 for the head size given at run time.
+template <int HD>
+FOLIO_AVX512 void stepRowsT(const float* qT, int64_t stride, __m512i limit, const float* k,
+                            const float* v, int headDim, float* m, float* l, float* accT) {
+    const int64_t hd = HD > 0 ? HD : headDim;
+    __m512 s[16];
+    for (int j = 0; j < 16; ++j) s[j] = _mm512_setzero_ps();
+    for (int64_t d = 0; d < hd; ++d) {
+        const __m512 qd = _mm512_loadu_ps(qT + d * stride);
+        for (int j = 0; j < 16; ++j)
+            s[j] = _mm512_fmadd_ps(qd, _mm512_set1_ps(k[j * hd + d]), s[j]);
+    }
+    const __m512 minusInf = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
+    for (int j = 0; j < 16; ++j) {
+        s[j] = _mm512_mask_mov_ps(minusInf, _mm512_cmpgt_epi32_mask(limit, _mm512_set1_epi32(j)),
+                                  s[j]);
+    }
+    const __m512 mOld = _mm512_loadu_ps(m);
+    const __m512 mNew = _mm512_max_ps(mOld, treeMax16(s));
+    // A row that has seen no key keeps m = -inf; (-inf) - (-inf) is NaN, which the clamp in
+    // expNonPositive512 maps to ~1e-38, and its p are masked to 0, so its state stays 0.
+    const __m512 corr = expNonPositive512(_mm512_sub_ps(mOld, mNew));
+    for (int j = 0; j < 16; ++j) {
+        s[j] = _mm512_maskz_mov_ps(_mm512_cmpgt_epi32_mask(limit, _mm512_set1_epi32(j)),
+                                   expNonPositive512(_mm512_sub_ps(s[j], mNew)));
+    }
+    _mm512_storeu_ps(l, _mm512_fmadd_ps(_mm512_loadu_ps(l), corr, treeSum16(s)));
+    _mm512_storeu_ps(m, mNew);
+    int64_t d = 0;
+    for (; d + 8 <= hd; d += 8) {
+        __m512 a[8];
+        for (int i = 0; i < 8; ++i)
+            a[i] = _mm512_mul_ps(_mm512_loadu_ps(accT + (d + i) * stride), corr);
+        for (int j = 0; j < 16; ++j) {
+            for (int i = 0; i < 8; ++i)
+                a[i] = _mm512_fmadd_ps(s[j], _mm512_set1_ps(v[j * hd + d + i]), a[i]);
+        }
+        for (int i = 0; i < 8; ++i) _mm512_storeu_ps(accT + (d + i) * stride, a[i]);
+    }
+    if constexpr (HD % 8 != 0 || HD == 0) {  // head sizes that are not a multiple of 8
+        for (; d < hd; ++d) {
+            __m512 a = _mm512_mul_ps(_mm512_loadu_ps(accT + d * stride), corr);
+            for (int j = 0; j < 16; ++j)
+                a = _mm512_fmadd_ps(s[j], _mm512_set1_ps(v[j * hd + d]), a);
+            _mm512_storeu_ps(accT + d * stride, a);
+        }
+    }
+}
+
+// tileBlockT for one head size (HD as in stepRowsT): chunks of 16 keys outermost, so a chunk's
+// K/V (16 KiB in f32 at head size 128) serve every vector of rows from L1.
+template <int HD>
+FOLIO_AVX512 void tileBlockTHd(const float* qT, int nRows, const int* rowKeys, const float* k,
+                               const float* v, int nKeys, int headDim, float* m, float* l,
+                               float* accT) {
+    const int64_t hd = HD > 0 ? HD : headDim;
+    for (int c0 = 0; c0 < nKeys; c0 += kTransposedRows) {
+        const __m512i chunkKeys = _mm512_set1_epi32(nKeys - c0);
+        for (int r0 = 0; r0 < nRows; r0 += kTransposedRows) {
+            // Keys of this chunk each row sees (<= 0: none; the causal diagonal cuts rows).
+            const __m512i limit = _mm512_min_epi32(
+                _mm512_sub_epi32(_mm512_loadu_si512(rowKeys + r0), _mm512_set1_epi32(c0)),
+                chunkKeys);
+            if (_mm512_cmpgt_epi32_mask(limit, _mm512_setzero_si512()) == 0) continue;
+            stepRowsT<HD>(qT + r0, nRows, limit, k + c0 * hd, v + c0 * hd, headDim, m + r0, l + r0,
+                          accT + r0);
+        }
+    }
+}
+
+FOLIO_AVX512 void tileBlockTAvx512(const float* qT, int nRows, const int* rowKeys, const float* k,
+                                   const float* v, int nKeys, int headDim, float* m, float* l,
+                                   float* accT) {
+    switch (headDim) {  // the common head sizes with immediate row offsets
+        case 64:
+            tileBlockTHd<64>(qT, nRows, rowKeys, k, v, nKeys, headDim, m, l, accT);
+            return;
+        case 128:
+            tileBlockTHd<128>(qT, nRows, rowKeys, k, v, nKeys, headDim, m, l, accT);
+            return;
+        case 256:
+            tileBlockTHd<256>(qT, nRows, rowKeys, k, v, nKeys, headDim, m, l, accT);
+            return;
+        default:
+            tileBlockTHd<0>(qT, nRows, rowKeys, k, v, nKeys, headDim, m, l, accT);
+            return;
+    }
+}
+
 constexpr AttentionKernelTable kAvx512Kernels = {
-    AttentionKernel::Avx512, "avx512",           halfToFloatAvx512, floatToHalfAvx512,
-    tileBlockAvx512,         tileBlockF16Avx512, q8ToFloatAvx512,   tileBlockQ8Avx512};
+    AttentionKernel::Avx512, "avx512",        halfToFloatAvx512, floatToHalfAvx512, tileBlockAvx512,
+    tileBlockF16Avx512,      q8ToFloatAvx512, tileBlockQ8Avx512, tileBlockTAvx512};
 
 }  // namespace
 

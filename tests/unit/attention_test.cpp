@@ -1,6 +1,6 @@
 // Paged flash-style attention against a naive full-softmax reference computed in double, for
 // decode and prefill shapes, GQA ratios 1, 2, 4, 7 and 8, f32 and f16 storage, every kernel
-// variant the CPU runs (scalar, AVX2, AVX-512);
+// variant the CPU runs (scalar, AVX2, AVX-512); the transposed prefill step against the scalar one;
 // plus determinism across thread counts and identical results with shared prefix blocks.
 #include "engine/ops/attention.h"
 
@@ -263,6 +263,89 @@ private slots:
             folio::hadamardRotate(got.data(), n);
             for (int i = 0; i < n; ++i) QVERIFY(std::abs(got[size_t(i)] - x[size_t(i)]) < 1e-4f);
         }
+    }
+
+    // tileBlockT (the transposed prefill step, where a variant has it) against the scalar
+    // tileBlock on the same rows, over two blocks so the online softmax rescales: rows whose
+    // causal limit cuts the block, rows that see no key of the first block (their state must
+    // stay exactly zero, not NaN), padding rows (no keys at all), a partial block with a zeroed
+    // tail, and head sizes with immediate offsets (64, 128) and the run-time path (40).
+    void transposedTileMatchesScalar() {
+        const folio::AttentionKernelTable* scalar =
+            folio::attentionKernels(AttentionKernel::Scalar);
+        int checked = 0;
+        for (AttentionKernel kind : availableKernels()) {
+            const folio::AttentionKernelTable* kt = folio::attentionKernels(kind);
+            if (kt->tileBlockT == nullptr) continue;
+            for (int hd : {64, 128, 40}) {
+                for (int nKeys2 : {16, 7}) {  // the second block's valid keys
+                    const int nRows = 30, pad = 32, keyRows = 16;
+                    std::mt19937 rng(uint32_t(hd * 100 + nKeys2));
+                    std::uniform_real_distribution<float> dist(-2.0f, 2.0f);
+                    std::vector<float> q(size_t(nRows) * hd), k1(size_t(keyRows) * hd),
+                        v1(k1.size()), k2(k1.size(), 0.0f), v2(k1.size(), 0.0f);
+                    for (auto* x : {&q, &k1, &v1}) {
+                        for (auto& e : *x) e = dist(rng) * 0.5f;
+                    }
+                    for (size_t i = 0; i < size_t(nKeys2) * hd; ++i) {
+                        k2[i] = dist(rng) * 0.5f;
+                        v2[i] = dist(rng) * 0.5f;
+                    }
+                    // Block 1: row r sees r % 17 keys (0..16); block 2: rows 0..9 none,
+                    // the others all nKeys2. Padding rows 30, 31: none.
+                    std::vector<int> keys1(pad, 0), keys2(pad, 0);
+                    for (int r = 0; r < nRows; ++r) {
+                        keys1[size_t(r)] = std::min(r % 17, 16);
+                        keys2[size_t(r)] = r < 10 ? 0 : nKeys2;
+                    }
+                    // Scalar: row-major state.
+                    std::vector<float> m(nRows, -INFINITY), l(nRows, 0.0f),
+                        acc(size_t(nRows) * hd, 0.0f),
+                        scratch(size_t(folio::tileBlockF16Scratch(16, hd)));
+                    scalar->tileBlock(q.data(), nRows, keys1.data(), k1.data(), v1.data(), 16, hd,
+                                      m.data(), l.data(), acc.data(), scratch.data());
+                    scalar->tileBlock(q.data(), nRows, keys2.data(), k2.data(), v2.data(), nKeys2,
+                                      hd, m.data(), l.data(), acc.data(), scratch.data());
+                    // Transposed.
+                    std::vector<float> qT(size_t(pad) * hd, 0.0f), accT(qT.size(), 0.0f),
+                        mT(pad, -INFINITY), lT(pad, 0.0f);
+                    for (int r = 0; r < nRows; ++r) {
+                        for (int d = 0; d < hd; ++d)
+                            qT[size_t(d) * pad + size_t(r)] = q[size_t(r) * hd + size_t(d)];
+                    }
+                    kt->tileBlockT(qT.data(), pad, keys1.data(), k1.data(), v1.data(), 16, hd,
+                                   mT.data(), lT.data(), accT.data());
+                    kt->tileBlockT(qT.data(), pad, keys2.data(), k2.data(), v2.data(), nKeys2, hd,
+                                   mT.data(), lT.data(), accT.data());
+                    for (int r = 0; r < pad; ++r) {
+                        const bool none = r >= nRows || keys1[size_t(r)] + keys2[size_t(r)] == 0;
+                        if (none) {  // no key seen: untouched state
+                            QVERIFY2(std::isinf(mT[size_t(r)]) && lT[size_t(r)] == 0.0f,
+                                     qPrintable(QString("row %1").arg(r)));
+                            for (int d = 0; d < hd; ++d)
+                                QCOMPARE(accT[size_t(d) * pad + size_t(r)], 0.0f);
+                            continue;
+                        }
+                        QVERIFY(std::abs(mT[size_t(r)] - m[size_t(r)]) < 1e-5f);
+                        QVERIFY(std::abs(lT[size_t(r)] / l[size_t(r)] - 1.0f) < 1e-5f);
+                        for (int d = 0; d < hd; ++d) {
+                            const float want = acc[size_t(r) * hd + size_t(d)] / l[size_t(r)];
+                            const float got = accT[size_t(d) * pad + size_t(r)] / lT[size_t(r)];
+                            QVERIFY2(std::abs(got - want) < 1e-5f,
+                                     qPrintable(QString("%1 d%2 row %3 col %4: %5 vs %6")
+                                                    .arg(kt->name)
+                                                    .arg(hd)
+                                                    .arg(r)
+                                                    .arg(d)
+                                                    .arg(got)
+                                                    .arg(want)));
+                        }
+                    }
+                    ++checked;
+                }
+            }
+        }
+        if (checked == 0) QSKIP("no kernel variant on this CPU has tileBlockT");
     }
 
     // Auto is the widest variant the CPU runs (so the model tests exercise it).
