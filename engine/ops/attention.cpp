@@ -125,9 +125,42 @@ void finishRows(const AttentionJob& job, int64_t head0, int part, const Scratch&
     }
 }
 
+// Walks the context blocks of the item with query tokens [t0, t1) in partition `part`: per block
+// fills s.rowKeys (row (t - t0) * group + h: the block's keys token t sees, the causal mask) and
+// calls step(b, nValid, last) with the block's index in the sequence, its valid keys and whether
+// it is the partition's last.
+template <class Step>
+void forItemBlocks(const AttentionJob& job, int t0, int t1, int part, Scratch& s, Step step) {
+    const int bt = job.blockTokens, group = job.group;
+    const int lastPos = job.startPos + t1 - 1;  // the tile's last query position
+    const int b0 = part * job.partBlocks;
+    const int b1 = std::min({job.nCtxBlocks, b0 + job.partBlocks, lastPos / bt + 1});
+    for (int b = b0; b < b1; ++b) {
+        const int blockStart = b * bt;
+        const int nValid = std::min(bt, lastPos + 1 - blockStart);
+        for (int t = t0; t < t1; ++t) {  // only diagonal blocks cut rows short
+            const int nKeys = std::clamp(job.startPos + t + 1 - blockStart, 0, nValid);
+            std::fill_n(s.rowKeys.begin() + (t - t0) * group, group, nKeys);
+        }
+        step(b, nValid, b + 1 == b1);
+    }
+}
+
+// finishRows for every token of an item: row (t - t0) * group + h is output head g * group + h.
+void finishItem(const AttentionJob& job, int g, int t0, int t1, int part, const Scratch& s) {
+    for (int t = t0; t < t1; ++t) {
+        finishRows(job, static_cast<int64_t>(t) * job.nHead + g * job.group, part, s,
+                   (t - t0) * job.group, job.group);
+    }
+}
+
+KvCache::BlockId blockAt(const AttentionJob& job, int b) {
+    return (*job.table)[static_cast<size_t>(b)];
+}
+
 // One work item: kv head g, query tokens [t0, t1), context blocks of partition `part`.
 void runItem(const AttentionJob& job, int g, int t0, int t1, int part, Scratch& s) {
-    const int hd = job.headDim, bt = job.blockTokens, group = job.group;
+    const int hd = job.headDim, group = job.group;
     const int rows = (t1 - t0) * group;
     std::fill_n(s.m.begin(), rows, -std::numeric_limits<float>::infinity());
     std::fill_n(s.l.begin(), rows, 0.0f);
@@ -138,27 +171,14 @@ void runItem(const AttentionJob& job, int g, int t0, int t1, int part, Scratch& 
         for (int i = 0; i < group * hd; ++i) dst[i] = src[i] * job.scale;
     }
 
-    const int lastPos = job.startPos + t1 - 1;  // the tile's last query position
-    const int b0 = part * job.partBlocks;
-    const int b1 = std::min({job.nCtxBlocks, b0 + job.partBlocks, lastPos / bt + 1});
-    for (int b = b0; b < b1; ++b) {
-        const KvCache::BlockId block = (*job.table)[static_cast<size_t>(b)];
-        const int blockStart = b * bt;
-        const int nValid = std::min(bt, lastPos + 1 - blockStart);
-        const float* k = blockRows(job, block, g, 0, nValid, s.k.data());
-        const float* v = blockRows(job, block, g, 1, nValid, s.v.data());
-        for (int t = t0; t < t1; ++t) {  // causal mask: only diagonal blocks cut rows short
-            const int nKeys = std::clamp(job.startPos + t + 1 - blockStart, 0, nValid);
-            std::fill_n(s.rowKeys.begin() + (t - t0) * group, group, nKeys);
-        }
+    forItemBlocks(job, t0, t1, part, s, [&](int b, int nValid, bool) {
+        const float* k = blockRows(job, blockAt(job, b), g, 0, nValid, s.k.data());
+        const float* v = blockRows(job, blockAt(job, b), g, 1, nValid, s.v.data());
         job.kernels->tileBlock(s.q.data(), rows, s.rowKeys.data(), k, v, nValid, hd, s.m.data(),
                                s.l.data(), s.acc.data(), s.scores.data());
-    }
+    });
 
-    for (int t = t0; t < t1; ++t) {
-        const int row = (t - t0) * group;
-        finishRows(job, static_cast<int64_t>(t) * job.nHead + g * group, part, s, row, group);
-    }
+    finishItem(job, g, t0, t1, part, s);
 }
 
 // Asks for the K and V of (block, kv head g) while the current head is computed: at the Qwen3
@@ -198,32 +218,19 @@ void runItemTransposed(const AttentionJob& job, int g, int t0, int t1, int part,
         }
     }
 
-    const int lastPos = job.startPos + t1 - 1;
-    const int b0 = part * job.partBlocks;
-    const int b1 = std::min({job.nCtxBlocks, b0 + job.partBlocks, lastPos / bt + 1});
-    for (int b = b0; b < b1; ++b) {
-        const KvCache::BlockId block = (*job.table)[static_cast<size_t>(b)];
-        const int blockStart = b * bt;
-        const int nValid = std::min(bt, lastPos + 1 - blockStart);
-        if (b + 1 < b1) prefetchHead(job, (*job.table)[static_cast<size_t>(b) + 1], g);
-        const float* k = paddedBlockRows(job, block, g, 0, nValid, keyRows, s.k.data());
-        const float* v = paddedBlockRows(job, block, g, 1, nValid, keyRows, s.v.data());
-        for (int t = t0; t < t1; ++t) {
-            const int nKeys = std::clamp(job.startPos + t + 1 - blockStart, 0, nValid);
-            std::fill_n(s.rowKeys.begin() + (t - t0) * group, group, nKeys);
-        }
+    forItemBlocks(job, t0, t1, part, s, [&](int b, int nValid, bool last) {
+        if (!last) prefetchHead(job, blockAt(job, b + 1), g);
+        const float* k = paddedBlockRows(job, blockAt(job, b), g, 0, nValid, keyRows, s.k.data());
+        const float* v = paddedBlockRows(job, blockAt(job, b), g, 1, nValid, keyRows, s.v.data());
         job.kernels->tileBlockT(s.qT.data(), pad, s.rowKeys.data(), k, v, nValid, hd, s.m.data(),
                                 s.l.data(), s.accT.data());
-    }
+    });
 
     for (int row = 0; row < rows; ++row) {
         float* acc = s.acc.data() + static_cast<int64_t>(row) * hd;
         for (int d = 0; d < hd; ++d) acc[d] = s.accT[static_cast<size_t>(d) * pad + row];
     }
-    for (int t = t0; t < t1; ++t) {
-        const int row = (t - t0) * group;
-        finishRows(job, static_cast<int64_t>(t) * job.nHead + g * group, part, s, row, group);
-    }
+    finishItem(job, g, t0, t1, part, s);
 }
 
 // Decode (nTok == 1): partition `part` of the context for every kv head. The pool stores a
