@@ -30,6 +30,8 @@ usage: cpu_pairs.py --llama-bench BIN --folio-cli BIN --out DIR --model LABEL=PA
                     [--llama-depth BIN] [--tests pp512,tg128@d8192] [--models q4_k_m,default]
                     [--folio-kv f16,q8_0]
   --tests   run only these tests (any ppN, tgN or tgN@dD, also ones not in the default set)
+  --from-raw  run nothing: summarise --out's raw.jsonl again (an interrupted run, whose
+            results.md was never written) with the bandwidth the run saved in bandwidth.json
   --models  run only the models whose label contains one of these (case-insensitive)
 """
 import argparse
@@ -303,6 +305,34 @@ def summarise(label, model_info, test_name, test, threads, runs, bandwidth, foli
     return summary
 
 
+def summaries_from_raw(args, bandwidth):
+    """The summaries of the cells in --out's raw.jsonl (in file order); cells that lack a
+    llama.cpp engine or one of the --folio-kv Folio engines (cut off mid-cell) are left out."""
+    paths = {}
+    for spec in args.model:
+        label, _, rest = spec.partition("=")
+        paths[label] = rest.partition(":")[0]
+    cells = {}
+    with open(os.path.join(args.out, "raw.jsonl"), encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            cell = cells.setdefault((r["model"], r["test"], r["threads"]), {})
+            cell.setdefault(r["engine"], []).append(r)
+    infos = {}
+    summaries = []
+    for (label, name, threads), runs in cells.items():
+        complete = any(not is_folio(e) for e in runs) and \
+            all(e in runs for e, _ in folio_engines(args))
+        if not complete:
+            print(f"left out (incomplete): {label} {name} t={threads}", file=sys.stderr)
+            continue
+        if label not in infos:
+            infos[label] = model_info(paths[label]) if label in paths else None
+        summaries += summarise_all(args, label, infos[label], name, parse_test(name), threads,
+                                   runs, bandwidth)
+    return summaries
+
+
 def model_info(path):
     """model_info_here(path), computed in a child process: the GGUF reader maps the file, and a
     forked benchmark would inherit that resident memory into its peak RSS (ru_maxrss)."""
@@ -426,8 +456,10 @@ def cpu_name():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--llama-bench", required=True)
-    ap.add_argument("--folio-cli", required=True)
+    ap.add_argument("--llama-bench")
+    ap.add_argument("--folio-cli")
+    ap.add_argument("--from-raw", action="store_true",
+                    help="summarise --out's raw.jsonl again instead of running")
     ap.add_argument("--membw")
     ap.add_argument("--out", required=True)
     ap.add_argument("--model", action="append", required=True,
@@ -443,6 +475,8 @@ def main():
     ap.add_argument("--folio-kv", help="comma-separated Folio KV cache types (f16, q8_0, f32): "
                     "one Folio engine per type in every cell")
     args = ap.parse_args()
+    if not args.from_raw and not (args.llama_bench and args.folio_cli):
+        ap.error("--llama-bench and --folio-cli are required (except with --from-raw)")
     args.folio_kv = [t for t in args.folio_kv.split(",") if t] if args.folio_kv else []
     unknown = [t for t in args.folio_kv if t not in KV_VALUE_BYTES]
     if unknown:
@@ -459,11 +493,20 @@ def main():
     threads = [int(t) for t in args.threads.split(",") if t]
 
     bandwidth = {}
+    bandwidth_file = os.path.join(args.out, "bandwidth.json")
+    if args.from_raw:
+        if os.path.exists(bandwidth_file):
+            with open(bandwidth_file, encoding="utf-8") as f:
+                bandwidth = json.load(f)
+        write_results(args, summaries_from_raw(args, bandwidth), bandwidth)
+        return
     if args.membw:
         out = subprocess.run([args.membw, "--threads", args.threads, "--json"], check=True,
                              capture_output=True, text=True).stdout
         bandwidth = json.loads(out)["gbps"]
         print(f"memory read bandwidth (GB/s by threads): {bandwidth}", flush=True)
+        with open(bandwidth_file, "w", encoding="utf-8") as f:
+            json.dump(bandwidth, f)
 
     summaries = []
     with open(os.path.join(args.out, "raw.jsonl"), "w", encoding="utf-8") as raw, \
@@ -490,10 +533,15 @@ def main():
                         runs = run_case(args, label, path, name, test, t, raw, log)
                     cell += 1
                     summaries += summarise_all(args, label, info, name, test, t, runs, bandwidth)
+    write_results(args, summaries, bandwidth)
 
+
+def write_results(args, summaries, bandwidth):
+    """results.json, results.md and chart.png in --out; prints the table."""
     meta = {"cpu": cpu_name(), "cores": os.cpu_count(), "bandwidth": bandwidth,
             "folio_kv": args.folio_kv or ["f16"],
-            "pairs": args.pairs, "quick": args.quick, "date": time.strftime("%Y-%m-%d %H:%M"),
+            "pairs": max((s["pairs"] for s in summaries), default=0) if args.from_raw
+            else args.pairs, "quick": args.quick, "date": time.strftime("%Y-%m-%d %H:%M"),
             "load_mean": statistics.mean([s["load1_mean"] for s in summaries]) if summaries else 0}
     with open(os.path.join(args.out, "results.json"), "w", encoding="utf-8") as f:
         json.dump({"meta": meta, "results": summaries}, f, indent=1)
