@@ -49,9 +49,8 @@ struct Scratch {
     explicit Scratch(const AttentionJob& job) {
         const size_t block =
             static_cast<size_t>(roundUp(job.blockTokens, kTransposedRows)) * job.headDim;
-        const int tileRows = job.group * kAttentionTileTokens;
         const size_t rows = static_cast<size_t>(
-            std::max({tileRows, roundUp(tileRows, kTransposedRows), job.nHead}));
+            std::max(roundUp(job.group * kAttentionTileTokens, kTransposedRows), job.nHead));
         k.resize(block);
         v.resize(block);
         scores.resize(static_cast<size_t>(tileBlockF16Scratch(job.blockTokens, job.headDim)));

@@ -68,9 +68,10 @@ struct AttentionKernelTable {
     // results, with qT [headDim][nRows] and accT [headDim][nRows] (row r of the query is
     // qT[d * nRows + r]), nRows a multiple of kTransposedRows, rowKeys/m/l [nRows]. k and v
     // hold ceil(nKeys / kTransposedRows) * kTransposedRows rows, those past nKeys finite (zero).
-    // Why: with many rows (a prefill tile of 16 tokens times the group's heads) the scores and
-    // the value sums become outer products, one broadcast K or V element times a vector of 16
-    // rows, with no horizontal sums; the online softmax's max, exp and sum run down the lanes.
+    // Why: with many rows (a prefill tile of kAttentionTileTokens times the group's heads) the
+    // scores and the value sums become outer products, one broadcast K or V element times a
+    // vector of 16 rows, with no horizontal sums; the online softmax's max, exp and sum run down
+    // the lanes.
     // nullptr in variants without it (attention() then uses tileBlock).
     void (*tileBlockT)(const float* qT, int nRows, const int* rowKeys, const float* k,
                        const float* v, int nKeys, int headDim, float* m, float* l, float* accT);
