@@ -41,6 +41,10 @@ class AppController : public QObject {
     Q_PROPERTY(bool modelReady READ modelReady NOTIFY modelChanged)
     Q_PROPERTY(QString modelName READ modelName NOTIFY modelChanged)
     Q_PROPERTY(QString deviceName READ deviceName NOTIFY modelChanged)
+    // The loaded model's KV cache: "f16" | "q8_0" ("" before a model loads) and its bytes per
+    // token of context (K and V, every layer).
+    Q_PROPERTY(QString kvCacheType READ kvCacheType NOTIFY modelChanged)
+    Q_PROPERTY(double kvBytesPerToken READ kvBytesPerToken NOTIFY modelChanged)
     Q_PROPERTY(QString statusText READ statusText NOTIFY statusTextChanged)
     Q_PROPERTY(
         double prefillProgress READ prefillProgress NOTIFY prefillProgressChanged)  // 0..1, -1 idle
@@ -84,6 +88,8 @@ public:
     bool modelReady() const;
     QString modelName() const { return m_modelName; }
     QString deviceName() const { return m_deviceName; }
+    QString kvCacheType() const { return m_kvCacheType; }
+    double kvBytesPerToken() const { return m_kvBytesPerToken; }
     QString statusText() const { return m_statusText; }
     double prefillProgress() const { return m_prefillProgress; }
     int contextSize() const { return m_contextSize; }
@@ -218,6 +224,8 @@ private:
 
     QString m_modelName;
     QString m_deviceName;
+    QString m_kvCacheType;
+    double m_kvBytesPerToken = 0;
     int m_contextSize = 0;
     int m_contextUsed = 0;
     bool m_contextExact = true;

@@ -325,8 +325,11 @@ void AppController::loadModel(const QString& path) {
     options.threads = m_settings->threads();
     options.contextLength = m_settings->contextSize();
     options.device = m_settings->device() == "gpu" ? folio::Device::Gpu : folio::Device::Cpu;
+    options.kvType = m_settings->kvCache() == "q8_0" ? folio::KvType::Q8_0 : folio::KvType::F16;
     m_modelName = QFileInfo(path).completeBaseName();
     m_deviceName.clear();
+    m_kvCacheType.clear();
+    m_kvBytesPerToken = 0;
     m_contextSize = 0;
     emit modelChanged();
     setStatus(tr("Loading model… %1%").arg(0));
@@ -349,6 +352,8 @@ void AppController::onModelLoaded(bool ok, const QVariantMap& summary, const QSt
     const QString name = summary.value("name").toString();
     if (!name.isEmpty()) m_modelName = name;
     m_deviceName = summary.value("device").toString();
+    m_kvCacheType = summary.value("kvType").toString();
+    m_kvBytesPerToken = summary.value("kvBytesPerToken").toDouble();
     m_contextSize = summary.value("contextLength").toInt();
     m_messageTokens.clear();  // another tokenizer: counted again on demand
     m_textTokens.clear();

@@ -12,6 +12,8 @@ QVariantMap summaryMap(const folio::ModelSummary& s) {
         {"quantization", QString::fromStdString(s.quantization)},
         {"device", QString::fromStdString(s.device)},
         {"contextLength", s.contextLength},
+        {"kvType", QString::fromStdString(s.kvType)},
+        {"kvBytesPerToken", double(s.kvBytesPerToken)},
         {"trainContextLength", s.trainContextLength},
         {"supportsThinking", s.supportsThinking},
     };

@@ -15,6 +15,7 @@ const Default kDefaults[] = {
     {"model/threads", 0},
     {"model/contextSize", 0},
     {"model/device", QStringLiteral("cpu")},
+    {"model/kvCache", QStringLiteral("f16")},
     {"chat/samplingPreset", QStringLiteral("qwen3-non-thinking")},
     {"chat/systemPrompt", QString::fromLatin1(Settings::kDefaultSystemPrompt)},
     {"ui/theme", QStringLiteral("system")},
@@ -24,6 +25,7 @@ const Default kDefaults[] = {
 
 const char* const kPresets[] = {"qwen3-thinking", "qwen3-non-thinking", "precise", "creative"};
 const char* const kThemes[] = {"system", "light", "dark"};
+const char* const kKvCacheTypes[] = {"f16", "q8_0"};  // KvCache::typeName of the offered types
 
 template <size_t N>
 bool contains(const char* const (&names)[N], const QString& v) {
@@ -65,6 +67,10 @@ int Settings::threads() const {
 int Settings::contextSize() const {
     return value("model/contextSize").toInt();
 }
+QString Settings::kvCache() const {
+    const QString v = value("model/kvCache").toString();
+    return contains(kKvCacheTypes, v) ? v : QStringLiteral("f16");  // a hand-edited file
+}
 QString Settings::device() const {
     return value("model/device").toString();
 }
@@ -96,6 +102,9 @@ void Settings::setContextSize(int v) {
 void Settings::setDevice(const QString& v) {
     if (store("model/device", v == "gpu" ? QStringLiteral("gpu") : QStringLiteral("cpu")))
         emit deviceChanged();
+}
+void Settings::setKvCache(const QString& v) {
+    if (contains(kKvCacheTypes, v) && store("model/kvCache", v)) emit kvCacheChanged();
 }
 void Settings::setSamplingPreset(const QString& v) {
     if (isKnownPreset(v) && store("chat/samplingPreset", v)) emit samplingPresetChanged();

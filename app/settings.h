@@ -14,6 +14,8 @@ class Settings : public QObject {
     Q_PROPERTY(int contextSize READ contextSize WRITE setContextSize NOTIFY
                    contextSizeChanged)  // 0 = model default
     Q_PROPERTY(QString device READ device WRITE setDevice NOTIFY deviceChanged)  // "cpu" | "gpu"
+    // How the CPU keeps the chat's KV cache: "f16" (exact) | "q8_0" (8-bit, half the memory)
+    Q_PROPERTY(QString kvCache READ kvCache WRITE setKvCache NOTIFY kvCacheChanged)
     // "qwen3-thinking" | "qwen3-non-thinking" | "precise" | "creative"
     Q_PROPERTY(QString samplingPreset READ samplingPreset WRITE setSamplingPreset NOTIFY
                    samplingPresetChanged)
@@ -38,6 +40,7 @@ public:
     int threads() const;
     int contextSize() const;
     QString device() const;
+    QString kvCache() const;
     QString samplingPreset() const;
     QString systemPrompt() const;
     QString theme() const;
@@ -48,6 +51,7 @@ public:
     void setThreads(int v);
     void setContextSize(int v);
     void setDevice(const QString& v);          // anything but "gpu" is stored as "cpu"
+    void setKvCache(const QString& v);         // unknown names are ignored
     void setSamplingPreset(const QString& v);  // unknown names are ignored
     void setSystemPrompt(const QString& v);
     void setTheme(const QString& v);  // unknown names are ignored
@@ -61,6 +65,7 @@ signals:
     void threadsChanged();
     void contextSizeChanged();
     void deviceChanged();
+    void kvCacheChanged();
     void samplingPresetChanged();
     void systemPromptChanged();
     void themeChanged();

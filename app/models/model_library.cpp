@@ -9,6 +9,7 @@
 #include "app/models/gpu_memory.h"
 #include "engine/gguf/gguf.h"
 #include "engine/model/config.h"
+#include "engine/runtime/kv_cache.h"
 
 namespace folio {
 namespace {
@@ -57,8 +58,17 @@ int InstalledModel::effectiveContext(int requested) const {
     return std::min(trainContext, kEngineDefaultContextCap);
 }
 
-qint64 InstalledModel::estimateBytes(int requestedContext) const {
-    const qint64 kv = kvBytesPerToken() * effectiveContext(requestedContext);
+qint64 InstalledModel::kvBytesPerToken(KvType type) const {
+    KvCacheConfig c;
+    c.nLayers = nLayer;
+    c.nKvHeads = nKvHead;
+    c.headDim = headDim;
+    c.type = type;
+    return qint64(KvCache::bytesPerToken(c));
+}
+
+qint64 InstalledModel::estimateBytes(int requestedContext, KvType kvType) const {
+    const qint64 kv = kvBytesPerToken(kvType) * effectiveContext(requestedContext);
     return (weightBytes + kv) * 11 / 10;
 }
 
@@ -128,6 +138,18 @@ void ModelLibrary::setContextSize(int tokens) {
     tokens = std::max(tokens, 0);
     if (tokens == m_context) return;
     m_context = tokens;
+    emit contextSizeChanged();
+    if (!m_models.isEmpty()) emit dataChanged(index(0), index(int(m_models.size()) - 1));
+}
+
+QString ModelLibrary::kvCache() const {
+    return QString::fromLatin1(KvCache::typeName(m_kvType));
+}
+
+void ModelLibrary::setKvCache(const QString& type) {
+    const KvType t = type == "q8_0" ? KvType::Q8_0 : type == "f16" ? KvType::F16 : m_kvType;
+    if (t == m_kvType) return;
+    m_kvType = t;
     emit contextSizeChanged();
     if (!m_models.isEmpty()) emit dataChanged(index(0), index(int(m_models.size()) - 1));
 }
@@ -228,9 +250,9 @@ QVariant ModelLibrary::data(const QModelIndex& index, int role) const {
         case ParametersRole:
             return double(m.parameters);
         case EstimateBytesRole:
-            return double(m.estimateBytes(m_context));
+            return double(m.estimateBytes(m_context, m_kvType));
         case FitsRole:
-            return m_available < 0 || m.estimateBytes(m_context) <= m_available;
+            return m_available < 0 || m.estimateBytes(m_context, m_kvType) <= m_available;
         case DeletableRole:
             return isInside(m.path, m_dir);
         case GpuBytesRole:

@@ -10,6 +10,7 @@
 #include <QStringList>
 #include <vector>
 
+#include "engine/runtime/types.h"
 #include "engine/status.h"
 
 namespace folio {
@@ -37,12 +38,13 @@ struct InstalledModel {
     qint64 largestTensorElements = 0;
     qint64 nVocab = 0;  // token_embd rows
 
-    // KV cache bytes per token of context: K and V, every layer, f16.
-    qint64 kvBytesPerToken() const { return 2ll * nLayer * nKvHead * headDim * 2; }
+    // KV cache bytes per token of context: K and V, every layer, stored as `type` (the engine's
+    // own count, KvCache::bytesPerToken; 0 when the head size does not suit the type).
+    qint64 kvBytesPerToken(KvType type = KvType::F16) const;
     // The context the engine sets up for a requested one (0 = its default).
     int effectiveContext(int requested) const;
     // Memory needed at that context: (weights + KV per token * context) plus 10% workspace.
-    qint64 estimateBytes(int requestedContext) const;
+    qint64 estimateBytes(int requestedContext, KvType kvType = KvType::F16) const;
 };
 
 // Reads one file's metadata; errors name the file and what is wrong. An architecture the engine
@@ -59,6 +61,8 @@ class ModelLibrary : public QAbstractListModel {
     Q_PROPERTY(int count READ rowCount NOTIFY countChanged)
     // Context the estimates are for (tokens; 0 = the engine's default for each model).
     Q_PROPERTY(int contextSize READ contextSize WRITE setContextSize NOTIFY contextSizeChanged)
+    // The KV cache the estimates are for: "f16" | "q8_0" (Settings::kvCache); others are ignored.
+    Q_PROPERTY(QString kvCache READ kvCache WRITE setKvCache NOTIFY contextSizeChanged)
     Q_PROPERTY(
         double availableMemory READ availableMemory NOTIFY countChanged)  // bytes, -1 unknown
     Q_PROPERTY(QString modelsDirectory READ modelsDirectory CONSTANT)
@@ -97,6 +101,8 @@ public:
     void setExtraDirectories(const QStringList& dirs);
     int contextSize() const { return m_context; }
     void setContextSize(int tokens);
+    QString kvCache() const;
+    void setKvCache(const QString& type);
     double availableMemory() const { return double(m_available); }
     // For tests: override the machine's available memory (bytes; -1 = unknown).
     void setAvailableMemoryForTest(qint64 bytes) {
@@ -134,6 +140,7 @@ private:
     QStringList m_addedFiles;  // chosen with addFile(), outside the scanned folders
     QList<InstalledModel> m_models;
     int m_context = 0;
+    KvType m_kvType = KvType::F16;
     qint64 m_available = -1;
     bool m_memoryOverride = false;
     QByteArray m_gpuLibrary = "libnvidia-ml.so.1";

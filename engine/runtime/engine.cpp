@@ -101,6 +101,7 @@ struct Engine::Impl {
             pool = std::make_unique<ThreadPool>(options.threads);
         GeneratorOptions gopts;
         gopts.contextLength = options.contextLength;
+        gopts.kvType = options.kvType;
         // The app's "gpu" setting means "the GPU when it works": a missing driver or a model
         // that does not fit falls back to the CPU, and the summary says why.
         gopts.device = options.device == Device::Cpu ? Device::Cpu : Device::Auto;
@@ -143,14 +144,18 @@ struct Engine::Impl {
         s.parameters = model->parameterCount();
         s.contextLength = generator->contextLength();
         s.trainContextLength = c.nCtxTrain;
-        s.kvBytesPerToken = generator->cache().bytesPerToken();
         if (std::string(generator->backend().name()) == "cpu") {
             s.device = "CPU (" + std::string(kernelLevelName(kernelLevel())) + ", " +
                        std::to_string(pool->size()) + " threads)";
             if (!generator->backendFallbackReason().empty())
                 s.device += "; GPU not used: " + generator->backendFallbackReason();
+            s.kvBytesPerToken = generator->cache().bytesPerToken();
+            s.kvType = KvCache::typeName(generator->cache().config().type);
         } else {
             s.device = generator->backend().description();
+            // The CUDA backend keeps K and V in f16 on the device whatever the host cache holds.
+            s.kvBytesPerToken = size_t(2) * c.nLayer * c.nKvHead * c.headDim * sizeof(uint16_t);
+            s.kvType = KvCache::typeName(KvType::F16);
         }
         s.supportsThinking = formatter->supportsThinking();
         return s;

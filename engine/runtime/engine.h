@@ -22,6 +22,7 @@ struct LoadOptions {
     // Gpu/Auto: the CUDA backend when it loads and the model fits, else the CPU (the summary's
     // device string then says why the GPU is not used).
     Device device = Device::Cpu;
+    KvType kvType = KvType::F16;  // the CPU backend's KV cache; Q8_0 halves its memory
 };
 
 struct ModelSummary {
@@ -32,7 +33,8 @@ struct ModelSummary {
     int64_t parameters = 0;
     int contextLength = 0;  // the context the engine was set up with
     int trainContextLength = 0;
-    size_t kvBytesPerToken = 0;
+    size_t kvBytesPerToken = 0;     // K and V of every layer, as stored
+    std::string kvType;             // "f16", "q8_0" or "f32" (KvCache::typeName)
     std::string device;             // "CPU (AVX2, 2 threads)" or "CUDA (NVIDIA H200, ...)"
     bool supportsThinking = false;  // Qwen3-style <think> blocks
 };

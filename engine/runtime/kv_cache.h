@@ -26,14 +26,10 @@
 
 #include "engine/ops/attention_kernels.h"
 #include "engine/runtime/kv_pages.h"
+#include "engine/runtime/types.h"
 #include "engine/status.h"
 
 namespace folio {
-
-// F16 is the default. Q8_0 stores each row as int8 in groups of kKvQ8Group values with one f32
-// scale per group (attention_kernels.h: value = q * scale): 1.125 bytes per value instead of 2,
-// so decode at depth, which streams every K/V byte per token, reads 44% less.
-enum class KvType { F32, F16, Q8_0 };
 
 struct KvCacheConfig {
     int nLayers = 0;

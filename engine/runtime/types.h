@@ -9,6 +9,12 @@ namespace folio {
 // Gpu = the CUDA backend; Auto = CUDA when it loads and the model fits, else the CPU.
 enum class Device { Cpu, Gpu, Auto };
 
+// How the KV cache stores K and V (kv_cache.h). F16 is the default. Q8_0 stores each row as int8
+// in groups of kKvQ8Group values with one f32 scale per group (attention_kernels.h: value =
+// q * scale): 1.125 bytes per value instead of 2, so decode at depth, which streams every K/V
+// byte per token, reads 44% less. The CUDA backend keeps its own f16 KV whatever this says.
+enum class KvType { F32, F16, Q8_0 };
+
 struct ChatMessage {
     std::string role;     // "system", "user" or "assistant"
     std::string content;  // UTF-8; never parsed for special tokens

@@ -588,6 +588,22 @@
         <source>Threads, context size and device apply the next time a model is loaded.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>16-bit (exact)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>8-bit (half the memory, faster in long chats)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>KV cache</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How the processor keeps the conversation&apos;s memory; applies the next time a model loads. The GPU always uses 16 bits.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ShortcutsDialog</name>
@@ -690,6 +706,14 @@
     <name>StatusBar</name>
     <message>
         <source>No model loaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>8-bit KV cache</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The chat&apos;s memory is stored in 8 bits: %1 KiB per token of context</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

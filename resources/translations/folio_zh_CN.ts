@@ -583,6 +583,22 @@
         <source>Threads, context size and device apply the next time a model is loaded.</source>
         <translation>线程数、上下文长度和设备将在下次加载模型时生效。</translation>
     </message>
+    <message>
+        <source>16-bit (exact)</source>
+        <translation>16 位（精确）</translation>
+    </message>
+    <message>
+        <source>8-bit (half the memory, faster in long chats)</source>
+        <translation>8 位（内存减半，长对话更快）</translation>
+    </message>
+    <message>
+        <source>KV cache</source>
+        <translation>KV 缓存</translation>
+    </message>
+    <message>
+        <source>How the processor keeps the conversation&apos;s memory; applies the next time a model loads. The GPU always uses 16 bits.</source>
+        <translation>处理器保存对话记忆的方式；下次加载模型时生效。GPU 始终使用 16 位。</translation>
+    </message>
 </context>
 <context>
     <name>ShortcutsDialog</name>
@@ -686,6 +702,14 @@
     <message>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
+    </message>
+    <message>
+        <source>8-bit KV cache</source>
+        <translation>8 位 KV 缓存</translation>
+    </message>
+    <message>
+        <source>The chat&apos;s memory is stored in 8 bits: %1 KiB per token of context</source>
+        <translation>对话记忆以 8 位存储：每个上下文词元 %1 KiB</translation>
     </message>
 </context>
 <context>

@@ -20,6 +20,8 @@ class FakeApp : public QObject {
     Q_PROPERTY(bool modelReady MEMBER m_modelReady NOTIFY modelChanged)
     Q_PROPERTY(QString modelName MEMBER m_modelName NOTIFY modelChanged)
     Q_PROPERTY(QString deviceName MEMBER m_deviceName NOTIFY modelChanged)
+    Q_PROPERTY(QString kvCacheType MEMBER m_kvCacheType NOTIFY modelChanged)
+    Q_PROPERTY(double kvBytesPerToken MEMBER m_kvBytesPerToken NOTIFY modelChanged)
     Q_PROPERTY(QString statusText MEMBER m_statusText NOTIFY statusTextChanged)
     Q_PROPERTY(double prefillProgress MEMBER m_prefill NOTIFY prefillProgressChanged)
     Q_PROPERTY(int contextSize MEMBER m_contextSize NOTIFY modelChanged)
@@ -50,6 +52,8 @@ public:
     bool m_generating = false;
     bool m_modelReady = false;
     QString m_modelName, m_deviceName, m_statusText, m_databaseError;
+    QString m_kvCacheType = "f16";
+    double m_kvBytesPerToken = 12288;
     double m_prefill = -1;
     int m_contextSize = 0;
     int m_contextUsed = 0;
@@ -121,6 +125,7 @@ class FakeSettings : public QObject {
     Q_PROPERTY(int threads MEMBER threads NOTIFY changed)
     Q_PROPERTY(int contextSize MEMBER contextSize NOTIFY changed)
     Q_PROPERTY(QString device MEMBER device NOTIFY changed)
+    Q_PROPERTY(QString kvCache MEMBER kvCache NOTIFY changed)
     Q_PROPERTY(QString samplingPreset MEMBER samplingPreset NOTIFY changed)
     Q_PROPERTY(QString systemPrompt MEMBER systemPrompt NOTIFY changed)
     Q_PROPERTY(QString theme MEMBER theme NOTIFY changed)
@@ -128,7 +133,7 @@ class FakeSettings : public QObject {
     Q_PROPERTY(int fontSize MEMBER fontSize NOTIFY changed)
 
 public:
-    QString modelPath, device = "cpu", samplingPreset = "qwen3-non-thinking";
+    QString modelPath, device = "cpu", kvCache = "f16", samplingPreset = "qwen3-non-thinking";
     QString systemPrompt = "You are a helpful assistant.", theme = "light", language;
     int threads = 0, contextSize = 0, fontSize = 11;
 
@@ -325,6 +330,29 @@ private slots:
         // The conversation menu offers both formats.
         QVERIFY(!m_qml->findAll("exportMarkdownItem").isEmpty());
         QVERIFY(!m_qml->findAll("exportJsonItem").isEmpty());
+        QVERIFY2(!m_qml->hasWarnings(), qPrintable(m_qml->warnings()));
+    }
+
+    void kvCacheIsASettingAndShownWhenEightBit() {
+        auto* box = find("kvCacheBox");
+        QVERIFY(box);
+        QCOMPARE(box->property("currentValue").toString(), QStringLiteral("f16"));
+        box->setProperty("currentIndex", 1);  // what a click on the second entry does
+        QMetaObject::invokeMethod(box, "activated", Q_ARG(int, 1));
+        QCOMPARE(m_settings.kvCache, QStringLiteral("q8_0"));
+        m_settings.kvCache = "f16";
+        emit m_settings.changed();
+        QCOMPARE(box->property("currentValue").toString(), QStringLiteral("f16"));
+
+        auto* label = find<QQuickItem>("kvCacheLabel");
+        QVERIFY(label);
+        m_app.m_kvCacheType = "q8_0";
+        m_app.m_kvBytesPerToken = 6912;
+        m_app.setModel(true);
+        QVERIFY(label->isVisible());
+        m_app.m_kvCacheType = "f16";
+        m_app.setModel(true);
+        QVERIFY(!label->isVisible());
         QVERIFY2(!m_qml->hasWarnings(), qPrintable(m_qml->warnings()));
     }
 

@@ -154,6 +154,30 @@ private slots:
         QCOMPARE(app->messages()->at(1).branchIndex, 0);
     }
 
+    // The 8-bit KV cache setting reaches the engine on the next load: the controller reports it,
+    // each token of context costs little more than half, and replies still stream.
+    void eightBitKvCacheAppliesOnTheNextLoad() {
+        AppController* app = m_context->controller();
+        QCOMPARE(app->kvCacheType(), QString("f16"));
+        const double f16Bytes = app->kvBytesPerToken();
+        QVERIFY(f16Bytes > 0);
+        m_context->settings()->setKvCache("q8_0");
+        app->loadModel(folio::test::modelPath());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            app->kvCacheType() == "q8_0" || app->statusText().contains("Could not"),
+            kLoadTimeoutMs);
+        QVERIFY2(app->modelReady(), qPrintable(app->statusText()));
+        QCOMPARE(app->kvBytesPerToken(), f16Bytes * 9 / 16);  // 1.125 bytes per value, not 2
+
+        app->setMaxReplyTokens(24);
+        app->newConversation();
+        QSignalSpy finished(app, &AppController::replyFinished);
+        app->send("Name a primary colour.");
+        QVERIFY(finished.wait(kReplyTimeoutMs) || finished.count() == 1);
+        QVERIFY(!app->messages()->at(1).text.trimmed().isEmpty());
+        m_context->settings()->setKvCache("f16");
+    }
+
     void cleanupTestCase() { m_context.reset(); }
 
 private:

@@ -86,7 +86,16 @@ private slots:
         library.setContextSize(100000);  // clamped to the training context
         QCOMPARE(qint64(library.data(i, ModelLibrary::EstimateBytesRole).toDouble()),
                  (kWeightBytes + kKvPerToken * 4096) * 11 / 10);
+        // The 8-bit KV cache: int8 rows of 32 values plus an f32 scale, 36 bytes instead of 64.
         library.setContextSize(2048);
+        library.setKvCache("q8_0");
+        QCOMPARE(library.kvCache(), QString("q8_0"));
+        QCOMPARE(qint64(library.data(i, ModelLibrary::EstimateBytesRole).toDouble()),
+                 (kWeightBytes + kKvPerToken * 36 / 64 * 2048) * 11 / 10);
+        library.setKvCache("bf16");  // not offered: ignored
+        QCOMPARE(library.kvCache(), QString("q8_0"));
+        library.setKvCache("f16");
+        QCOMPARE(qint64(library.data(i, ModelLibrary::EstimateBytesRole).toDouble()), at2048);
         library.setAvailableMemoryForTest(at2048 - 1);
         QCOMPARE(library.data(i, ModelLibrary::FitsRole).toBool(), false);
         library.setAvailableMemoryForTest(at2048);

@@ -19,6 +19,7 @@ Dialog {
 
     onAboutToShow: {
         models.library.contextSize = settings.contextSize
+        models.library.kvCache = settings.kvCache
         models.library.refresh()
     }
 

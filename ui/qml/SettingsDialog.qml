@@ -1,5 +1,6 @@
 // Settings, bound straight to the `settings` object (every change is saved at once).
-// The model file takes effect with "Load"; threads, context size and device on the next load.
+// The model file takes effect with "Load"; threads, context size, device and KV cache on the next
+// load.
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Dialogs
@@ -18,6 +19,10 @@ Dialog {
     readonly property var deviceChoices: [
         {value: "cpu", text: qsTr("CPU")},
         {value: "gpu", text: qsTr("GPU (CUDA)")}
+    ]
+    readonly property var kvCacheChoices: [
+        {value: "f16", text: qsTr("16-bit (exact)")},
+        {value: "q8_0", text: qsTr("8-bit (half the memory, faster in long chats)")}
     ]
     readonly property var presetChoices: [
         {value: "qwen3-non-thinking", text: qsTr("Balanced (recommended)")},
@@ -130,6 +135,17 @@ Dialog {
                 choices: root.deviceChoices
                 value: settings.device
                 onChosen: v => settings.device = v
+            }
+
+            Label { text: qsTr("KV cache") }
+            ChoiceBox {
+                objectName: "kvCacheBox"
+                choices: root.kvCacheChoices
+                value: settings.kvCache
+                onChosen: v => settings.kvCache = v
+                ToolTip.visible: hovered
+                ToolTip.delay: 600
+                ToolTip.text: qsTr("How the processor keeps the conversation's memory; applies the next time a model loads. The GPU always uses 16 bits.")
             }
 
             Label { text: qsTr("Sampling") }

@@ -1,4 +1,5 @@
-// Bottom line: the model, the device it runs on, and the app's status (loading, errors).
+// Bottom line: the model, the device it runs on, the KV cache when it is the 8-bit one, and the
+// app's status (loading, errors).
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
@@ -27,6 +28,16 @@ Pane {
             visible: app.modelReady && app.deviceName.length > 0
             text: app.deviceName
             opacity: 0.75
+        }
+        Label {
+            objectName: "kvCacheLabel"
+            visible: app.modelReady && app.kvCacheType === "q8_0"
+            text: qsTr("8-bit KV cache")
+            opacity: 0.75
+            HoverHandler { id: kvHover }
+            ToolTip.visible: kvHover.hovered
+            ToolTip.text: qsTr("The chat's memory is stored in 8 bits: %1 KiB per token of context")
+                          .arg((app.kvBytesPerToken / 1024).toLocaleString(Qt.locale(), "f", 1))
         }
         Label {
             objectName: "statusLabel"
