@@ -8,7 +8,8 @@
 # 2. Builds folio-cli and membw with the release preset (build/release).
 # 3. Makes the models: the default model (scripts/fetch-model, or --model FILE); a synthetic
 #    Qwen3-0.6B-shaped f16 GGUF (scripts/make_synthetic_gguf.py) quantized by llama-quantize to
-#    Q8_0 and Q4_K_M; with --with-8b a synthetic Qwen3-8B-shaped Q4_K_M (decode only).
+#    Q8_0 and Q4_K_M; with --with-8b a synthetic Qwen3-8B-shaped Q4_K_M (decode only); with
+#    --with-bf16 the 0.6B shape in BF16 (prefill 512 and decode 128).
 # 4. Measures memory read bandwidth, then runs llama-bench and `folio-cli bench --json`
 #    alternately (bench/cpu_pairs.py): prefill 512 and 4096, decode 128, decode 128 at depths
 #    8192 and 16384 (llama.cpp with flash attention on and off; one depth prefill per engine and
@@ -19,12 +20,13 @@
 # usage: bench/cpu.sh [--quick] [--model FILE] [--pairs N] [--threads 1,2] [--with-8b]
 #                     [--no-synthetic] [--peer-dir DIR] [--models-dir DIR] [--out DIR]
 #                     [--folio-build DIR] [--taskset CPUS] [--tests LIST] [--models LIST]
-#                     [--prepare-only] [--folio-kv LIST]
+#                     [--prepare-only] [--folio-kv LIST] [--with-bf16]
 #   --quick   the default model only, 1 pair, prefill 128 / decode 32 / decode 32 at depth 1024:
 #             a smoke run that finishes in minutes once the tools are built.
 #   --tests   only these cells' tests, e.g. tg128@d8192,tg128@d16384 (any ppN, tgN, tgN@dD)
 #   --models  only the models whose label contains one of these, e.g. q4_k_m,default (labels:
-#             default, qwen3-0.6b-Q8_0, qwen3-0.6b-Q4_K_M, qwen3-8b-Q4_K_M; case-insensitive)
+#             default, qwen3-0.6b-Q8_0, qwen3-0.6b-Q4_K_M, qwen3-8b-Q4_K_M, qwen3-0.6b-BF16;
+#             case-insensitive)
 #   --prepare-only  build the tools and make the models, then stop (no measurements)
 #   --folio-kv LIST  Folio's KV cache types to measure, e.g. f16,q8_0 (default f16): each type
 #             after the first is one more Folio engine ("folio-q8_0") in every cell
@@ -38,7 +40,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/scripts/common.sh"
 
 LLAMA_PY_VERSION=0.3.36
-quick=0 pairs=5 threads=1,2 with8b=0 synthetic=1 model="" taskset="" tests="" models=""
+quick=0 pairs=5 threads=1,2 with8b=0 withBf16=0 synthetic=1 model="" taskset="" tests="" models=""
 prepareOnly=0 folioKv=""
 peerDir="${XDG_CACHE_HOME:-$HOME/.cache}/folio/peer"
 modelsDir="${XDG_CACHE_HOME:-$HOME/.cache}/folio/bench-models"
@@ -51,6 +53,7 @@ while [ $# -gt 0 ]; do
         --pairs) pairs="$2"; shift 2 ;;
         --threads) threads="$2"; shift 2 ;;
         --with-8b) with8b=1; shift ;;
+        --with-bf16) withBf16=1; shift ;;
         --no-synthetic) synthetic=0; shift ;;
         --peer-dir) peerDir="$2"; shift 2 ;;
         --models-dir) modelsDir="$2"; shift 2 ;;
@@ -68,7 +71,7 @@ while [ $# -gt 0 ]; do
         *) folio_die "unknown argument '$1' (see --help)" ;;
     esac
 done
-[ "$quick" = 1 ] && pairs=1 synthetic=0 with8b=0
+[ "$quick" = 1 ] && pairs=1 synthetic=0 with8b=0 withBf16=0
 mkdir -p "$peerDir" "$modelsDir" "$outDir"
 
 # ---- 1. llama.cpp -------------------------------------------------------------------------------
@@ -229,6 +232,12 @@ if [ "$synthetic" = 1 ] && { wanted qwen3-0.6b-Q8_0 || wanted qwen3-0.6b-Q4_K_M;
     makeSynthetic qwen3-0.6b f16 "$q8" Q8_0
     makeSynthetic qwen3-0.6b f16 "$q4km" Q4_K_M
     modelArgs+=(--model "qwen3-0.6b-Q8_0=$q8" --model "qwen3-0.6b-Q4_K_M=$q4km")
+fi
+if [ "$withBf16" = 1 ] && wanted qwen3-0.6b-BF16; then
+    # BF16 weights: Folio's vdpbf16ps kernels (the avx512-bf16 level) against llama.cpp's.
+    bf16="$modelsDir/synthetic-qwen3-0.6b-bf16.gguf"
+    makeSynthetic qwen3-0.6b f16 "$bf16" BF16
+    modelArgs+=(--model "qwen3-0.6b-BF16=$bf16:pp512,tg128")
 fi
 if [ "$with8b" = 1 ] && wanted qwen3-8b-Q4_K_M; then
     # The 8B f16 would be 16 GB on disk and in python-gguf's memory; q4_0 (4.6 GB) is written

@@ -121,7 +121,9 @@ def is_folio(engine):
 
 def folio_cmd(args, model, test, threads, kv_type=None):
     kind, n_prompt, n_gen, depth = test
-    cmd = [args.folio_cli, "bench", "-m", model, "-t", str(threads), "--json"]
+    # The CPU backend, as llama.cpp's CPU build: "auto" would also load (and, without a GPU,
+    # unload) the CUDA plugin.
+    cmd = [args.folio_cli, "bench", "-m", model, "-t", str(threads), "--device", "cpu", "--json"]
     if kv_type:
         cmd += ["--kv-type", kv_type]
     if kind == "prefill":

@@ -478,6 +478,15 @@ Expected<std::unique_ptr<GgufFile>> GgufFile::open(const std::string& path) {
     return file;
 }
 
+void GgufFile::adviseRandomAccess(const GgufTensor& t) const {
+    if (!m_mapping || t.nbytes == 0) return;
+    const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+    const auto begin = reinterpret_cast<uintptr_t>(t.data);
+    const uintptr_t first = begin / page * page;
+    const uintptr_t end = begin + t.nbytes;
+    ::madvise(reinterpret_cast<void*>(first), end - first, MADV_RANDOM);
+}
+
 GgufFile::~GgufFile() {
     if (m_mapping) ::munmap(m_mapping, m_size);
 }

@@ -89,6 +89,12 @@ public:
     const GgufTensor* tensor(std::string_view name) const;
     const std::vector<GgufTensor>& tensors() const { return m_tensors; }
 
+    // Tells the kernel that a tensor's pages are read a few rows at a time, in no order (the
+    // token embedding, one row per prompt token): a page fault then maps that page alone, not
+    // the readahead window around it, so the resident set holds the rows used rather than most
+    // of the table. A hint only: nothing happens for fromMemory buffers or when it fails.
+    void adviseRandomAccess(const GgufTensor& t) const;
+
 private:
     GgufFile() = default;
     Status parse();

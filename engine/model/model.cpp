@@ -90,6 +90,9 @@ Status Model::bindWeights() {
         m_weights.output = m_weights.tokenEmbedding;
     else if (!(s = bindMatrix(f, "output.weight", c.nEmbd, c.nVocab, m_weights.output)))
         return s;
+    // An embedding table that is not also the output matrix is only ever read a row per token
+    // (a tied one is streamed whole for every token's logits, where readahead helps).
+    if (!c.tiedOutput) f.adviseRandomAccess(*f.tensor("token_embd.weight"));
     m_weights.layers.resize(size_t(c.nLayer));
     for (int l = 0; l < c.nLayer; ++l) {
         LayerWeights& w = m_weights.layers[size_t(l)];

@@ -22,6 +22,9 @@ CpuFeatures detect() {
     f.avx512bw = __builtin_cpu_supports("avx512bw");
     f.avx512vl = __builtin_cpu_supports("avx512vl");
     f.avx512vnni = __builtin_cpu_supports("avx512vnni");
+    // From CPUID directly for the same reason as F16C; the OS's ZMM state is covered by avx512f.
+    f.avx512bf16 =
+        f.avx512f && __get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) && (eax & (1u << 5)) != 0;
 #endif
     return f;
 }

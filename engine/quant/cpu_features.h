@@ -12,6 +12,7 @@ struct CpuFeatures {
     bool avx512bw = false;
     bool avx512vl = false;
     bool avx512vnni = false;
+    bool avx512bf16 = false;  // vdpbf16ps (CPUID.(7,1):EAX bit 5)
 };
 
 const CpuFeatures& cpuFeatures();

@@ -19,7 +19,7 @@ using namespace quant;
 
 namespace {
 
-enum class ActFormat { None, F32, Q8, Q8K };
+enum class ActFormat { None, F32, Bf16, Q8, Q8K };
 
 struct ActEntry {
     GgmlType type;
@@ -27,11 +27,11 @@ struct ActEntry {
 };
 
 constexpr ActEntry kActFormats[] = {
-    {GgmlType::F32, ActFormat::F32},  {GgmlType::F16, ActFormat::F32},
-    {GgmlType::BF16, ActFormat::F32}, {GgmlType::Q4_0, ActFormat::Q8},
-    {GgmlType::Q4_1, ActFormat::Q8},  {GgmlType::Q5_0, ActFormat::Q8},
-    {GgmlType::Q5_1, ActFormat::Q8},  {GgmlType::Q8_0, ActFormat::Q8},
-    {GgmlType::Q4_K, ActFormat::Q8K}, {GgmlType::Q5_K, ActFormat::Q8K},
+    {GgmlType::F32, ActFormat::F32},   {GgmlType::F16, ActFormat::F32},
+    {GgmlType::BF16, ActFormat::Bf16}, {GgmlType::Q4_0, ActFormat::Q8},
+    {GgmlType::Q4_1, ActFormat::Q8},   {GgmlType::Q5_0, ActFormat::Q8},
+    {GgmlType::Q5_1, ActFormat::Q8},   {GgmlType::Q8_0, ActFormat::Q8},
+    {GgmlType::Q4_K, ActFormat::Q8K},  {GgmlType::Q5_K, ActFormat::Q8K},
     {GgmlType::Q6_K, ActFormat::Q8K},
 };
 
@@ -83,6 +83,10 @@ void quantizeActQ8K(const float* x, ActQ8K* y, int64_t n) {
     }
 }
 
+void quantizeActBf16(const float* x, uint16_t* y, int64_t n) {
+    for (int64_t i = 0; i < n; ++i) y[i] = f32ToBf16(x[i]);
+}
+
 int levelRank(KernelLevel l) {
     return static_cast<int>(l);
 }
@@ -92,8 +96,13 @@ std::atomic<int>& levelSlot() {
     return level;
 }
 
+bool atLeastAvx512(KernelLevel level) {
+    return levelRank(level) >= levelRank(KernelLevel::Avx512);
+}
+
 const KernelTable* tableFor(KernelLevel level) {
     switch (level) {
+        case KernelLevel::Avx512Bf16:
         case KernelLevel::Avx512:
             return avx512Kernels();
         case KernelLevel::Avx2:
@@ -137,6 +146,8 @@ size_t activationRowBytes(GgmlType weightType, int64_t n) {
     switch (actFormat(weightType)) {
         case ActFormat::F32:
             return static_cast<size_t>(n) * sizeof(float);
+        case ActFormat::Bf16:
+            return static_cast<size_t>(n) * sizeof(uint16_t);
         case ActFormat::Q8:
             return static_cast<size_t>(n / kQK) * sizeof(ActQ8);
         case ActFormat::Q8K:
@@ -149,7 +160,7 @@ size_t activationRowBytes(GgmlType weightType, int64_t n) {
 
 void quantizeActivationRow(GgmlType weightType, const float* x, void* dst, int64_t n) {
     // The SIMD quantizers write the scalar code's bytes (tested), so the level changes speed only.
-    const TileTable* simd = kernelLevel() == KernelLevel::Avx512 ? avx512Tiles() : nullptr;
+    const TileTable* simd = atLeastAvx512(kernelLevel()) ? avx512Tiles() : nullptr;
     const ActFormat format = actFormat(weightType);
     if (simd && format == ActFormat::Q8 && simd->quantizeQ8)
         return simd->quantizeQ8(x, static_cast<uint8_t*>(dst), n);
@@ -158,6 +169,9 @@ void quantizeActivationRow(GgmlType weightType, const float* x, void* dst, int64
     switch (format) {
         case ActFormat::F32:
             std::memcpy(dst, x, static_cast<size_t>(n) * sizeof(float));
+            return;
+        case ActFormat::Bf16:
+            quantizeActBf16(x, static_cast<uint16_t*>(dst), n);
             return;
         case ActFormat::Q8:
             assert(n % kQK == 0);
@@ -178,8 +192,9 @@ namespace {
 // The prefill routine for `t` at the active level; nullptr where the level has none for `t`.
 GemmFn gemmFor(GgmlType t) {
     const auto raw = static_cast<uint32_t>(t);
-    if (kernelLevel() != KernelLevel::Avx512 || raw >= static_cast<uint32_t>(kTypeSlots))
-        return nullptr;
+    if (!atLeastAvx512(kernelLevel()) || raw >= static_cast<uint32_t>(kTypeSlots)) return nullptr;
+    if (t == GgmlType::BF16 && kernelLevel() == KernelLevel::Avx512Bf16)
+        return avx512Bf16Kernels()->gemm;
     const TileTable* tiles = avx512Tiles();
     return tiles ? tiles->gemm[raw] : nullptr;
 }
@@ -190,6 +205,9 @@ GemvFn gemvFor(GgmlType t) {
     if (raw >= static_cast<uint32_t>(kTypeSlots)) return nullptr;
     const GemvTable* table = nullptr;
     switch (kernelLevel()) {
+        case KernelLevel::Avx512Bf16:
+            if (t == GgmlType::BF16) return avx512Bf16Kernels()->gemv;
+            [[fallthrough]];
         case KernelLevel::Avx512:
             table = avx512Gemv();
             break;
@@ -239,8 +257,10 @@ void dotRowsMulti(GgmlType weightType, const uint8_t* w, size_t rowStride, int64
 KernelLevel detectKernelLevel() {
     const CpuFeatures& f = cpuFeatures();
     const bool avx2 = f.avx2 && f.fma && f.f16c;
-    if (avx2 && f.avx512f && f.avx512bw && f.avx512vl && f.avx512vnni && avx512Kernels())
-        return KernelLevel::Avx512;
+    const bool avx512 =
+        avx2 && f.avx512f && f.avx512bw && f.avx512vl && f.avx512vnni && avx512Kernels();
+    if (avx512 && f.avx512bf16 && avx512Bf16Kernels()) return KernelLevel::Avx512Bf16;
+    if (avx512) return KernelLevel::Avx512;
     if (avx2 && avx2Kernels()) return KernelLevel::Avx2;
     return KernelLevel::Scalar;
 }
@@ -262,6 +282,8 @@ const char* kernelLevelName(KernelLevel level) {
             return "avx2";
         case KernelLevel::Avx512:
             return "avx512";
+        case KernelLevel::Avx512Bf16:
+            return "avx512-bf16";
     }
     return "unknown";
 }

@@ -3,9 +3,11 @@
 // matmul. A weight row is multiplied with an activation row in the format its type pairs with:
 //   Q4_0, Q4_1, Q5_0, Q5_1, Q8_0 -> blocks of 32 int8 with an f32 scale and the scaled sum
 //   Q4_K, Q5_K, Q6_K             -> blocks of 256 int8 with an f32 scale and int16 sums of 16
-//   F32, F16, BF16               -> plain f32 (no quantization)
+//   F32, F16                     -> plain f32 (no quantization)
+//   BF16                         -> bf16, rounded to nearest even (as llama.cpp pairs them)
 // Callers quantize each activation row once with quantizeActivationRow and then reuse it for
-// every weight row. The SIMD level (scalar, AVX2+FMA, AVX-512 VNNI) is picked from CPUID at start.
+// every weight row. The SIMD level (scalar, AVX2+FMA, AVX-512 VNNI, and AVX-512 BF16 for BF16
+// weights) is picked from CPUID at start.
 //
 // Contract for all functions: n is a multiple of the weight type's block size (32 or 256 for the
 // block types, anything for F32/F16/BF16); weight rows need 2-byte alignment (every GGUF block is
@@ -50,7 +52,8 @@ void dotRows(GgmlType weightType, const uint8_t* w, size_t rowStride, int64_t nR
 void dotRowsMulti(GgmlType weightType, const uint8_t* w, size_t rowStride, int64_t nRows,
                   const uint8_t* act, int64_t nAct, int64_t n, float* out, int64_t outStride);
 
-enum class KernelLevel { Scalar, Avx2, Avx512 };
+// Avx512Bf16 is Avx512 plus vdpbf16ps for BF16 weights (kernels_avx512_bf16.cpp).
+enum class KernelLevel { Scalar, Avx2, Avx512, Avx512Bf16 };
 
 // The best level this CPU (and this build) supports.
 KernelLevel detectKernelLevel();

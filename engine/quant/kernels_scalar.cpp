@@ -33,7 +33,8 @@ float dotF16(const uint8_t* w, const uint8_t* act, int64_t n) {
 
 float dotBf16(const uint8_t* w, const uint8_t* act, int64_t n) {
     float sum = 0.0f;
-    for (int64_t i = 0; i < n; ++i) sum += bf16ToF32(loadU16(w + 2 * i)) * loadF32(act + 4 * i);
+    for (int64_t i = 0; i < n; ++i)
+        sum += bf16ToF32(loadU16(w + 2 * i)) * bf16ToF32(loadU16(act + 2 * i));
     return sum;
 }
 

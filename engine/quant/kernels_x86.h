@@ -297,7 +297,7 @@ void dotQ6K(const uint8_t* w, const uint8_t* act, size_t actStride, int64_t n, f
     for (int j = 0; j < NA; ++j) out[j * outStride] = hsum(acc[j]);
 }
 
-// ---- float weights: F32, F16, BF16 against f32 activations ----------------------------------
+// ---- float weights: F32 and F16 against f32 activations, BF16 against BF16 ones -------------
 
 struct F32Load {
     static __m256 load8(const uint8_t* w, int64_t i) {
@@ -332,29 +332,29 @@ struct Bf16Load {
     }
 };
 
-template <class L, int NA>
+// L loads the weights, AL the activations (F32Load, or Bf16Load for BF16 weights).
+template <class L, class AL, int NA>
 void dotFloat(const uint8_t* w, const uint8_t* act, size_t actStride, int64_t n, float* out,
               int64_t outStride) {
     // Two accumulators per activation row hide the FMA latency.
     __m256 acc0[NA], acc1[NA];
-    const float* a[NA];
+    const uint8_t* a[NA];
     for (int j = 0; j < NA; ++j) {
         acc0[j] = acc1[j] = _mm256_setzero_ps();
-        a[j] = reinterpret_cast<const float*>(act + j * actStride);
+        a[j] = act + j * actStride;
     }
     int64_t i = 0;
     for (; i + 16 <= n; i += 16) {
         const __m256 w0 = L::load8(w, i), w1 = L::load8(w, i + 8);
         for (int j = 0; j < NA; ++j) {
-            acc0[j] = _mm256_fmadd_ps(w0, _mm256_loadu_ps(a[j] + i), acc0[j]);
-            acc1[j] = _mm256_fmadd_ps(w1, _mm256_loadu_ps(a[j] + i + 8), acc1[j]);
+            acc0[j] = _mm256_fmadd_ps(w0, AL::load8(a[j], i), acc0[j]);
+            acc1[j] = _mm256_fmadd_ps(w1, AL::load8(a[j], i + 8), acc1[j]);
         }
     }
     for (int j = 0; j < NA; ++j) {
         float s = hsum(_mm256_add_ps(acc0[j], acc1[j]));
         // The tail reads the activation through memcpy: it need not be 4-byte aligned (UBSan).
-        for (int64_t t = i; t < n; ++t)
-            s += L::load1(w, t) * F32Load::load1(act + j * actStride, t);
+        for (int64_t t = i; t < n; ++t) s += L::load1(w, t) * AL::load1(a[j], t);
         out[j * outStride] = s;
     }
 }
@@ -375,11 +375,11 @@ struct B32 {
         static constexpr auto fn = dotBlocks32<T, NA>;
     };
 };
-template <class L>
+template <class L, class AL = F32Load>
 struct Fl {
     template <int NA>
     struct K {
-        static constexpr auto fn = dotFloat<L, NA>;
+        static constexpr auto fn = dotFloat<L, AL, NA>;
     };
 };
 template <int NA>
@@ -404,7 +404,7 @@ constexpr folio::quant::KernelTable makeX86Table() {
     folio::quant::KernelTable t;
     addAll<Fl<F32Load>::K>(t, GgmlType::F32);
     addAll<Fl<F16Load>::K>(t, GgmlType::F16);
-    addAll<Fl<Bf16Load>::K>(t, GgmlType::BF16);
+    addAll<Fl<Bf16Load, Bf16Load>::K>(t, GgmlType::BF16);
     addAll<B32<Q4_0Traits>::K>(t, GgmlType::Q4_0);
     addAll<B32<Q4_1Traits>::K>(t, GgmlType::Q4_1);
     addAll<B32<Q5_0Traits>::K>(t, GgmlType::Q5_0);

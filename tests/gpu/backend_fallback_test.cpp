@@ -3,6 +3,8 @@
 // usable CUDA (no plugin, no libcublas, no driver or no device) — that asking for the GPU is an
 // Error naming why, while Device::Auto and folio-cli's default give the CPU backend with that
 // message.
+#include <dlfcn.h>
+
 #include <QDir>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -89,6 +91,32 @@ private slots:
         } else {
             QVERIFY(d.error().message.find("cpu, cuda or auto") != std::string::npos);
         }
+    }
+
+    // Without an NVIDIA driver, Device::Auto runs on the CPU without loading the CUDA plugin:
+    // once loaded, it and its cuBLAS stay mapped (~150 MB resident) for nothing. Runs before
+    // any test that lists the backends (which loads the plugin to say why it is not usable).
+    void autoWithoutADriverLeavesThePluginUnloaded() {
+        if (void* driver = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL)) {
+            dlclose(driver);
+            QSKIP("an NVIDIA driver is installed here");
+        }
+        FOLIO_REQUIRE_SHARED();
+        if (!loadModel()) QSKIP("no synthetic model (see the warning above)");
+        ThreadPool pool(1);
+        GeneratorOptions o;
+        o.contextLength = 64;
+        o.device = Device::Auto;
+        auto gen = Generator::create(*m_model, pool, o);
+        QVERIFY(gen.ok());
+        QCOMPARE(std::string((*gen)->backend().name()), std::string("cpu"));
+        QCOMPARE((*gen)->backendFallbackReason(),
+                 std::string("no NVIDIA driver (libcuda.so.1 not found)"));
+        QFile maps(QStringLiteral("/proc/self/maps"));
+        if (!maps.open(QIODevice::ReadOnly)) QSKIP("no /proc/self/maps here");
+        const QByteArray mapped = maps.readAll();
+        QVERIFY2(!mapped.contains("libfolio_cuda") && !mapped.contains("libcublas"),
+                 "the CUDA plugin was loaded");
     }
 
     void backendListNamesCpuAndCuda() {

@@ -32,6 +32,27 @@ qint64 residentBytes() {
     return fields[1].toLongLong() * static_cast<qint64>(sysconf(_SC_PAGESIZE));
 }
 
+// The VmFlags line of the mapping that holds p (/proc/self/smaps), or "" where there is none.
+QByteArray mappingFlags(const void* p) {
+    QFile smaps(QStringLiteral("/proc/self/smaps"));
+    if (!smaps.open(QIODevice::ReadOnly)) return {};
+    const auto addr = reinterpret_cast<quintptr>(p);
+    bool inside = false;
+    for (const QByteArray& line : smaps.readAll().split('\n')) {
+        const int dash = line.indexOf('-');
+        const int space = line.indexOf(' ');
+        if (dash > 0 && space > dash && !line.endsWith(':') && !line.startsWith("VmFlags")) {
+            bool ok1 = false, ok2 = false;
+            const quintptr start = line.left(dash).toULongLong(&ok1, 16);
+            const quintptr end = line.mid(dash + 1, space - dash - 1).toULongLong(&ok2, 16);
+            if (ok1 && ok2) inside = start <= addr && addr < end;
+        } else if (inside && line.startsWith("VmFlags:")) {
+            return line;
+        }
+    }
+    return {};
+}
+
 QString qs(std::string_view s) {
     return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size()));
 }
@@ -522,6 +543,19 @@ void GgufLoaderTest::openValidFile() {
         QCOMPARE(reinterpret_cast<uintptr_t>(t.data) % f.alignment(), uintptr_t{0});
         QCOMPARE(std::memcmp(t.data, b.data() + f.dataOffset() + t.offset, t.nbytes), 0);
     }
+    // adviseRandomAccess marks the tensor's pages for random reads (VmFlags "rr").
+    const folio::GgufTensor& last = f.tensors().back();
+    const QByteArray before = mappingFlags(last.data);
+    if (before.isEmpty()) QSKIP("no /proc/self/smaps here");
+    QVERIFY2(!before.contains(" rr"), before.constData());
+    f.adviseRandomAccess(last);
+    const QByteArray after = mappingFlags(last.data);
+    QVERIFY2(after.contains(" rr"), after.constData());
+    // A parsed buffer is not ours to advise: a no-op.
+    auto mem = GgufFile::fromMemory(b.data(), b.size());
+    QVERIFY(mem.ok());
+    (*mem)->adviseRandomAccess((*mem)->tensors().back());
+    QVERIFY(!mappingFlags((*mem)->tensors().back().data).contains(" rr"));
 }
 
 void GgufLoaderTest::openErrors() {

@@ -5,7 +5,8 @@
 //  * kernel vs float reference: the activation is quantized to int8 per block of 32 or 256 with
 //    step amax/127, so each x_i moves by at most amax_block/254; the dot moves by at most
 //    sum_i |w_i| * amax_block(i) / 254. Add 1e-5 * sum|w_i x_i| for float summation order.
-//    (Float-activation types: only the summation term.)
+//    BF16 activations are rounded to bf16 (relative step 2^-8, error at most half of it), so the
+//    dot moves by at most sum_i |w_i x_i| / 512. (F32, F16: only the summation term.)
 //  * SIMD vs scalar kernel, and dotRowsMulti vs dotRows: both see identical int8 activations, so
 //    only float summation order differs: 2e-6 * sum|w_i x_i|.
 #include <QtTest>
@@ -93,6 +94,7 @@ Bounds bounds(GgmlType t, const std::vector<uint8_t>& row, const std::vector<flo
             amax = std::max(amax, double(std::fabs(x[i])));
         for (int64_t i = i0; i < std::min(n, i0 + block); ++i) {
             if (!isFloatType(t)) b.quantError += std::fabs(double(w[i])) * amax / 254.0;
+            if (t == GgmlType::BF16) b.quantError += std::fabs(double(w[i]) * x[i]) / 512.0;
             b.magnitude += std::fabs(double(w[i]) * x[i]);
         }
     }
@@ -101,7 +103,8 @@ Bounds bounds(GgmlType t, const std::vector<uint8_t>& row, const std::vector<flo
 
 std::vector<KernelLevel> supportedLevels() {
     std::vector<KernelLevel> out;
-    for (KernelLevel l : {KernelLevel::Scalar, KernelLevel::Avx2, KernelLevel::Avx512})
+    for (KernelLevel l :
+         {KernelLevel::Scalar, KernelLevel::Avx2, KernelLevel::Avx512, KernelLevel::Avx512Bf16})
         if (static_cast<int>(l) <= static_cast<int>(folio::detectKernelLevel())) out.push_back(l);
     return out;
 }
@@ -116,11 +119,12 @@ private slots:
 
     void levels() {
         QVERIFY(folio::kernelLevel() == folio::detectKernelLevel());
-        folio::setKernelLevel(KernelLevel::Avx512);  // clamps to what the CPU has
+        folio::setKernelLevel(KernelLevel::Avx512Bf16);  // clamps to what the CPU has
         QVERIFY(folio::kernelLevel() == folio::detectKernelLevel());
         folio::setKernelLevel(KernelLevel::Scalar);
         QVERIFY(folio::kernelLevel() == KernelLevel::Scalar);
         QCOMPARE(QString(folio::kernelLevelName(KernelLevel::Avx2)), QString("avx2"));
+        QCOMPARE(QString(folio::kernelLevelName(KernelLevel::Avx512Bf16)), QString("avx512-bf16"));
         qInfo("detected kernel level: %s", folio::kernelLevelName(folio::detectKernelLevel()));
         for (GgmlType t : kTypes) QVERIFY(folio::kernelSupports(t));
         QVERIFY(!folio::kernelSupports(GgmlType::Q2_K));
@@ -128,6 +132,7 @@ private slots:
 
     void activationRowBytes() {
         QCOMPARE(folio::activationRowBytes(GgmlType::F16, 100), size_t(400));
+        QCOMPARE(folio::activationRowBytes(GgmlType::BF16, 100), size_t(200));
         QCOMPARE(folio::activationRowBytes(GgmlType::Q8_0, 64), size_t(80));
         QCOMPARE(folio::activationRowBytes(GgmlType::Q6_K, 512), size_t(584));
     }

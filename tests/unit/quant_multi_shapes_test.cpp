@@ -63,7 +63,8 @@ std::vector<uint8_t> makeRow(GgmlType t, int64_t n, std::mt19937& rng, bool extr
 
 std::vector<KernelLevel> supportedLevels() {
     std::vector<KernelLevel> out;
-    for (KernelLevel l : {KernelLevel::Scalar, KernelLevel::Avx2, KernelLevel::Avx512})
+    for (KernelLevel l :
+         {KernelLevel::Scalar, KernelLevel::Avx2, KernelLevel::Avx512, KernelLevel::Avx512Bf16})
         if (int(l) <= int(folio::detectKernelLevel())) out.push_back(l);
     return out;
 }
