@@ -27,10 +27,12 @@ class FakeSettings : public QObject {
     Q_OBJECT
     Q_PROPERTY(QString modelPath MEMBER m_modelPath NOTIFY changed)
     Q_PROPERTY(int contextSize MEMBER m_contextSize NOTIFY changed)
+    Q_PROPERTY(QString kvCache MEMBER m_kvCache NOTIFY changed)
 
 public:
     QString m_modelPath;
     int m_contextSize = 4096;
+    QString m_kvCache = "q8_0";
 signals:
     void changed();
 };
@@ -114,7 +116,8 @@ private slots:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QMetaObject::invokeMethod(root, "open");
-        QTRY_COMPARE(models.library()->contextSize(), 4096);  // taken from settings on open
+        QTRY_COMPARE(models.library()->contextSize(), 4096);     // taken from settings on open
+        QCOMPARE(models.library()->kvCache(), QString("q8_0"));  // the estimates' KV cache too
         QVERIFY2(warnings.isEmpty(), qPrintable(warnings.join('\n')));
     }
 };
