@@ -6,6 +6,7 @@
 #include "app/chat_request.h"
 #include "app/engine_worker.h"
 #include "app/settings.h"
+#include "engine/runtime/kv_cache.h"
 
 using folio::MessageState;
 using folio::PathEntry;
@@ -325,7 +326,9 @@ void AppController::loadModel(const QString& path) {
     options.threads = m_settings->threads();
     options.contextLength = m_settings->contextSize();
     options.device = m_settings->device() == "gpu" ? folio::Device::Gpu : folio::Device::Cpu;
-    options.kvType = m_settings->kvCache() == "q8_0" ? folio::KvType::Q8_0 : folio::KvType::F16;
+    // Settings::kvCache() is always a name the cache knows ("f16" or "q8_0").
+    options.kvType = folio::KvCache::typeFromName(m_settings->kvCache().toStdString())
+                         .value_or(folio::KvType::F16);
     m_modelName = QFileInfo(path).completeBaseName();
     m_deviceName.clear();
     m_kvCacheType.clear();

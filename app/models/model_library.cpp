@@ -147,7 +147,9 @@ QString ModelLibrary::kvCache() const {
 }
 
 void ModelLibrary::setKvCache(const QString& type) {
-    const KvType t = type == "q8_0" ? KvType::Q8_0 : type == "f16" ? KvType::F16 : m_kvType;
+    // Only the types Settings offers; anything else keeps the current one.
+    const std::optional<KvType> parsed = KvCache::typeFromName(type.toStdString());
+    const KvType t = parsed && *parsed != KvType::F32 ? *parsed : m_kvType;
     if (t == m_kvType) return;
     m_kvType = t;
     emit contextSizeChanged();

@@ -127,18 +127,6 @@ Expected<std::unique_ptr<Backend>> createCuda(const BackendContext& context) {
     return std::unique_ptr<Backend>(b);
 }
 
-// Whether the NVIDIA driver's library loads. Without it there is no CUDA device, and Device::Auto
-// does not load the plugin: once loaded, the plugin and its CUDA libraries can never be unloaded
-// (C++ unique symbols make dlclose a no-op), which costs a process that then runs on the CPU
-// ~150 MB of resident memory on a machine with the CUDA libraries but no GPU. Device::Gpu still
-// loads it, so that its error names every problem (a missing cuBLAS as well).
-bool nvidiaDriverPresent() {
-    void* driver = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
-    if (!driver) return false;
-    dlclose(driver);
-    return true;
-}
-
 struct DeviceName {
     Device device;
     const char* name;
@@ -151,6 +139,18 @@ constexpr DeviceName kDeviceNames[] = {
 
 }  // namespace
 
+// Without the driver there is no CUDA device. Device::Auto then does not load the plugin: once
+// loaded, the plugin and its CUDA libraries can never be unloaded (C++ unique symbols make dlclose
+// a no-op), which costs a process that then runs on the CPU ~150 MB of resident memory on a
+// machine with the CUDA libraries but no GPU. Device::Gpu still loads it, so that its error
+// names every problem (a missing cuBLAS as well).
+bool nvidiaDriverPresent() {
+    void* driver = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL);
+    if (!driver) return false;
+    dlclose(driver);
+    return true;
+}
+
 std::unique_ptr<Backend> createCpuBackend(const BackendContext& context) {
     return std::make_unique<CpuBackend>(context);
 }
@@ -160,8 +160,7 @@ Expected<BackendSelection> createBackend(Device device, const BackendContext& co
     if (device != Device::Cpu) {
         auto cuda = device == Device::Gpu || nvidiaDriverPresent()
                         ? createCuda(context)
-                        : Expected<std::unique_ptr<Backend>>(
-                              makeError("no NVIDIA driver (libcuda.so.1 not found)"));
+                        : Expected<std::unique_ptr<Backend>>(makeError(kNoNvidiaDriver));
         if (cuda) {
             out.backend = std::move(cuda.value());
             return out;

@@ -74,6 +74,11 @@ struct BackendSelection {
 // fallbackReason set.
 Expected<BackendSelection> createBackend(Device device, const BackendContext& context);
 
+// Whether the NVIDIA driver's library (libcuda.so.1) loads here; without it Device::Auto falls
+// back to the CPU with kNoNvidiaDriver as the reason, without loading the CUDA plugin.
+bool nvidiaDriverPresent();
+inline constexpr const char* kNoNvidiaDriver = "no NVIDIA driver (libcuda.so.1 not found)";
+
 // The CPU backend alone (what createBackend(Device::Cpu) returns).
 std::unique_ptr<Backend> createCpuBackend(const BackendContext& context);
 

@@ -48,11 +48,9 @@ bool deviceOption(const Args& args, Device& device) {
 bool kvTypeOption(const Args& args, KvType& type) {
     const auto value = args.value("--kv-type");
     if (!value) return true;
-    for (KvType t : {KvType::F16, KvType::Q8_0, KvType::F32}) {
-        if (*value == KvCache::typeName(t)) {
-            type = t;
-            return true;
-        }
+    if (const auto parsed = KvCache::typeFromName(*value)) {
+        type = *parsed;
+        return true;
     }
     std::fprintf(stderr, "error: --kv-type: '%s' is not one of f16, q8_0, f32\n", value->c_str());
     return false;

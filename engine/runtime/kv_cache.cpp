@@ -109,6 +109,12 @@ const char* KvCache::typeName(KvType type) {
     return kvTypeInfo(type).name;
 }
 
+std::optional<KvType> KvCache::typeFromName(std::string_view name) {
+    for (KvType t : {KvType::F16, KvType::Q8_0, KvType::F32})
+        if (name == typeName(t)) return t;
+    return std::nullopt;
+}
+
 size_t KvCache::bytesPerToken(const KvCacheConfig& config) {
     if (config.headDim <= 0 || config.headDim % kvTypeInfo(config.type).headDimMultiple != 0)
         return 0;

@@ -22,6 +22,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 #include "engine/ops/attention_kernels.h"
@@ -93,6 +95,8 @@ public:
     // Bytes of one (block, layer, K or V, head) run: blockTokens rows (and their scales).
     size_t headBytes() const { return m_headBytes; }
     static const char* typeName(KvType type);  // "f32", "f16", "q8_0"
+    // The type typeName() names; nullopt for any other text.
+    static std::optional<KvType> typeFromName(std::string_view name);
     KvStats stats() const { return m_pages.stats(); }
     const KvCacheConfig& config() const { return m_config; }
     const KvPages& pages() const { return m_pages; }

@@ -3,7 +3,6 @@
 // usable CUDA (no plugin, no libcublas, no driver or no device) — that asking for the GPU is an
 // Error naming why, while Device::Auto and folio-cli's default give the CPU backend with that
 // message.
-#include <dlfcn.h>
 
 #include <QDir>
 #include <QProcess>
@@ -97,10 +96,7 @@ private slots:
     // once loaded, it and its cuBLAS stay mapped (~150 MB resident) for nothing. Runs before
     // any test that lists the backends (which loads the plugin to say why it is not usable).
     void autoWithoutADriverLeavesThePluginUnloaded() {
-        if (void* driver = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL)) {
-            dlclose(driver);
-            QSKIP("an NVIDIA driver is installed here");
-        }
+        if (nvidiaDriverPresent()) QSKIP("an NVIDIA driver is installed here");
         FOLIO_REQUIRE_SHARED();
         if (!loadModel()) QSKIP("no synthetic model (see the warning above)");
         ThreadPool pool(1);
