@@ -39,6 +39,11 @@ bool useTransposed(const AttentionJob& job, int nRows) {
     return job.kernels->tileBlockT != nullptr && !job.decode && nRows >= kTransposedRows / 2;
 }
 
+// Floats between the score rows of a decode item (a partition's keys).
+size_t decodeRowStride(const AttentionJob& job) {
+    return static_cast<size_t>(job.partBlocks) * job.blockTokens;
+}
+
 // Per-thread scratch: one K and one V block in f32 (padded to whole vectors of keys for
 // tileBlockT), the scaled query rows of one item (group * tile tokens, row = (t - t0) * group +
 // h; a decode item: every head, row = h), their causal key counts, the kernels' scratch, and
@@ -53,7 +58,9 @@ struct Scratch {
             std::max(roundUp(job.group * kAttentionTileTokens, kTransposedRows), job.nHead));
         k.resize(block);
         v.resize(block);
-        scores.resize(static_cast<size_t>(tileBlockF16Scratch(job.blockTokens, job.headDim)));
+        // tileBlock's scratch, or a decode item's scores: every head's row over its partition.
+        scores.resize(std::max(static_cast<size_t>(job.blockTokens) + 32,
+                               static_cast<size_t>(job.nHead) * decodeRowStride(job)));
         q.resize(rows * job.headDim);
         m.resize(rows);
         l.resize(rows);
@@ -180,19 +187,19 @@ void runItem(const AttentionJob& job, int g, int t0, int t1, int part, Scratch& 
     finishItem(job, g, t0, t1, part, s);
 }
 
-// Asks for the K and V of (block, kv head g) while the current head is computed: at the Qwen3
-// shape each head's K (and V) in a block is one 4 KiB run (f16; 2.25 KiB in q8_0), and the
-// hardware prefetchers stop at page boundaries, so each head would otherwise start with a round
-// trip to memory. Into L2 (locality 2): requests into L1 ran no faster, and only 8 KiB ahead are
-// needed. The whole run, scales included, even when the block is partly filled.
+// Asks for one (block, layer, kv head) run of K or V while the current one is computed: at the
+// Qwen3 shape a run is 4 KiB (f16; 2.25 KiB in q8_0, scales included), and the hardware
+// prefetchers stop at page boundaries, so each run would otherwise start with a round trip to
+// memory. Into L2 (locality 2): requests into L1 ran no faster, and one run ahead is enough.
+void prefetchRun(const AttentionJob& job, const void* run) {
+    const char* p = static_cast<const char*>(run);
+    for (size_t off = 0; off < job.cache->headBytes(); off += 64) __builtin_prefetch(p + off, 0, 2);
+}
+
+// prefetchRun of both the K and the V run of (block, kv head g).
 void prefetchHead(const AttentionJob& job, KvCache::BlockId block, int g) {
-    const size_t bytes = job.cache->headBytes();
-    const char* k = static_cast<const char*>(job.cache->keys(block, job.layer, g));
-    const char* v = static_cast<const char*>(job.cache->values(block, job.layer, g));
-    for (size_t off = 0; off < bytes; off += 64) {
-        __builtin_prefetch(k + off, 0, 2);
-        __builtin_prefetch(v + off, 0, 2);
-    }
+    prefetchRun(job, job.cache->keys(block, job.layer, g));
+    prefetchRun(job, job.cache->values(block, job.layer, g));
 }
 
 // runItem through tileBlockT: the item's query rows are transposed once (lane = row, padding
@@ -232,53 +239,63 @@ void runItemTransposed(const AttentionJob& job, int g, int t0, int t1, int part,
     finishItem(job, g, t0, t1, part, s);
 }
 
-// Decode (nTok == 1): partition `part` of the context for every kv head. The pool stores a
-// block's K of all heads of a layer contiguously, then its V ([nKv][blockTokens][headDim] each),
-// and a layer's blocks one after another (kv_cache.h), so walking a partition's blocks and each
-// block's heads in order streams the pool. K/V are read in place (tileBlockF16, tileBlockQ8:
-// converted in registers) because each block serves only the group's few query rows.
-void runDecodeItem(const AttentionJob& job, int part, Scratch& s) {
-    const int hd = job.headDim, bt = job.blockTokens, group = job.group;
-    std::fill_n(s.m.begin(), job.nHead, -std::numeric_limits<float>::infinity());
-    std::fill_n(s.l.begin(), job.nHead, 0.0f);
-    std::fill_n(s.acc.begin(), static_cast<size_t>(job.nHead) * hd, 0.0f);
-    for (int i = 0; i < job.nHead * hd; ++i) s.q[i] = job.q[i] * job.scale;
-    const KvType type = job.cache->config().type;
-    const int b0 = part * job.partBlocks;
-    const int b1 = std::min(job.nCtxBlocks, b0 + job.partBlocks);
+// The K (kv 0) or V (kv 1) run of (block, kv head g) in the form the decode kernels read.
+KvRun decodeRun(const AttentionJob& job, KvCache::BlockId block, int kv, int g) {
+    if (job.cache->config().type == KvType::Q8_0) {
+        const KvRowsQ8 rows = job.cache->rowsQ8(block, job.layer, kv, g);
+        return {rows.q, rows.scale};
+    }
+    return {kv == 0 ? job.cache->keys(block, job.layer, g) : job.cache->values(block, job.layer, g),
+            nullptr};
+}
+
+// Calls visit(b, block, g, run) for each context block b of the decode partition [b0, b1) and
+// each kv head g in storage order (a block's K of every head, then its V, are contiguous:
+// kv_cache.h), prefetching the next run of the same kind (K for kv 0, V for kv 1).
+template <class Visit>
+void forDecodeRuns(const AttentionJob& job, int b0, int b1, int kv, Visit visit) {
     for (int b = b0; b < b1; ++b) {
-        const KvCache::BlockId block = (*job.table)[static_cast<size_t>(b)];
-        const int nValid = std::min(bt, job.startPos + 1 - b * bt);
-        std::fill_n(s.rowKeys.begin(), group, nValid);
+        const KvCache::BlockId block = blockAt(job, b);
         for (int g = 0; g < job.nKv; ++g) {
-            const int64_t row = static_cast<int64_t>(g) * group;
-            const void* k = job.cache->keys(block, job.layer, g);
-            const void* v = job.cache->values(block, job.layer, g);
-            // The next head of this block, or the first head of the next block.
             if (g + 1 < job.nKv) {
-                prefetchHead(job, block, g + 1);
+                prefetchRun(job, decodeRun(job, block, kv, g + 1).rows);
             } else if (b + 1 < b1) {
-                prefetchHead(job, (*job.table)[static_cast<size_t>(b) + 1], 0);
+                prefetchRun(job, decodeRun(job, blockAt(job, b + 1), kv, 0).rows);
             }
-            if (type == KvType::Q8_0) {
-                job.kernels->tileBlockQ8(s.q.data() + row * hd, group, s.rowKeys.data(),
-                                         job.cache->rowsQ8(block, job.layer, 0, g),
-                                         job.cache->rowsQ8(block, job.layer, 1, g), nValid, hd,
-                                         s.m.data() + row, s.l.data() + row,
-                                         s.acc.data() + row * hd, s.scores.data());
-            } else if (type == KvType::F16) {
-                job.kernels->tileBlockF16(
-                    s.q.data() + row * hd, group, s.rowKeys.data(), static_cast<const uint16_t*>(k),
-                    static_cast<const uint16_t*>(v), nValid, hd, s.m.data() + row, s.l.data() + row,
-                    s.acc.data() + row * hd, s.scores.data());
-            } else {
-                job.kernels->tileBlock(s.q.data() + row * hd, group, s.rowKeys.data(),
-                                       static_cast<const float*>(k), static_cast<const float*>(v),
-                                       nValid, hd, s.m.data() + row, s.l.data() + row,
-                                       s.acc.data() + row * hd, s.scores.data());
-            }
+            visit(b, g, decodeRun(job, block, kv, g));
         }
     }
+}
+
+// Decode (nTok == 1): partition `part` of the context for every kv head, in two passes that each
+// stream the pool in storage order: every score of the partition (K), one softmax per query row,
+// then the value sums (V). K/V are read in place (DecodeKernels: converted in registers) because
+// each run serves only the group's few query rows. With a plain softmax per partition no running
+// maximum links one block to the next, so both passes are independent dot products and FMAs.
+void runDecodeItem(const AttentionJob& job, int part, Scratch& s) {
+    const int hd = job.headDim, bt = job.blockTokens, group = job.group;
+    const int64_t stride = static_cast<int64_t>(decodeRowStride(job));
+    const int b0 = part * job.partBlocks;
+    const int b1 = std::min(job.nCtxBlocks, b0 + job.partBlocks);
+    const int nKeys = job.startPos + 1 - b0 * bt;  // every key of the partition (decode: causal)
+    const int partKeys = std::min(nKeys, (b1 - b0) * bt);
+    const DecodeKernels& kernels = job.kernels->decode[static_cast<int>(job.cache->config().type)];
+    for (int i = 0; i < job.nHead * hd; ++i) s.q[i] = job.q[i] * job.scale;
+
+    float* scores = s.scores.data();
+    forDecodeRuns(job, b0, b1, 0, [&](int b, int g, KvRun k) {
+        const int nValid = std::min(bt, nKeys - (b - b0) * bt);
+        kernels.scores(s.q.data() + static_cast<int64_t>(g) * group * hd, group, k, nValid, hd,
+                       scores + g * group * stride + (b - b0) * bt, stride);
+    });
+    for (int r = 0; r < job.nHead; ++r)
+        s.l[r] = job.kernels->softmaxRow(scores + r * stride, partKeys, &s.m[r]);
+    std::fill_n(s.acc.begin(), static_cast<size_t>(job.nHead) * hd, 0.0f);
+    forDecodeRuns(job, b0, b1, 1, [&](int b, int g, KvRun v) {
+        const int nValid = std::min(bt, nKeys - (b - b0) * bt);
+        kernels.accumulate(scores + g * group * stride + (b - b0) * bt, stride, group, v, nValid,
+                           hd, s.acc.data() + static_cast<int64_t>(g) * group * hd);
+    });
     finishRows(job, 0, part, s, 0, job.nHead);
 }
 

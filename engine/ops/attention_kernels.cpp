@@ -67,33 +67,56 @@ void q8ToFloatScalar(const int8_t* q, const float* scale, float* dst, int64_t n)
     for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<float>(q[i]) * scale[i / kKvQ8Group];
 }
 
-// The q8 tile step of the scalar and AVX2 variants: converts the block into scratch (the layout
-// of tileBlockF16Scratch) and runs that variant's f32 tile step.
-template <void (*kToFloat)(const int8_t*, const float*, float*, int64_t),
-          void (*kTile)(const float*, int, const int*, const float*, const float*, int, int, float*,
-                        float*, float*, float*)>
-void tileBlockQ8Converted(const float* q, int nRows, const int* rowKeys, KvRowsQ8 k, KvRowsQ8 v,
-                          int nKeys, int headDim, float* m, float* l, float* acc, float* scratch) {
-    const int64_t n = static_cast<int64_t>(nKeys) * headDim;
-    kToFloat(k.q, k.scale, scratch, n);
-    kToFloat(v.q, v.scale, scratch + n, n);
-    kTile(q, nRows, rowKeys, scratch, scratch + n, nKeys, headDim, m, l, acc, scratch + 2 * n);
+// Element (j, d) of a cache run as f32, per stored type: the definitions every variant matches.
+template <KvType T>
+float runElement(KvRun run, int j, int d, int headDim) {
+    const int64_t at = static_cast<int64_t>(j) * headDim + d;
+    if constexpr (T == KvType::F32) {
+        return static_cast<const float*>(run.rows)[at];
+    } else if constexpr (T == KvType::F16) {
+        return f16ToF32(static_cast<const uint16_t*>(run.rows)[at]);
+    } else {
+        const float scale =
+            run.scale[static_cast<int64_t>(j) * (headDim / kKvQ8Group) + d / kKvQ8Group];
+        return static_cast<float>(static_cast<const int8_t*>(run.rows)[at]) * scale;
+    }
 }
 
-// The f16 tile step of the scalar and AVX2 variants: converts the block into scratch (see
-// tileBlockF16Scratch for the layout) and runs that variant's f32 tile step.
-template <void (*kToFloat)(const uint16_t*, float*, int64_t),
-          void (*kTile)(const float*, int, const int*, const float*, const float*, int, int, float*,
-                        float*, float*, float*)>
-void tileBlockF16Converted(const float* q, int nRows, const int* rowKeys, const uint16_t* k,
-                           const uint16_t* v, int nKeys, int headDim, float* m, float* l,
-                           float* acc, float* scratch) {
-    const int64_t n = static_cast<int64_t>(nKeys) * headDim;
-    float* kf = scratch;
-    float* vf = scratch + n;
-    kToFloat(k, kf, n);
-    kToFloat(v, vf, n);
-    kTile(q, nRows, rowKeys, kf, vf, nKeys, headDim, m, l, acc, scratch + 2 * n);
+template <KvType T>
+void decodeScoresScalar(const float* q, int nRows, KvRun k, int nKeys, int headDim, float* s,
+                        int64_t sStride) {
+    for (int r = 0; r < nRows; ++r) {
+        const float* qr = q + static_cast<int64_t>(r) * headDim;
+        for (int j = 0; j < nKeys; ++j) {
+            float dot = 0.0f;
+            for (int d = 0; d < headDim; ++d) dot += qr[d] * runElement<T>(k, j, d, headDim);
+            s[r * sStride + j] = dot;
+        }
+    }
+}
+
+template <KvType T>
+void decodeAccumulateScalar(const float* p, int64_t pStride, int nRows, KvRun v, int nKeys,
+                            int headDim, float* acc) {
+    for (int r = 0; r < nRows; ++r) {
+        float* ar = acc + static_cast<int64_t>(r) * headDim;
+        for (int j = 0; j < nKeys; ++j) {
+            const float pj = p[r * pStride + j];
+            for (int d = 0; d < headDim; ++d) ar[d] += pj * runElement<T>(v, j, d, headDim);
+        }
+    }
+}
+
+float softmaxRowScalar(float* s, int n, float* max) {
+    float m = s[0];
+    for (int j = 1; j < n; ++j) m = std::max(m, s[j]);
+    float sum = 0.0f;
+    for (int j = 0; j < n; ++j) {
+        s[j] = std::exp(s[j] - m);
+        sum += s[j];
+    }
+    *max = m;
+    return sum;
 }
 
 // ---- AVX2 + FMA + F16C ----------------------------------------------------------------------
@@ -264,6 +287,171 @@ FOLIO_AVX2 void tileBlockAvx2(const float* q, int nRows, const int* rowKeys, con
                      &l[r], acc + static_cast<int64_t>(r) * headDim, scratch);
     }
 }
+
+// ---- AVX2 decode: runs read in place, 8 columns per vector ----------------------------------
+
+// A cache run as the AVX2 decode kernels read it: load(j, d) = elements [d, d + 8) of row j as
+// f32 (d + 8 <= headDim), element(j, d) one element (for head sizes not a multiple of 8).
+template <KvType T>
+struct RunRows8 {
+    KvRun run;
+    int headDim;
+    FOLIO_AVX2 __m256 load(int j, int d) const {
+        const int64_t at = static_cast<int64_t>(j) * headDim + d;
+        if constexpr (T == KvType::F32) {
+            return _mm256_loadu_ps(static_cast<const float*>(run.rows) + at);
+        } else if constexpr (T == KvType::F16) {
+            const uint16_t* h = static_cast<const uint16_t*>(run.rows) + at;
+            return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(h)));
+        } else {
+            const int8_t* b = static_cast<const int8_t*>(run.rows) + at;
+            const __m256 x = _mm256_cvtepi32_ps(
+                _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(b))));
+            const float scale =
+                run.scale[static_cast<int64_t>(j) * (headDim / kKvQ8Group) + d / kKvQ8Group];
+            return _mm256_mul_ps(x, _mm256_set1_ps(scale));
+        }
+    }
+    float element(int j, int d) const { return runElement<T>(run, j, d, headDim); }
+};
+
+// The four lane sums of a0..a3 as one vector [sum a0, sum a1, sum a2, sum a3].
+FOLIO_AVX2 inline __m128 hsum4(__m256 a0, __m256 a1, __m256 a2, __m256 a3) {
+    const __m256 t = _mm256_hadd_ps(_mm256_hadd_ps(a0, a1), _mm256_hadd_ps(a2, a3));
+    return _mm_add_ps(_mm256_castps256_ps128(t), _mm256_extractf128_ps(t, 1));
+}
+
+// Scores of R query rows against keys [j0, j0 + 4) (keys past nKeys repeat the last one and are
+// not stored); each K load serves the R rows.
+template <int R, KvType T>
+FOLIO_AVX2 inline void scoresQuad(const float* q, const RunRows8<T>& k, int j0, int nKeys,
+                                  int headDim, float* s, int64_t sStride) {
+    int kr[4];
+    for (int i = 0; i < 4; ++i) kr[i] = std::min(j0 + i, nKeys - 1);
+    __m256 a[R][4];
+    for (int r = 0; r < R; ++r) {
+        for (int i = 0; i < 4; ++i) a[r][i] = _mm256_setzero_ps();
+    }
+    const int dVec = headDim & ~7;
+    for (int d = 0; d < dVec; d += 8) {
+        __m256 kv[4];
+        for (int i = 0; i < 4; ++i) kv[i] = k.load(kr[i], d);
+        for (int r = 0; r < R; ++r) {
+            const __m256 qv = _mm256_loadu_ps(q + static_cast<int64_t>(r) * headDim + d);
+            for (int i = 0; i < 4; ++i) a[r][i] = _mm256_fmadd_ps(qv, kv[i], a[r][i]);
+        }
+    }
+    const int n = std::min(4, nKeys - j0);
+    for (int r = 0; r < R; ++r) {
+        alignas(16) float out[4];
+        _mm_store_ps(out, hsum4(a[r][0], a[r][1], a[r][2], a[r][3]));
+        const float* qr = q + static_cast<int64_t>(r) * headDim;
+        for (int i = 0; i < n; ++i) {
+            for (int d = dVec; d < headDim; ++d) out[i] += qr[d] * k.element(kr[i], d);
+            s[r * sStride + j0 + i] = out[i];
+        }
+    }
+}
+
+template <KvType T>
+FOLIO_AVX2 void decodeScoresAvx2(const float* q, int nRows, KvRun k, int nKeys, int headDim,
+                                 float* s, int64_t sStride) {
+    const RunRows8<T> rows{k, headDim};
+    for (int j0 = 0; j0 < nKeys; j0 += 4) {
+        int r = 0;
+        for (; r + 2 <= nRows; r += 2) {
+            scoresQuad<2>(q + static_cast<int64_t>(r) * headDim, rows, j0, nKeys, headDim,
+                          s + r * sStride, sStride);
+        }
+        if (r < nRows) {
+            scoresQuad<1>(q + static_cast<int64_t>(r) * headDim, rows, j0, nKeys, headDim,
+                          s + r * sStride, sStride);
+        }
+    }
+}
+
+// acc_r += sum_j p_rj v_j for R rows over columns [d, d + 8 * C); each V load serves the R rows.
+template <int R, int C, KvType T>
+FOLIO_AVX2 inline void accumulateColumns(const float* p, int64_t pStride, const RunRows8<T>& v,
+                                         int nKeys, int headDim, int d, float* acc) {
+    __m256 a[R][C];
+    for (int r = 0; r < R; ++r) {
+        for (int i = 0; i < C; ++i)
+            a[r][i] = _mm256_loadu_ps(acc + static_cast<int64_t>(r) * headDim + d + 8 * i);
+    }
+    for (int j = 0; j < nKeys; ++j) {
+        __m256 vv[C];
+        for (int i = 0; i < C; ++i) vv[i] = v.load(j, d + 8 * i);
+        for (int r = 0; r < R; ++r) {
+            const __m256 pj = _mm256_set1_ps(p[r * pStride + j]);
+            for (int i = 0; i < C; ++i) a[r][i] = _mm256_fmadd_ps(pj, vv[i], a[r][i]);
+        }
+    }
+    for (int r = 0; r < R; ++r) {
+        for (int i = 0; i < C; ++i)
+            _mm256_storeu_ps(acc + static_cast<int64_t>(r) * headDim + d + 8 * i, a[r][i]);
+    }
+}
+
+template <int R, KvType T>
+FOLIO_AVX2 inline void accumulateRows(const float* p, int64_t pStride, const RunRows8<T>& v,
+                                      int nKeys, int headDim, float* acc) {
+    const int dVec = headDim & ~7;
+    int d = 0;
+    for (; d + 32 <= dVec; d += 32) accumulateColumns<R, 4>(p, pStride, v, nKeys, headDim, d, acc);
+    for (; d < dVec; d += 8) accumulateColumns<R, 1>(p, pStride, v, nKeys, headDim, d, acc);
+    for (; d < headDim; ++d) {
+        for (int r = 0; r < R; ++r) {
+            float sum = acc[static_cast<int64_t>(r) * headDim + d];
+            for (int j = 0; j < nKeys; ++j) sum += p[r * pStride + j] * v.element(j, d);
+            acc[static_cast<int64_t>(r) * headDim + d] = sum;
+        }
+    }
+}
+
+template <KvType T>
+FOLIO_AVX2 void decodeAccumulateAvx2(const float* p, int64_t pStride, int nRows, KvRun v, int nKeys,
+                                     int headDim, float* acc) {
+    const RunRows8<T> rows{v, headDim};
+    int r = 0;
+    for (; r + 2 <= nRows; r += 2) {
+        accumulateRows<2>(p + r * pStride, pStride, rows, nKeys, headDim,
+                          acc + static_cast<int64_t>(r) * headDim);
+    }
+    if (r < nRows) {
+        accumulateRows<1>(p + r * pStride, pStride, rows, nKeys, headDim,
+                          acc + static_cast<int64_t>(r) * headDim);
+    }
+}
+
+FOLIO_AVX2 inline float hmax(__m256 x) {
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(x), _mm256_extractf128_ps(x, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_max_ss(m, _mm_movehdup_ps(m));
+    return _mm_cvtss_f32(m);
+}
+
+FOLIO_AVX2 float softmaxRowAvx2(float* s, int n, float* max) {
+    const int nVec = n & ~7;
+    __m256 mv = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
+    for (int j = 0; j < nVec; j += 8) mv = _mm256_max_ps(mv, _mm256_loadu_ps(s + j));
+    float m = hmax(mv);
+    for (int j = nVec; j < n; ++j) m = std::max(m, s[j]);
+    const __m256 shift = _mm256_set1_ps(m);
+    __m256 sumv = _mm256_setzero_ps();
+    for (int j = 0; j < nVec; j += 8) {
+        const __m256 e = expNonPositive(_mm256_sub_ps(_mm256_loadu_ps(s + j), shift));
+        _mm256_storeu_ps(s + j, e);
+        sumv = _mm256_add_ps(sumv, e);
+    }
+    float sum = hsum(sumv);
+    for (int j = nVec; j < n; ++j) {
+        s[j] = std::exp(s[j] - m);
+        sum += s[j];
+    }
+    *max = m;
+    return sum;
+}
 #endif  // FOLIO_ATTN_X86
 
 constexpr AttentionKernelTable kScalarKernels = {
@@ -272,9 +460,11 @@ constexpr AttentionKernelTable kScalarKernels = {
     halfToFloatScalar,
     floatToHalfScalar,
     tileBlockScalar,
-    tileBlockF16Converted<halfToFloatScalar, tileBlockScalar>,
     q8ToFloatScalar,
-    tileBlockQ8Converted<q8ToFloatScalar, tileBlockScalar>,
+    {{decodeScoresScalar<KvType::F32>, decodeAccumulateScalar<KvType::F32>},
+     {decodeScoresScalar<KvType::F16>, decodeAccumulateScalar<KvType::F16>},
+     {decodeScoresScalar<KvType::Q8_0>, decodeAccumulateScalar<KvType::Q8_0>}},
+    softmaxRowScalar,
     nullptr};
 #ifdef FOLIO_ATTN_X86
 constexpr AttentionKernelTable kAvx2Kernels = {
@@ -283,9 +473,11 @@ constexpr AttentionKernelTable kAvx2Kernels = {
     halfToFloatAvx2,
     floatToHalfAvx2,
     tileBlockAvx2,
-    tileBlockF16Converted<halfToFloatAvx2, tileBlockAvx2>,
     q8ToFloatAvx2,
-    tileBlockQ8Converted<q8ToFloatAvx2, tileBlockAvx2>,
+    {{decodeScoresAvx2<KvType::F32>, decodeAccumulateAvx2<KvType::F32>},
+     {decodeScoresAvx2<KvType::F16>, decodeAccumulateAvx2<KvType::F16>},
+     {decodeScoresAvx2<KvType::Q8_0>, decodeAccumulateAvx2<KvType::Q8_0>}},
+    softmaxRowAvx2,
     nullptr};
 
 bool haveAvx2() {
@@ -305,6 +497,12 @@ void tileBlockAvx2Rows(const float* q, int nRows, const int* rowKeys, const floa
     tileBlockScalar(q, nRows, rowKeys, k, v, nKeys, headDim, m, l, acc, scratch);
 #endif
 }
+
+#ifdef FOLIO_ATTN_X86
+DecodeKernels decodeKernelsAvx2(KvType type) {
+    return kAvx2Kernels.decode[static_cast<int>(type)];
+}
+#endif
 
 void quantizeKvRowQ8(const float* src, int8_t* q, float* scale, int64_t n) {
     for (int64_t g = 0; g < n / kKvQ8Group; ++g) {

@@ -4,6 +4,8 @@
 // All functions are pure and thread-safe; no alignment is required of any pointer.
 #include <cstdint>
 
+#include "engine/runtime/types.h"
+
 namespace folio {
 
 enum class AttentionKernel { Auto, Scalar, Avx2, Avx512 };
@@ -21,6 +23,33 @@ struct KvRowsQ8 {
 // q = x / scale rounded to nearest even (all zero when the group is). One scalar definition for
 // every variant, so a cache's bytes do not depend on the CPU.
 void quantizeKvRowQ8(const float* src, int8_t* q, float* scale, int64_t n);
+
+// One (block, kv head) run of K or V rows as the cache stores it: rows [nKeys][headDim] of the
+// cache's element type (f32, f16 as uint16_t, or q8 int8), and for q8 their scales
+// [nKeys][headDim / kKvQ8Group] (nullptr for the other types).
+struct KvRun {
+    const void* rows;
+    const float* scale;
+};
+
+// The K/V element types the kernels read: DecodeKernels tables are indexed by KvType.
+constexpr int kKvTypeCount = 3;
+static_assert(static_cast<int>(KvType::F32) == 0 && static_cast<int>(KvType::F16) == 1 &&
+              static_cast<int>(KvType::Q8_0) == 2);
+
+// Decode: one query token, whose few query rows per kv head cannot amortise converting a block,
+// so the runs are read in place. Pass 1 writes every score of a context partition, one plain
+// softmax per row follows (softmaxRow), and pass 2 sums the values: no running maximum to carry
+// between blocks, so each pass is a stream of independent dot products or FMAs.
+struct DecodeKernels {
+    // s[r * sStride + j] = dot(q_r, k_j) for r < nRows, j < nKeys (q: [nRows][headDim],
+    // pre-scaled; k: nKeys rows, nKeys >= 1).
+    void (*scores)(const float* q, int nRows, KvRun k, int nKeys, int headDim, float* s,
+                   int64_t sStride);
+    // acc_r += sum_{j < nKeys} p[r * pStride + j] * v_j for r < nRows (acc: [nRows][headDim]).
+    void (*accumulate)(const float* p, int64_t pStride, int nRows, KvRun v, int nKeys, int headDim,
+                       float* acc);
+};
 
 // x = H x for the orthonormal Walsh-Hadamard matrix H of size n (a power of two, <= 1024): H is
 // symmetric and H H = I, so applying it twice restores x (up to rounding), and dot products are
@@ -51,19 +80,14 @@ struct AttentionKernelTable {
     // is acc / l. K/V rows are loaded once per row; variants reuse them from L1 across rows.
     void (*tileBlock)(const float* q, int nRows, const int* rowKeys, const float* k, const float* v,
                       int nKeys, int headDim, float* m, float* l, float* acc, float* scratch);
-    // tileBlock on half-precision K/V (the paged cache's f16 blocks, read in place): the same
-    // contract, with scratch >= 2 * nKeys * headDim + nKeys + 32 floats (variants that convert
-    // the block first put it there). For decode, where each block serves one or two query rows
-    // and converting it into a buffer would cost as much as the arithmetic.
-    void (*tileBlockF16)(const float* q, int nRows, const int* rowKeys, const uint16_t* k,
-                         const uint16_t* v, int nKeys, int headDim, float* m, float* l, float* acc,
-                         float* scratch);
     // dst[0..n) = the q8 values q[0..n) times their group's scale (n a multiple of kKvQ8Group).
     void (*q8ToFloat)(const int8_t* q, const float* scale, float* dst, int64_t n);
-    // tileBlock on q8 K/V read in place (the cache's q8_0 blocks, for decode): the same contract
-    // and scratch as tileBlockF16.
-    void (*tileBlockQ8)(const float* q, int nRows, const int* rowKeys, KvRowsQ8 k, KvRowsQ8 v,
-                        int nKeys, int headDim, float* m, float* l, float* acc, float* scratch);
+    // Decode's two passes over a context partition (attention.cpp, runDecodeItem), one entry per
+    // KV cache type (index = static_cast<int>(KvType)), reading the cache's runs in place.
+    DecodeKernels decode[kKvTypeCount];
+    // Softmax numerator of one row of scores: *max = max_j s[j]; s[j] = exp(s[j] - *max) for
+    // j < n (n >= 1, s finite); returns sum_j s[j] (>= 1).
+    float (*softmaxRow)(float* s, int n, float* max);
     // tileBlock for prefill with the query rows held transposed, lane = row: the same step and
     // results, with qT [headDim][nRows] and accT [headDim][nRows] (row r of the query is
     // qT[d * nRows + r]), nRows a multiple of kTransposedRows, rowKeys/m/l [nRows]. k and v
@@ -79,11 +103,6 @@ struct AttentionKernelTable {
 
 // Rows per vector of tileBlockT (and the multiple its nRows and K/V row counts are padded to).
 constexpr int kTransposedRows = 16;
-
-// Floats of scratch that tileBlockF16 and tileBlockQ8 need for blocks of nKeys keys.
-constexpr int64_t tileBlockF16Scratch(int nKeys, int headDim) {
-    return 2 * static_cast<int64_t>(nKeys) * headDim + nKeys + 32;
-}
 
 // exp(x) for x <= 0 (arguments are s - max), shared by the SIMD variants: x is clamped to
 // kExpMinArg (below it the result is ~1e-38, negligible next to the block's exp(0) = 1, and
@@ -109,5 +128,8 @@ const AttentionKernelTable* attentionKernelsAvx512();
 void tileBlockAvx2Rows(const float* q, int nRows, const int* rowKeys, const float* k,
                        const float* v, int nKeys, int headDim, float* m, float* l, float* acc,
                        float* scratch);
+// The AVX2 decode kernels of one cache type, reused by the AVX-512 table for head sizes it does
+// not cover (x86 only; the AVX-512 table requires AVX2).
+DecodeKernels decodeKernelsAvx2(KvType type);
 
 }  // namespace folio

@@ -257,23 +257,6 @@ FOLIO_AVX512 void tileBlockAvx512(const float* q, int nRows, const int* rowKeys,
                 acc, scratch);
 }
 
-// f16 K/V read in place (decode); head sizes the 16-wide kernel does not cover are converted into
-// scratch and run through the AVX2 rows.
-FOLIO_AVX512 void tileBlockF16Avx512(const float* q, int nRows, const int* rowKeys,
-                                     const uint16_t* k, const uint16_t* v, int nKeys, int headDim,
-                                     float* m, float* l, float* acc, float* scratch) {
-    if (headDim % 16 == 0) {
-        tileBlock16(q, nRows, rowKeys, F16Rows{k, headDim}, F16Rows{v, headDim}, nKeys, headDim, m,
-                    l, acc, scratch);
-        return;
-    }
-    const int64_t n = static_cast<int64_t>(nKeys) * headDim;
-    halfToFloatAvx512(k, scratch, n);
-    halfToFloatAvx512(v, scratch + n, n);
-    tileBlockAvx2Rows(q, nRows, rowKeys, scratch, scratch + n, nKeys, headDim, m, l, acc,
-                      scratch + 2 * n);
-}
-
 FOLIO_AVX512 void q8ToFloatAvx512(const int8_t* q, const float* scale, float* dst, int64_t n) {
     for (int64_t g = 0; g < n / kKvQ8Group; ++g) {
         const __m512 d = _mm512_set1_ps(scale[g]);
@@ -286,12 +269,129 @@ FOLIO_AVX512 void q8ToFloatAvx512(const int8_t* q, const float* scale, float* ds
     }
 }
 
-// q8 K/V read in place (decode); headDim is a multiple of kKvQ8Group (the cache checks it).
-FOLIO_AVX512 void tileBlockQ8Avx512(const float* q, int nRows, const int* rowKeys, KvRowsQ8 k,
-                                    KvRowsQ8 v, int nKeys, int headDim, float* m, float* l,
-                                    float* acc, float* scratch) {
-    tileBlock16(q, nRows, rowKeys, Q8Rows{k, headDim}, Q8Rows{v, headDim}, nKeys, headDim, m, l,
-                acc, scratch);
+// ---- Decode: runs read in place (DecodeKernels) ---------------------------------------------
+
+// The Rows view of a cache run of type T (headDim a multiple of 16).
+template <KvType T>
+FOLIO_AVX512 inline auto rowsOf(KvRun run, int headDim) {
+    if constexpr (T == KvType::F32) {
+        return F32Rows{static_cast<const float*>(run.rows), headDim};
+    } else if constexpr (T == KvType::F16) {
+        return F16Rows{static_cast<const uint16_t*>(run.rows), headDim};
+    } else {
+        return Q8Rows{{static_cast<const int8_t*>(run.rows), run.scale}, headDim};
+    }
+}
+
+// Stores the scores of R rows against the n (1..16) keys of k.
+template <int R, typename Rows>
+FOLIO_AVX512 inline void storeScores16(const float* q, const Rows& k, int n, int headDim, float* s,
+                                       int64_t sStride) {
+    __m512 v[R];
+    scores16<R>(q, k, n, headDim, v);
+    const __mmask16 valid = static_cast<__mmask16>((1u << n) - 1u);
+    for (int r = 0; r < R; ++r) _mm512_mask_storeu_ps(s + r * sStride, valid, v[r]);
+}
+
+template <KvType T>
+FOLIO_AVX512 void decodeScoresAvx512(const float* q, int nRows, KvRun k, int nKeys, int headDim,
+                                     float* s, int64_t sStride) {
+    if (headDim % 16 != 0) {
+        decodeKernelsAvx2(T).scores(q, nRows, k, nKeys, headDim, s, sStride);
+        return;
+    }
+    const auto rows = rowsOf<T>(k, headDim);
+    for (int c0 = 0; c0 < nKeys; c0 += 16) {  // a chunk's K (4 KiB in f16) serves every row
+        const auto kc = rows.from(c0);
+        const int n = std::min(16, nKeys - c0);
+        int r = 0;
+        for (; r + 2 <= nRows; r += 2) {
+            storeScores16<2>(q + static_cast<int64_t>(r) * headDim, kc, n, headDim,
+                             s + r * sStride + c0, sStride);
+        }
+        if (r < nRows) {
+            storeScores16<1>(q + static_cast<int64_t>(r) * headDim, kc, n, headDim,
+                             s + r * sStride + c0, sStride);
+        }
+    }
+}
+
+// acc_r += sum_j p_rj v_j for R rows over columns [d, d + 16 * C); each V load serves the R rows
+// and the R * C accumulators stay in registers across the keys.
+template <int R, int C, typename Rows>
+FOLIO_AVX512 inline void accumulateColumns16(const float* p, int64_t pStride, const Rows& v,
+                                             int nKeys, int headDim, int d, float* acc) {
+    __m512 a[R][C];
+    for (int r = 0; r < R; ++r) {
+        for (int i = 0; i < C; ++i)
+            a[r][i] = _mm512_loadu_ps(acc + static_cast<int64_t>(r) * headDim + d + 16 * i);
+    }
+    for (int j = 0; j < nKeys; ++j) {
+        __m512 vv[C];
+        for (int i = 0; i < C; ++i) vv[i] = v.load(j, d + 16 * i);
+        for (int r = 0; r < R; ++r) {
+            const __m512 pj = _mm512_set1_ps(p[r * pStride + j]);
+            for (int i = 0; i < C; ++i) a[r][i] = _mm512_fmadd_ps(pj, vv[i], a[r][i]);
+        }
+    }
+    for (int r = 0; r < R; ++r) {
+        for (int i = 0; i < C; ++i)
+            _mm512_storeu_ps(acc + static_cast<int64_t>(r) * headDim + d + 16 * i, a[r][i]);
+    }
+}
+
+template <int R, typename Rows>
+FOLIO_AVX512 inline void accumulateRows16(const float* p, int64_t pStride, const Rows& v, int nKeys,
+                                          int headDim, float* acc) {
+    int d = 0;
+    for (; d + 128 <= headDim; d += 128)
+        accumulateColumns16<R, 8>(p, pStride, v, nKeys, headDim, d, acc);
+    for (; d + 64 <= headDim; d += 64)
+        accumulateColumns16<R, 4>(p, pStride, v, nKeys, headDim, d, acc);
+    for (; d < headDim; d += 16) accumulateColumns16<R, 1>(p, pStride, v, nKeys, headDim, d, acc);
+}
+
+template <KvType T>
+FOLIO_AVX512 void decodeAccumulateAvx512(const float* p, int64_t pStride, int nRows, KvRun v,
+                                         int nKeys, int headDim, float* acc) {
+    if (headDim % 16 != 0) {
+        decodeKernelsAvx2(T).accumulate(p, pStride, nRows, v, nKeys, headDim, acc);
+        return;
+    }
+    const auto rows = rowsOf<T>(v, headDim);
+    int r = 0;
+    for (; r + 2 <= nRows; r += 2) {
+        accumulateRows16<2>(p + r * pStride, pStride, rows, nKeys, headDim,
+                            acc + static_cast<int64_t>(r) * headDim);
+    }
+    if (r < nRows) {
+        accumulateRows16<1>(p + r * pStride, pStride, rows, nKeys, headDim,
+                            acc + static_cast<int64_t>(r) * headDim);
+    }
+}
+
+FOLIO_AVX512 float softmaxRowAvx512(float* s, int n, float* max) {
+    const __m512 minusInf = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
+    const int nVec = n & ~15;
+    const __mmask16 tail = static_cast<__mmask16>((1u << (n - nVec)) - 1u);
+    __m512 mv = _mm512_mask_loadu_ps(minusInf, tail, s + nVec);
+    for (int j = 0; j < nVec; j += 16) mv = _mm512_max_ps(mv, _mm512_loadu_ps(s + j));
+    const float m = _mm512_reduce_max_ps(mv);
+    const __m512 shift = _mm512_set1_ps(m);
+    __m512 sumv = _mm512_setzero_ps();
+    for (int j = 0; j < nVec; j += 16) {
+        const __m512 e = expNonPositive512(_mm512_sub_ps(_mm512_loadu_ps(s + j), shift));
+        _mm512_storeu_ps(s + j, e);
+        sumv = _mm512_add_ps(sumv, e);
+    }
+    if (tail != 0) {
+        const __m512 x = _mm512_maskz_loadu_ps(tail, s + nVec);
+        const __m512 e = _mm512_maskz_mov_ps(tail, expNonPositive512(_mm512_sub_ps(x, shift)));
+        _mm512_mask_storeu_ps(s + nVec, tail, e);
+        sumv = _mm512_add_ps(sumv, e);
+    }
+    *max = m;
+    return _mm512_reduce_add_ps(sumv);
 }
 
 // ---- Prefill with the query rows transposed (tileBlockT) -------------------------------------
@@ -409,8 +509,17 @@ FOLIO_AVX512 void tileBlockTAvx512(const float* qT, int nRows, const int* rowKey
 }
 
 constexpr AttentionKernelTable kAvx512Kernels = {
-    AttentionKernel::Avx512, "avx512",        halfToFloatAvx512, floatToHalfAvx512, tileBlockAvx512,
-    tileBlockF16Avx512,      q8ToFloatAvx512, tileBlockQ8Avx512, tileBlockTAvx512};
+    AttentionKernel::Avx512,
+    "avx512",
+    halfToFloatAvx512,
+    floatToHalfAvx512,
+    tileBlockAvx512,
+    q8ToFloatAvx512,
+    {{decodeScoresAvx512<KvType::F32>, decodeAccumulateAvx512<KvType::F32>},
+     {decodeScoresAvx512<KvType::F16>, decodeAccumulateAvx512<KvType::F16>},
+     {decodeScoresAvx512<KvType::Q8_0>, decodeAccumulateAvx512<KvType::Q8_0>}},
+    softmaxRowAvx512,
+    tileBlockTAvx512};
 
 }  // namespace
 

@@ -1,7 +1,8 @@
 // Paged flash-style attention against a naive full-softmax reference computed in double, for
 // decode and prefill shapes, GQA ratios 1, 2, 4, 7 and 8, f32 and f16 storage, every kernel
 // variant the CPU runs (scalar, AVX2, AVX-512); the transposed prefill step against the scalar one;
-// plus determinism across thread counts and identical results with shared prefix blocks.
+// the decode kernels (scores, softmax, value sums) against their definition; plus determinism
+// across thread counts and identical results with shared prefix blocks.
 #include "engine/ops/attention.h"
 
 #include <QtTest>
@@ -177,6 +178,101 @@ std::vector<AttentionKernel> availableKernels() {
     return ks;
 }
 
+// Stored K/V rows of one run: values in [-2, 2] rounded as `type` stores them (f32, f16, q8_0 with
+// its scales), and the same values as f32 for the reference.
+struct StoredRun {
+    std::vector<float> f32, exact;
+    std::vector<uint16_t> f16;
+    std::vector<int8_t> q8;
+    std::vector<float> scale;
+    folio::KvRun run(KvType type) const {
+        switch (type) {
+            case KvType::F32:
+                return {f32.data(), nullptr};
+            case KvType::F16:
+                return {f16.data(), nullptr};
+            case KvType::Q8_0:
+                return {q8.data(), scale.data()};
+        }
+        return {};
+    }
+};
+
+StoredRun makeRun(KvType type, int nKeys, int hd, std::mt19937& rng) {
+    std::uniform_real_distribution<float> dist(-2.0f, 2.0f);
+    StoredRun r;
+    const size_t n = size_t(nKeys) * hd;
+    r.f32.resize(n);
+    for (auto& x : r.f32) x = dist(rng);
+    r.f16.resize(n);
+    for (size_t i = 0; i < n; ++i) r.f16[i] = folio::f32ToF16(r.f32[i]);
+    if (type == KvType::Q8_0) {
+        r.q8.resize(n);
+        r.scale.resize(n / 32);
+        folio::quantizeKvRowQ8(r.f32.data(), r.q8.data(), r.scale.data(), int64_t(n));
+    }
+    r.exact.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+        r.exact[i] = type == KvType::F32   ? r.f32[i]
+                     : type == KvType::F16 ? folio::f16ToF32(r.f16[i])
+                                           : float(r.q8[i]) * r.scale[i / 32];
+    }
+    return r;
+}
+
+// One check of decodeKernelsMatchDefinition: nRows query rows against nKeys stored keys/values.
+void checkDecodeKernels(const folio::AttentionKernelTable* kt, const folio::DecodeKernels& dk,
+                        KvType type, int hd, int nRows, int nKeys) {
+    std::mt19937 rng(uint32_t(hd * 1000 + nRows * 37 + nKeys));
+    std::uniform_real_distribution<float> dist(-0.3f, 0.3f);
+    const StoredRun k = makeRun(type, nKeys, hd, rng), v = makeRun(type, nKeys, hd, rng);
+    std::vector<float> q(size_t(nRows) * hd), acc(q.size());
+    for (auto& x : q) x = dist(rng);
+    for (auto& x : acc) x = dist(rng);
+    const std::vector<float> acc0 = acc;
+    const int64_t stride = nKeys + 3;  // strided rows; the gaps must stay untouched
+    std::vector<float> s(size_t(nRows) * stride, 99.0f);
+    dk.scores(q.data(), nRows, k.run(type), nKeys, hd, s.data(), stride);
+    std::vector<float> mx(nRows), sum(nRows);
+    for (int r = 0; r < nRows; ++r) {
+        for (int j = 0; j < nKeys; ++j) {
+            double want = 0;
+            for (int d = 0; d < hd; ++d)
+                want += double(q[size_t(r) * hd + d]) * k.exact[size_t(j) * hd + d];
+            const float got = s[size_t(r * stride + j)];
+            QVERIFY2(std::abs(got - want) < 1e-4,
+                     qPrintable(QString("%1 %2 hd %3 rows %4 keys %5: score %6 vs %7")
+                                    .arg(kt->name, KvCache::typeName(type))
+                                    .arg(hd)
+                                    .arg(nRows)
+                                    .arg(nKeys)
+                                    .arg(got)
+                                    .arg(want)));
+        }
+        for (int64_t j = nKeys; j < stride; ++j) QCOMPARE(s[size_t(r * stride + j)], 99.0f);
+        const std::vector<float> raw(s.begin() + r * stride, s.begin() + r * stride + nKeys);
+        sum[size_t(r)] = kt->softmaxRow(s.data() + r * stride, nKeys, &mx[size_t(r)]);
+        const float m = *std::max_element(raw.begin(), raw.end());
+        QCOMPARE(mx[size_t(r)], m);
+        double total = 0;
+        for (int j = 0; j < nKeys; ++j) {
+            const double e = std::exp(double(raw[size_t(j)]) - m);
+            total += e;
+            QVERIFY(std::abs(s[size_t(r * stride + j)] - e) < 2e-6 * e + 1e-30);
+        }
+        QVERIFY(std::abs(sum[size_t(r)] - total) < 1e-5 * total);
+    }
+    dk.accumulate(s.data(), stride, nRows, v.run(type), nKeys, hd, acc.data());
+    for (int r = 0; r < nRows; ++r) {
+        for (int d = 0; d < hd; ++d) {
+            double want = acc0[size_t(r) * hd + d];
+            for (int j = 0; j < nKeys; ++j)
+                want += double(s[size_t(r * stride + j)]) * v.exact[size_t(j) * hd + d];
+            QVERIFY(std::abs(acc[size_t(r) * hd + d] - want) < 1e-4);
+        }
+    }
+}
+
 }  // namespace
 
 class AttentionTest : public QObject {
@@ -265,6 +361,32 @@ private slots:
         }
     }
 
+    // The decode kernels of every variant and cache type (scores, softmaxRow, accumulate) against
+    // the stored values' definition computed in double: row counts 1..7 (odd ones take the
+    // kernels' one-row tail), 1..16 keys (partial key groups), strided score rows, head sizes
+    // with whole 16-wide vectors (128; 64 and 96, which take the narrower column steps) and 40
+    // (8-wide only: the AVX2 kernels; f32/f16). Each accumulate adds to a non-zero acc.
+    void decodeKernelsMatchDefinition() {
+        int checked = 0;
+        for (AttentionKernel kind : availableKernels()) {
+            const folio::AttentionKernelTable* kt = folio::attentionKernels(kind);
+            for (KvType type : {KvType::F32, KvType::F16, KvType::Q8_0}) {
+                const folio::DecodeKernels& dk = kt->decode[int(type)];
+                for (int hd : {128, 64, 40, 96}) {
+                    if (type == KvType::Q8_0 && hd % 32 != 0) continue;
+                    for (int nRows : {1, 2, 7}) {
+                        for (int nKeys : {16, 5, 1}) {
+                            checkDecodeKernels(kt, dk, type, hd, nRows, nKeys);
+                            if (QTest::currentTestFailed()) return;
+                            ++checked;
+                        }
+                    }
+                }
+            }
+        }
+        QVERIFY(checked >= 3 * 11 * 3);
+    }
+
     // tileBlockT (the transposed prefill step, where a variant has it) against the scalar
     // tileBlock on the same rows, over two blocks so the online softmax rescales: rows whose
     // causal limit cuts the block, rows that see no key of the first block (their state must
@@ -300,8 +422,7 @@ private slots:
                     }
                     // Scalar: row-major state.
                     std::vector<float> m(nRows, -INFINITY), l(nRows, 0.0f),
-                        acc(size_t(nRows) * hd, 0.0f),
-                        scratch(size_t(folio::tileBlockF16Scratch(16, hd)));
+                        acc(size_t(nRows) * hd, 0.0f), scratch(16 + 32);
                     scalar->tileBlock(q.data(), nRows, keys1.data(), k1.data(), v1.data(), 16, hd,
                                       m.data(), l.data(), acc.data(), scratch.data());
                     scalar->tileBlock(q.data(), nRows, keys2.data(), k2.data(), v2.data(), nKeys2,
