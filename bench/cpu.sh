@@ -20,7 +20,7 @@
 # usage: bench/cpu.sh [--quick] [--model FILE] [--pairs N] [--threads 1,2] [--with-8b]
 #                     [--no-synthetic] [--peer-dir DIR] [--models-dir DIR] [--out DIR]
 #                     [--folio-build DIR] [--taskset CPUS] [--tests LIST] [--models LIST]
-#                     [--prepare-only] [--folio-kv LIST] [--with-bf16]
+#                     [--prepare-only] [--folio-kv LIST] [--with-bf16] [--llama-fa LIST]
 #   --quick   the default model only, 1 pair, prefill 128 / decode 32 / decode 32 at depth 1024:
 #             a smoke run that finishes in minutes once the tools are built.
 #   --tests   only these cells' tests, e.g. tg128@d8192,tg128@d16384 (any ppN, tgN, tgN@dD)
@@ -28,6 +28,9 @@
 #             default, qwen3-0.6b-Q8_0, qwen3-0.6b-Q4_K_M, qwen3-8b-Q4_K_M, qwen3-0.6b-BF16;
 #             case-insensitive)
 #   --prepare-only  build the tools and make the models, then stop (no measurements)
+#   --llama-fa LIST  llama.cpp's flash-attention settings in depth cells (default 0,1); e.g. 0
+#             where "on" is known to be the slower one (at 8K it decodes at half the speed) and
+#             its depth prefill would take most of the run
 #   --folio-kv LIST  Folio's KV cache types to measure, e.g. f16,q8_0 (default f16): each type
 #             after the first is one more Folio engine ("folio-q8_0") in every cell
 # Environment: FOLIO_LLAMA_BIN=DIR uses llama-bench/llama-quantize from DIR instead of building
@@ -41,7 +44,7 @@ source "$ROOT/scripts/common.sh"
 
 LLAMA_PY_VERSION=0.3.36
 quick=0 pairs=5 threads=1,2 with8b=0 withBf16=0 synthetic=1 model="" taskset="" tests="" models=""
-prepareOnly=0 folioKv=""
+prepareOnly=0 folioKv="" llamaFa=""
 peerDir="${XDG_CACHE_HOME:-$HOME/.cache}/folio/peer"
 modelsDir="${XDG_CACHE_HOME:-$HOME/.cache}/folio/bench-models"
 outDir="$ROOT/build/bench-results/$(date +%Y%m%d-%H%M%S)"
@@ -64,6 +67,7 @@ while [ $# -gt 0 ]; do
         --models) models="$2"; shift 2 ;;
         --prepare-only) prepareOnly=1; shift ;;
         --folio-kv) folioKv="$2"; shift 2 ;;
+        --llama-fa) llamaFa="$2"; shift 2 ;;
         -h | --help)
             awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"
             exit 0
@@ -263,6 +267,7 @@ pairArgs=(--llama-bench "$llamaBin/llama-bench" --folio-cli "$folioBuild/bin/fol
 [ -n "$tests" ] && pairArgs+=(--tests "$tests")
 [ -n "$models" ] && pairArgs+=(--models "$models")
 [ -n "$folioKv" ] && pairArgs+=(--folio-kv "$folioKv")
+[ -n "$llamaFa" ] && pairArgs+=(--llama-fa "$llamaFa")
 [ "${#modelArgs[@]}" -gt 0 ] || folio_die "--models '$models' selects no model"
 [ -n "$taskset" ] && pairArgs+=(--taskset "$taskset")
 folio_log "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"

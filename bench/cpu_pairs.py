@@ -145,9 +145,10 @@ def parse_tps(engine, kind, out):
         return None
 
 
-def variants(test):
-    """The llama.cpp settings measured for a test: flash attention both ways at depth."""
-    return [("llama-fa0", 0), ("llama-fa1", 1)] if test[3] else [("llama", None)]
+def variants(args, test):
+    """The llama.cpp settings measured for a test: at depth, flash attention as --llama-fa says
+    (both ways by default)."""
+    return [(f"llama-fa{fa}", fa) for fa in args.llama_fa] if test[3] else [("llama", None)]
 
 
 def one_run(args, engine, setting, model, test, threads, log):
@@ -167,7 +168,7 @@ def one_run(args, engine, setting, model, test, threads, log):
 
 
 def run_case(args, label, model, test_name, test, threads, raw, log):
-    engines = folio_engines(args) + variants(test)
+    engines = folio_engines(args) + variants(args, test)
     runs = {name: [] for name, _ in engines}
     n_folio = len(folio_engines(args))
     for pair in range(args.pairs):
@@ -209,7 +210,7 @@ def parse_depth(out):
 
 def run_depth_case(args, label, model, test_name, test, threads, raw, log, rotation):
     """A depth cell: one process per engine and setting (see the module docstring)."""
-    order = folio_engines(args) + variants(test)
+    order = folio_engines(args) + variants(args, test)
     order = order[rotation % len(order):] + order[:rotation % len(order)]
     runs = {name: [] for name, _ in order}
     for engine, setting in order:
@@ -476,7 +477,10 @@ def main():
     ap.add_argument("--models", help="comma-separated label substrings: run only those models")
     ap.add_argument("--folio-kv", help="comma-separated Folio KV cache types (f16, q8_0, f32): "
                     "one Folio engine per type in every cell")
+    ap.add_argument("--llama-fa", default="0,1",
+                    help="llama.cpp's flash-attention settings at depth, e.g. 0 (default 0,1)")
     args = ap.parse_args()
+    args.llama_fa = [int(x) for x in args.llama_fa.split(",") if x]
     if not args.from_raw and not (args.llama_bench and args.folio_cli):
         ap.error("--llama-bench and --folio-cli are required (except with --from-raw)")
     args.folio_kv = [t for t in args.folio_kv.split(",") if t] if args.folio_kv else []

@@ -104,9 +104,7 @@ void benchType(GgmlType t, std::mt19937& rng) {
     }
     std::vector<float> out(kRows * kPrefill);
     const double gb = static_cast<double>(w.size()) / 1e9;
-    for (folio::KernelLevel level : {folio::KernelLevel::Scalar, folio::KernelLevel::Avx2,
-                                     folio::KernelLevel::Avx512, folio::KernelLevel::Avx512Bf16}) {
-        if (static_cast<int>(level) > static_cast<int>(folio::detectKernelLevel())) continue;
+    for (folio::KernelLevel level : folio::supportedKernelLevels()) {
         folio::setKernelLevel(level);
         const double single = secondsPerCall(
             [&] { folio::dotRows(t, w.data(), stride, kRows, act.data(), kCols, out.data()); });

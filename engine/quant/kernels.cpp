@@ -189,34 +189,36 @@ void quantizeActivationRow(GgmlType weightType, const float* x, void* dst, int64
 
 namespace {
 
+// Each level's prefill and decode tables (getters; nullptr: the level has none and uses the
+// DotMultiFn kernels), indexed by levelRank.
+struct LevelTables {
+    const TileTable* (*tiles)();
+    const GemvTable* (*gemv)();
+};
+constexpr LevelTables kLevelTables[] = {
+    {nullptr, nullptr},                 // Scalar
+    {nullptr, avx2Gemv},                // Avx2
+    {avx512Tiles, avx512Gemv},          // Avx512
+    {avx512Bf16Tiles, avx512Bf16Gemv},  // Avx512Bf16
+};
+static_assert(sizeof(kLevelTables) / sizeof(kLevelTables[0]) ==
+              static_cast<size_t>(KernelLevel::Avx512Bf16) + 1);
+
 // The prefill routine for `t` at the active level; nullptr where the level has none for `t`.
 GemmFn gemmFor(GgmlType t) {
     const auto raw = static_cast<uint32_t>(t);
-    if (!atLeastAvx512(kernelLevel()) || raw >= static_cast<uint32_t>(kTypeSlots)) return nullptr;
-    if (t == GgmlType::BF16 && kernelLevel() == KernelLevel::Avx512Bf16)
-        return avx512Bf16Kernels()->gemm;
-    const TileTable* tiles = avx512Tiles();
-    return tiles ? tiles->gemm[raw] : nullptr;
+    const LevelTables& level = kLevelTables[levelRank(kernelLevel())];
+    if (raw >= static_cast<uint32_t>(kTypeSlots) || level.tiles == nullptr) return nullptr;
+    const TileTable* table = level.tiles();
+    return table ? table->gemm[raw] : nullptr;
 }
 
 // The decode routine for `t` at the active level; nullptr where the level has none for `t`.
 GemvFn gemvFor(GgmlType t) {
     const auto raw = static_cast<uint32_t>(t);
-    if (raw >= static_cast<uint32_t>(kTypeSlots)) return nullptr;
-    const GemvTable* table = nullptr;
-    switch (kernelLevel()) {
-        case KernelLevel::Avx512Bf16:
-            if (t == GgmlType::BF16) return avx512Bf16Kernels()->gemv;
-            [[fallthrough]];
-        case KernelLevel::Avx512:
-            table = avx512Gemv();
-            break;
-        case KernelLevel::Avx2:
-            table = avx2Gemv();
-            break;
-        case KernelLevel::Scalar:
-            break;
-    }
+    const LevelTables& level = kLevelTables[levelRank(kernelLevel())];
+    if (raw >= static_cast<uint32_t>(kTypeSlots) || level.gemv == nullptr) return nullptr;
+    const GemvTable* table = level.gemv();
     return table ? table->gemv[raw] : nullptr;
 }
 
@@ -259,7 +261,7 @@ KernelLevel detectKernelLevel() {
     const bool avx2 = f.avx2 && f.fma && f.f16c;
     const bool avx512 =
         avx2 && f.avx512f && f.avx512bw && f.avx512vl && f.avx512vnni && avx512Kernels();
-    if (avx512 && f.avx512bf16 && avx512Bf16Kernels()) return KernelLevel::Avx512Bf16;
+    if (avx512 && f.avx512bf16 && avx512Bf16Tiles()) return KernelLevel::Avx512Bf16;
     if (avx512) return KernelLevel::Avx512;
     if (avx2 && avx2Kernels()) return KernelLevel::Avx2;
     return KernelLevel::Scalar;
@@ -272,6 +274,15 @@ KernelLevel kernelLevel() {
 void setKernelLevel(KernelLevel level) {
     const int clamped = std::min(levelRank(level), levelRank(detectKernelLevel()));
     levelSlot().store(clamped, std::memory_order_relaxed);
+}
+
+std::vector<KernelLevel> supportedKernelLevels() {
+    std::vector<KernelLevel> out;
+    for (KernelLevel l :
+         {KernelLevel::Scalar, KernelLevel::Avx2, KernelLevel::Avx512, KernelLevel::Avx512Bf16}) {
+        if (levelRank(l) <= levelRank(detectKernelLevel())) out.push_back(l);
+    }
+    return out;
 }
 
 const char* kernelLevelName(KernelLevel level) {

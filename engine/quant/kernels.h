@@ -18,6 +18,7 @@
 // that dotRowsMulti grows per-thread panel buffers on a thread's first (or largest) call.
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "engine/quant/ggml_type.h"
 
@@ -63,5 +64,8 @@ KernelLevel kernelLevel();
 // other threads run kernels.
 void setKernelLevel(KernelLevel level);
 const char* kernelLevelName(KernelLevel level);
+// Every level this CPU (and this build) runs, from Scalar up to detectKernelLevel(): what tests
+// and benchmarks force one after another.
+std::vector<KernelLevel> supportedKernelLevels();
 
 }  // namespace folio

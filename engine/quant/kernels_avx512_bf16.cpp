@@ -128,13 +128,29 @@ void gemvBf16(const uint8_t* w, size_t rowStride, int64_t nRows, const uint8_t* 
 
 #pragma GCC pop_options
 
-const folio::quant::Bf16Kernels* folio::quant::avx512Bf16Kernels() {
-    static constexpr Bf16Kernels kKernels{gemmBf16, gemvBf16};
-    return &kKernels;
+const folio::quant::TileTable* folio::quant::avx512Bf16Tiles() {
+    static const TileTable kTable = [] {
+        TileTable t = *avx512Tiles();
+        t.gemm[static_cast<int>(GgmlType::BF16)] = gemmBf16;
+        return t;
+    }();
+    return &kTable;
+}
+
+const folio::quant::GemvTable* folio::quant::avx512Bf16Gemv() {
+    static const GemvTable kTable = [] {
+        GemvTable t = *avx512Gemv();
+        t.gemv[static_cast<int>(GgmlType::BF16)] = gemvBf16;
+        return t;
+    }();
+    return &kTable;
 }
 
 #else
-const folio::quant::Bf16Kernels* folio::quant::avx512Bf16Kernels() {
+const folio::quant::TileTable* folio::quant::avx512Bf16Tiles() {
+    return nullptr;
+}
+const folio::quant::GemvTable* folio::quant::avx512Bf16Gemv() {
     return nullptr;
 }
 #endif

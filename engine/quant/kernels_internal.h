@@ -146,19 +146,15 @@ struct GemvTable {
     GemvFn gemv[kTypeSlots] = {};  // nullptr: dotRows calls the NA = 1 DotMultiFn per row
 };
 
-// The Avx512Bf16 level's BF16-weight kernels (kernels_avx512_bf16.cpp): vdpbf16ps on BF16
-// activations. The level's other types use the Avx512 tables.
-struct Bf16Kernels {
-    GemmFn gemm = nullptr;
-    GemvFn gemv = nullptr;
-};
-
 const KernelTable& scalarKernels();
-const KernelTable* avx2Kernels();        // nullptr when not compiled for x86
-const KernelTable* avx512Kernels();      // nullptr when not compiled for x86
-const TileTable* avx512Tiles();          // nullptr when not compiled for x86
-const GemvTable* avx2Gemv();             // nullptr when not compiled for x86
-const GemvTable* avx512Gemv();           // nullptr when not compiled for x86
-const Bf16Kernels* avx512Bf16Kernels();  // nullptr when not compiled for x86
+const KernelTable* avx2Kernels();    // nullptr when not compiled for x86
+const KernelTable* avx512Kernels();  // nullptr when not compiled for x86
+const TileTable* avx512Tiles();      // nullptr when not compiled for x86
+const GemvTable* avx2Gemv();         // nullptr when not compiled for x86
+const GemvTable* avx512Gemv();       // nullptr when not compiled for x86
+// The Avx512Bf16 level's tables (kernels_avx512_bf16.cpp): the Avx512 ones with the BF16 slot
+// replaced by vdpbf16ps kernels on BF16 activations.
+const TileTable* avx512Bf16Tiles();  // nullptr when not compiled for x86
+const GemvTable* avx512Bf16Gemv();   // nullptr when not compiled for x86
 
 }  // namespace folio::quant

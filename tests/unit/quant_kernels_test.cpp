@@ -101,14 +101,6 @@ Bounds bounds(GgmlType t, const std::vector<uint8_t>& row, const std::vector<flo
     return b;
 }
 
-std::vector<KernelLevel> supportedLevels() {
-    std::vector<KernelLevel> out;
-    for (KernelLevel l :
-         {KernelLevel::Scalar, KernelLevel::Avx2, KernelLevel::Avx512, KernelLevel::Avx512Bf16})
-        if (static_cast<int>(l) <= static_cast<int>(folio::detectKernelLevel())) out.push_back(l);
-    return out;
-}
-
 }  // namespace
 
 class QuantKernelsTest : public QObject {
@@ -169,7 +161,7 @@ private slots:
         folio::quantizeActivationRow(t, x.data(), act.data() + 4, n);
 
         std::vector<float> scalarOut(nRows);
-        for (KernelLevel level : supportedLevels()) {
+        for (KernelLevel level : folio::supportedKernelLevels()) {
             folio::setKernelLevel(level);
             QVERIFY(folio::kernelLevel() == level);
             std::vector<float> out(nRows, -1.0f);
@@ -224,7 +216,7 @@ private slots:
             for (auto& v : xs[j]) v = xd(rng);
             folio::quantizeActivationRow(t, xs[j].data(), act.data() + j * actBytes, n);
         }
-        for (KernelLevel level : supportedLevels()) {
+        for (KernelLevel level : folio::supportedKernelLevels()) {
             folio::setKernelLevel(level);
             std::vector<float> multi(outStride * nAct, -7.0f);
             folio::dotRowsMulti(t, w.data(), stride, nRows, act.data(), nAct, n, multi.data(),
@@ -278,7 +270,7 @@ private slots:
             folio::quantizeActivationRow(t, xs[j].data(), act.data() + j * actBytes, n);
         }
         std::vector<float> scalar(nRows * nAct);
-        for (KernelLevel level : supportedLevels()) {
+        for (KernelLevel level : folio::supportedKernelLevels()) {
             folio::setKernelLevel(level);
             std::vector<float> all(nRows * nAct), parts(nRows * nAct);
             folio::dotRowsMulti(t, w.data(), stride, nRows, act.data(), nAct, n, all.data(), nRows);
@@ -356,7 +348,7 @@ private slots:
         std::vector<uint8_t> act(folio::activationRowBytes(t, n));
         folio::quantizeActivationRow(t, x.data(), act.data(), n);
         std::vector<float> scalar(nRows);
-        for (KernelLevel level : supportedLevels()) {
+        for (KernelLevel level : folio::supportedKernelLevels()) {
             folio::setKernelLevel(level);
             std::vector<float> all(nRows, -3.0f);
             folio::dotRows(t, w.data(), stride, nRows, act.data(), n, all.data());
@@ -402,7 +394,7 @@ private slots:
             folio::setKernelLevel(KernelLevel::Scalar);
             std::vector<uint8_t> ref(bytes + 1);
             folio::quantizeActivationRow(t, x.data(), ref.data(), n);
-            for (KernelLevel level : supportedLevels()) {
+            for (KernelLevel level : folio::supportedKernelLevels()) {
                 folio::setKernelLevel(level);
                 std::vector<uint8_t> got(bytes + 4);
                 folio::quantizeActivationRow(t, x.data(), got.data() + 4, n);  // 4-aligned only

@@ -61,14 +61,6 @@ std::vector<uint8_t> makeRow(GgmlType t, int64_t n, std::mt19937& rng, bool extr
     return row;
 }
 
-std::vector<KernelLevel> supportedLevels() {
-    std::vector<KernelLevel> out;
-    for (KernelLevel l :
-         {KernelLevel::Scalar, KernelLevel::Avx2, KernelLevel::Avx512, KernelLevel::Avx512Bf16})
-        if (int(l) <= int(folio::detectKernelLevel())) out.push_back(l);
-    return out;
-}
-
 // One weight matrix and its quantized activations.
 struct Problem {
     GgmlType type;
@@ -157,7 +149,7 @@ private slots:
         const auto t = static_cast<GgmlType>(type);
         const int64_t n = blocks * (isKQuant(t) ? 256 : 32);
         const Problem p(t, n, 17, 65, false, unsigned(31 * type + blocks));
-        for (KernelLevel level : supportedLevels()) {
+        for (KernelLevel level : folio::supportedKernelLevels()) {
             folio::setKernelLevel(level);
             std::vector<float> full(size_t(p.rows * p.acts));
             folio::dotRowsMulti(t, p.w.data(), p.stride, p.rows, p.act.data(), p.acts, n,
@@ -220,7 +212,7 @@ private slots:
         const auto t = static_cast<GgmlType>(type);
         const int64_t n = 4 * (isKQuant(t) ? 256 : 32);
         const Problem p(t, n, 17, 9, true, unsigned(type));
-        for (KernelLevel level : supportedLevels()) {
+        for (KernelLevel level : folio::supportedKernelLevels()) {
             folio::setKernelLevel(level);
             std::vector<float> out(size_t(p.rows * p.acts));
             folio::dotRowsMulti(t, p.w.data(), p.stride, p.rows, p.act.data(), p.acts, n,
