@@ -249,7 +249,7 @@ KvRun decodeRun(const AttentionJob& job, KvCache::BlockId block, int kv, int g) 
             nullptr};
 }
 
-// Calls visit(b, block, g, run) for each context block b of the decode partition [b0, b1) and
+// Calls visit(b, g, run) for each context block b of the decode partition [b0, b1) and
 // each kv head g in storage order (a block's K of every head, then its V, are contiguous:
 // kv_cache.h), prefetching the next run of the same kind (K for kv 0, V for kv 1).
 template <class Visit>
@@ -277,7 +277,9 @@ void runDecodeItem(const AttentionJob& job, int part, Scratch& s) {
     const int64_t stride = static_cast<int64_t>(decodeRowStride(job));
     const int b0 = part * job.partBlocks;
     const int b1 = std::min(job.nCtxBlocks, b0 + job.partBlocks);
-    const int nKeys = job.startPos + 1 - b0 * bt;  // every key of the partition (decode: causal)
+    // Keys from the partition's start to the query's position (past the partition's end for all
+    // but the last partition), and the partition's own keys.
+    const int nKeys = job.startPos + 1 - b0 * bt;
     const int partKeys = std::min(nKeys, (b1 - b0) * bt);
     const DecodeKernels& kernels = job.kernels->decode[static_cast<int>(job.cache->config().type)];
     for (int i = 0; i < job.nHead * hd; ++i) s.q[i] = job.q[i] * job.scale;

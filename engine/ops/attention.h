@@ -9,7 +9,8 @@
 // from f16) once per group and tile. For decode-sized work with few items, the context is split
 // into partitions (split-K) whose partial results are merged by their (max, sum). A single query
 // token (decode) at such a context gets items of one partition over every kv head instead, which
-// read the pool in storage order and convert f16 K/V in registers (see runDecodeItem). Prefill
+// read the pool in storage order, convert f16/q8 K/V in registers, and take two passes: every
+// score of the partition, one softmax per row, then the value sums (see runDecodeItem). Prefill
 // items with enough rows use the kernels' tileBlockT where the CPU has it (AVX-512): the item's
 // query rows transposed, so scores and value sums are outer products (runItemTransposed).
 //

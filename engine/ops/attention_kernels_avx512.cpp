@@ -1,6 +1,7 @@
 // AVX-512 (F/BW/VL, with F16C) variant of the attention inner kernels. Blocks of up to 16 keys
 // map onto one vector of scores per query row, so the online softmax of a block is a handful
-// of whole-vector operations; K and V rows are read from L1 once per row of the tile.
+// of whole-vector operations; K and V rows are read from L1 once per row of the tile. Decode's
+// kernels read the cache's f16 or q8 rows in place, converting them in registers.
 #include <algorithm>
 #include <cmath>
 #include <limits>
