@@ -58,9 +58,11 @@ struct Scratch {
             std::max(roundUp(job.group * kAttentionTileTokens, kTransposedRows), job.nHead));
         k.resize(block);
         v.resize(block);
-        // tileBlock's scratch, or a decode item's scores: every head's row over its partition.
-        scores.resize(std::max(static_cast<size_t>(job.blockTokens) + 32,
-                               static_cast<size_t>(job.nHead) * decodeRowStride(job)));
+        // A decode item's scores (every head's row over its partition), else tileBlock's
+        // scratch: only decode jobs have partitions short enough to size it by (a prefill job
+        // without split-K has one partition of the whole context).
+        scores.resize(job.decode ? static_cast<size_t>(job.nHead) * decodeRowStride(job)
+                                 : static_cast<size_t>(job.blockTokens) + 32);
         q.resize(rows * job.headDim);
         m.resize(rows);
         l.resize(rows);

@@ -96,8 +96,29 @@ std::atomic<int>& levelSlot() {
     return level;
 }
 
-bool atLeastAvx512(KernelLevel level) {
-    return levelRank(level) >= levelRank(KernelLevel::Avx512);
+// Each level's prefill and decode tables (getters; nullptr: the level has none and uses the
+// DotMultiFn kernels), indexed by levelRank.
+struct LevelTables {
+    const TileTable* (*tiles)();
+    const GemvTable* (*gemv)();
+};
+constexpr LevelTables kLevelTables[] = {
+    {nullptr, nullptr},                 // Scalar
+    {nullptr, avx2Gemv},                // Avx2
+    {avx512Tiles, avx512Gemv},          // Avx512
+    {avx512Bf16Tiles, avx512Bf16Gemv},  // Avx512Bf16
+};
+static_assert(sizeof(kLevelTables) / sizeof(kLevelTables[0]) ==
+              static_cast<size_t>(KernelLevel::Avx512Bf16) + 1);
+
+// The active level's tables; nullptr where it has none.
+const TileTable* activeTiles() {
+    const LevelTables& level = kLevelTables[levelRank(kernelLevel())];
+    return level.tiles ? level.tiles() : nullptr;
+}
+const GemvTable* activeGemv() {
+    const LevelTables& level = kLevelTables[levelRank(kernelLevel())];
+    return level.gemv ? level.gemv() : nullptr;
 }
 
 const KernelTable* tableFor(KernelLevel level) {
@@ -160,7 +181,7 @@ size_t activationRowBytes(GgmlType weightType, int64_t n) {
 
 void quantizeActivationRow(GgmlType weightType, const float* x, void* dst, int64_t n) {
     // The SIMD quantizers write the scalar code's bytes (tested), so the level changes speed only.
-    const TileTable* simd = atLeastAvx512(kernelLevel()) ? avx512Tiles() : nullptr;
+    const TileTable* simd = activeTiles();
     const ActFormat format = actFormat(weightType);
     if (simd && format == ActFormat::Q8 && simd->quantizeQ8)
         return simd->quantizeQ8(x, static_cast<uint8_t*>(dst), n);
@@ -189,37 +210,18 @@ void quantizeActivationRow(GgmlType weightType, const float* x, void* dst, int64
 
 namespace {
 
-// Each level's prefill and decode tables (getters; nullptr: the level has none and uses the
-// DotMultiFn kernels), indexed by levelRank.
-struct LevelTables {
-    const TileTable* (*tiles)();
-    const GemvTable* (*gemv)();
-};
-constexpr LevelTables kLevelTables[] = {
-    {nullptr, nullptr},                 // Scalar
-    {nullptr, avx2Gemv},                // Avx2
-    {avx512Tiles, avx512Gemv},          // Avx512
-    {avx512Bf16Tiles, avx512Bf16Gemv},  // Avx512Bf16
-};
-static_assert(sizeof(kLevelTables) / sizeof(kLevelTables[0]) ==
-              static_cast<size_t>(KernelLevel::Avx512Bf16) + 1);
-
 // The prefill routine for `t` at the active level; nullptr where the level has none for `t`.
 GemmFn gemmFor(GgmlType t) {
     const auto raw = static_cast<uint32_t>(t);
-    const LevelTables& level = kLevelTables[levelRank(kernelLevel())];
-    if (raw >= static_cast<uint32_t>(kTypeSlots) || level.tiles == nullptr) return nullptr;
-    const TileTable* table = level.tiles();
-    return table ? table->gemm[raw] : nullptr;
+    const TileTable* table = activeTiles();
+    return table && raw < static_cast<uint32_t>(kTypeSlots) ? table->gemm[raw] : nullptr;
 }
 
 // The decode routine for `t` at the active level; nullptr where the level has none for `t`.
 GemvFn gemvFor(GgmlType t) {
     const auto raw = static_cast<uint32_t>(t);
-    const LevelTables& level = kLevelTables[levelRank(kernelLevel())];
-    if (raw >= static_cast<uint32_t>(kTypeSlots) || level.gemv == nullptr) return nullptr;
-    const GemvTable* table = level.gemv();
-    return table ? table->gemv[raw] : nullptr;
+    const GemvTable* table = activeGemv();
+    return table && raw < static_cast<uint32_t>(kTypeSlots) ? table->gemv[raw] : nullptr;
 }
 
 }  // namespace
