@@ -3,8 +3,9 @@
 #
 # 1. Builds llama.cpp's llama-bench and llama-quantize OUTSIDE the repository (in --peer-dir) from
 #    the llama-cpp-python source distribution on PyPI; an existing build there is reused. Compiles
-#    bench/peer/llama_depth_bench.cpp against it (a plain c++ command, into --peer-dir): the depth
-#    driver, which prefills a depth once and decodes repetitions from it.
+#    bench/peer/llama_depth_bench.cpp against it (a plain c++ command, into --peer-dir; it shares
+#    engine/cli/bench_stats.h with folio-cli bench): the depth driver, which prefills a depth once
+#    and decodes repetitions from it.
 # 2. Builds folio-cli and membw with the release preset (build/release).
 # 3. Makes the models: the default model (scripts/fetch-model, or --model FILE); a synthetic
 #    Qwen3-0.6B-shaped f16 GGUF (scripts/make_synthetic_gguf.py) quantized by llama-quantize to
@@ -158,11 +159,13 @@ if [ -z "$llamaSrc" ]; then
 fi
 depthDriver="$peerDir/llama_depth_bench"
 driverSrc="$ROOT/bench/peer/llama_depth_bench.cpp"
-if [ ! -x "$depthDriver" ] || [ "$driverSrc" -nt "$depthDriver" ]; then
+driverHeader="$ROOT/engine/cli/bench_stats.h"  # shared with folio-cli bench
+if [ ! -x "$depthDriver" ] || [ "$driverSrc" -nt "$depthDriver" ] ||
+    [ "$driverHeader" -nt "$depthDriver" ]; then
     [ -f "$llamaSrc/include/llama.h" ] ||
         folio_die "no llama.h under $llamaSrc/include (set FOLIO_LLAMA_SRC to the llama.cpp tree)"
     folio_log "compiling $depthDriver against $llamaSrc"
-    c++ -O2 -std=c++17 -I"$llamaSrc/include" -I"$llamaSrc/ggml/include" "$driverSrc" \
+    c++ -O2 -std=c++17 -I"$ROOT" -I"$llamaSrc/include" -I"$llamaSrc/ggml/include" "$driverSrc" \
         -o "$depthDriver" -L"$llamaBin" -lllama -lggml-cpu -lggml-base -lggml \
         -Wl,-rpath,"$llamaBin" || folio_die "compiling the depth driver failed"
 fi

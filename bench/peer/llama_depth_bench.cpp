@@ -14,8 +14,8 @@
 // threads) per repetition.
 //
 // Not part of the Folio build: bench/cpu.sh compiles it against the peer llama.cpp build with a
-// plain c++ command line (see build_peer_driver there).
-#include <sys/resource.h>
+// plain c++ command line (its step "the depth driver"), with the repository root on the include
+// path for engine/cli/bench_stats.h (the measuring helpers it shares with `folio-cli bench`).
 
 #include <algorithm>
 #include <chrono>
@@ -26,42 +26,22 @@
 #include <string>
 #include <vector>
 
+#include "engine/cli/bench_stats.h"
 #include "ggml-cpu.h"
 #include "llama.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using folio::bench_stats::cpuSeconds;
+using folio::bench_stats::jsonArray;
+using folio::bench_stats::median;
 
 struct Options {
     std::string model;
     int depth = 0, nGen = 32, reps = 1, threads = 1, flashAttn = 0;
     std::string kvType = "f16";
 };
-
-double cpuSeconds() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    auto sec = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) * 1e-6; };
-    return sec(u.ru_utime) + sec(u.ru_stime);
-}
-
-double median(std::vector<double> v) {
-    if (v.empty()) return 0.0;
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-std::string jsonArray(const std::vector<double>& v) {
-    std::string s = "[";
-    char buf[32];
-    for (size_t i = 0; i < v.size(); ++i) {
-        std::snprintf(buf, sizeof buf, "%s%.3f", i ? ", " : "", v[i]);
-        s += buf;
-    }
-    return s + "]";
-}
 
 bool parse(int argc, char** argv, Options& o) {
     for (int i = 1; i + 1 < argc; i += 2) {

@@ -7,7 +7,6 @@
 // generator's prefix reuse, whole blocks) so the previous repetition's generated tokens are
 // dropped. A repetition's decode tok/s is n / (time of its n decode steps), each step being one
 // sample plus one forward pass; its CPU time (all threads, getrusage) is reported per token.
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -17,6 +16,7 @@
 #include <vector>
 
 #include "engine/cli/args.h"
+#include "engine/cli/bench_stats.h"
 #include "engine/cli/cli_model.h"
 #include "engine/runtime/sampler.h"
 
@@ -25,34 +25,12 @@ namespace folio::cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using bench_stats::cpuSeconds;
+using bench_stats::jsonArray;
+using bench_stats::median;
 
 double secondsSince(Clock::time_point t) {
     return std::chrono::duration<double>(Clock::now() - t).count();
-}
-
-// User + system CPU seconds of this process (all threads).
-double cpuSeconds() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    auto sec = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) * 1e-6; };
-    return sec(u.ru_utime) + sec(u.ru_stime);
-}
-
-double median(std::vector<double> v) {
-    if (v.empty()) return 0.0;
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-std::string jsonArray(const std::vector<double>& v) {
-    std::string s = "[";
-    char buf[32];
-    for (size_t i = 0; i < v.size(); ++i) {
-        std::snprintf(buf, sizeof buf, "%s%.3f", i ? ", " : "", v[i]);
-        s += buf;
-    }
-    return s + "]";
 }
 
 struct BenchResult {

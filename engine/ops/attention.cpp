@@ -44,6 +44,37 @@ size_t decodeRowStride(const AttentionJob& job) {
     return static_cast<size_t>(job.partBlocks) * job.blockTokens;
 }
 
+// The split-K decomposition of a job whose shape is set: nParts partitions of partBlocks context
+// blocks each (the last may have fewer), and whether it is a decode job. Only jobs with fewer
+// than kAttentionSplitBelowItems (kv head, tile) items split, and never into more partitions than
+// partitions of kAttentionPartitionBlocks would make.
+// - Decode (one query token): partitions of kAttentionPartitionBlocks, each over every head
+//   (runDecodeItem), so a partition's scores fit the per-thread scratch and the partials are
+//   small (one row per head and partition).
+// - Prefill: just enough partitions to reach kAttentionSplitBelowItems items. The partials hold
+//   one row per (partition, token, head), so partitions of a fixed length would make them grow
+//   with the context: a 512-token chunk of a model with 2 kv heads at 16K was 121 MB (a fifth of
+//   the default model's peak RSS there); now they are bounded by the chunk, not the context.
+void choosePartitions(AttentionJob& job) {
+    job.nParts = 1;
+    job.partBlocks = job.nCtxBlocks;
+    const int items = job.nKv * job.nTiles;
+    if (items < kAttentionSplitBelowItems && job.nCtxBlocks > kAttentionPartitionBlocks) {
+        const int maxParts =
+            (job.nCtxBlocks + kAttentionPartitionBlocks - 1) / kAttentionPartitionBlocks;
+        if (job.nTok == 1) {
+            job.nParts = maxParts;
+            job.partBlocks = kAttentionPartitionBlocks;
+        } else {
+            const int parts = std::min((kAttentionSplitBelowItems + items - 1) / items, maxParts);
+            job.partBlocks = (job.nCtxBlocks + parts - 1) / parts;
+            job.nParts = (job.nCtxBlocks + job.partBlocks - 1) / job.partBlocks;  // none empty
+        }
+    }
+    // Decode at a context long enough to split: partitions over every head (runDecodeItem).
+    job.decode = job.nTok == 1 && job.nParts > 1;
+}
+
 // Per-thread scratch: one K and one V block in f32 (padded to whole vectors of keys for
 // tileBlockT), the scaled query rows of one item (group * tile tokens, row = (t - t0) * group +
 // h; a decode item: every head, row = h), their causal key counts, the kernels' scratch, and
@@ -368,15 +399,7 @@ void attention(const KvCache& cache, KvCache::SeqId seq, int layer, const float*
     job.nTiles = (nTok + kAttentionTileTokens - 1) / kAttentionTileTokens;
     job.nCtxBlocks = (startPos + nTok + cfg.blockTokens - 1) / cfg.blockTokens;
     assert(job.table->size() >= static_cast<size_t>(job.nCtxBlocks));
-    job.nParts = 1;
-    job.partBlocks = job.nCtxBlocks;
-    if (job.nKv * job.nTiles < kAttentionSplitBelowItems &&
-        job.nCtxBlocks > kAttentionPartitionBlocks) {
-        job.nParts = (job.nCtxBlocks + kAttentionPartitionBlocks - 1) / kAttentionPartitionBlocks;
-        job.partBlocks = kAttentionPartitionBlocks;
-    }
-    // Decode at a context long enough to split: partitions over every head (runDecodeItem).
-    job.decode = nTok == 1 && job.nParts > 1;
+    choosePartitions(job);
 
     std::vector<float> partials;
     if (job.nParts > 1) {
