@@ -96,17 +96,22 @@ std::atomic<int>& levelSlot() {
     return level;
 }
 
-// Each level's prefill and decode tables (getters; nullptr: the level has none and uses the
-// DotMultiFn kernels), indexed by levelRank.
+const KernelTable* scalarKernelTable() {
+    return &scalarKernels();
+}
+
+// Each level's tables, indexed by levelRank: its DotMultiFn kernels, and its prefill and decode
+// routines (getters; nullptr: the level has none and uses the DotMultiFn kernels).
 struct LevelTables {
+    const KernelTable* (*kernels)();
     const TileTable* (*tiles)();
     const GemvTable* (*gemv)();
 };
 constexpr LevelTables kLevelTables[] = {
-    {nullptr, nullptr},                 // Scalar
-    {nullptr, avx2Gemv},                // Avx2
-    {avx512Tiles, avx512Gemv},          // Avx512
-    {avx512Bf16Tiles, avx512Bf16Gemv},  // Avx512Bf16
+    {scalarKernelTable, nullptr, nullptr},             // Scalar
+    {avx2Kernels, nullptr, avx2Gemv},                  // Avx2
+    {avx512Kernels, avx512Tiles, avx512Gemv},          // Avx512
+    {avx512Kernels, avx512Bf16Tiles, avx512Bf16Gemv},  // Avx512Bf16
 };
 static_assert(sizeof(kLevelTables) / sizeof(kLevelTables[0]) ==
               static_cast<size_t>(KernelLevel::Avx512Bf16) + 1);
@@ -120,18 +125,8 @@ const GemvTable* activeGemv() {
     const LevelTables& level = kLevelTables[levelRank(kernelLevel())];
     return level.gemv ? level.gemv() : nullptr;
 }
-
-const KernelTable* tableFor(KernelLevel level) {
-    switch (level) {
-        case KernelLevel::Avx512Bf16:
-        case KernelLevel::Avx512:
-            return avx512Kernels();
-        case KernelLevel::Avx2:
-            return avx2Kernels();
-        case KernelLevel::Scalar:
-            break;
-    }
-    return &scalarKernels();
+const KernelTable* activeKernels() {
+    return kLevelTables[levelRank(kernelLevel())].kernels();
 }
 
 // The kernels for `t` at the active level, falling back to scalar where a level lacks a type.
@@ -141,7 +136,7 @@ const DotMultiFn* kernelsFor(GgmlType t) {
     const auto raw = static_cast<uint32_t>(t);
     assert(kernelSupports(t));
     if (raw >= static_cast<uint32_t>(kTypeSlots)) return kNone;
-    const KernelTable* table = tableFor(kernelLevel());
+    const KernelTable* table = activeKernels();
     if (table && table->multi[raw][0]) return table->multi[raw];
     return scalarKernels().multi[raw];
 }
