@@ -19,6 +19,7 @@
 
 #include "app/chat_request.h"
 #include "app/conversation_store.h"
+#include "app/documents/document_turn.h"
 #include "app/think_parser.h"
 #include "app/token_counter.h"
 #include "ui/conversation_list_model.h"
@@ -66,9 +67,11 @@ class AppController : public QObject {
     Q_PROPERTY(bool summarizing READ summarizing NOTIFY generatingChanged)
 
 public:
-    // Supplies the document block for a conversation: (conversationId, question, budget in
-    // tokens) -> text. Set by AppContext when the documents store exists; unset, no documents.
-    using DocumentProvider = std::function<QString(qint64, const QString&, int)>;
+    // Supplies the documents part of a question for a conversation: (conversationId, question,
+    // budget in tokens for the document block) -> the turn (document_turn.h; an empty systemBlock
+    // when nothing is attached). Set by AppContext when the documents store exists; unset, no
+    // documents.
+    using DocumentProvider = std::function<folio::DocumentTurn(qint64, const QString&, int)>;
     void setDocumentProvider(DocumentProvider provider) {
         m_documentProvider = std::move(provider);
     }
@@ -193,7 +196,9 @@ private:
     QString systemPromptFor(const folio::ConversationRecord& c) const;
     // Appends the text of the documents attached to the current conversation (whole, or the
     // pages most relevant to the last user turn) within what the context has left (issue 8).
-    QString withDocuments(const QString& system, const History& history) const;
+    // The system prompt with the conversation's document block after it; sets m_documentTurn
+    // (the focus for the question, and what finishDocumentAnswer needs for the reply).
+    QString withDocuments(const QString& system, const History& history);
     // Token counts, never computed on the GUI thread: the known count, or -1 after queueing the
     // text for the counter (flushCounts() submits the queue). Message counts are cached in the
     // store, other texts (system prompts, document blocks) in memory.
@@ -265,6 +270,7 @@ private:
         QString text;
     } m_summary;
     DocumentProvider m_documentProvider;
+    folio::DocumentTurn m_documentTurn;  // of the reply being generated (empty: no documents)
 
     // Asynchronous token counting (see tokensOf()). A target is a message (messageId > 0), the
     // draft, or another text (cached in m_textTokens by content).

@@ -10,7 +10,8 @@
 #include "app/documents/engine_generator.h"
 #include "app/engine_worker.h"
 
-QString AppController::withDocuments(const QString& system, const History& history) const {
+QString AppController::withDocuments(const QString& system, const History& history) {
+    m_documentTurn = {};
     if (!m_documentProvider || m_currentId <= 0 || history.turns.isEmpty()) return system;
     const QString question = history.turns.last().content;
     const int overhead = m_worker->templateOverheadPerMessage();
@@ -20,7 +21,8 @@ QString AppController::withDocuments(const QString& system, const History& histo
     const int budget =
         folio::documentTokenBudget(m_contextSize, systemTokens, historyTokens, m_maxReplyTokens);
     if (budget <= 0) return system;
-    const QString block = m_documentProvider(m_currentId, question, budget);
+    m_documentTurn = m_documentProvider(m_currentId, question, budget);
+    const QString& block = m_documentTurn.systemBlock;
     if (block.isEmpty()) return system;
     return system.isEmpty() ? block : system + QStringLiteral("\n\n") + block;
 }

@@ -191,6 +191,11 @@ void AppController::startReply(qint64 userMessageId, qint64 continueId, bool ask
 
     folio::GenerationRequest request;
     request.messages = std::move(plan.messages);
+    // The question's focus (quoted clauses, conflict candidates, the rule to cite pages) goes into
+    // the last user message only: the cached prefix (system + documents + history) is untouched.
+    if (!m_documentTurn.systemBlock.isEmpty() && !request.messages.empty() &&
+        request.messages.back().role == "user")
+        request.messages.back().content = m_documentTurn.userMessage.toStdString();
     request.thinking = m_thinkingEnabled;
     request.sampling = folio::samplingForPreset(m_settings->samplingPreset());
     request.maxTokens = m_maxReplyTokens;
@@ -293,11 +298,18 @@ void AppController::onFinished(quint64 requestId, const folio::GenerationResult&
         m_thinkingClock.invalidate();
     }
     const bool interrupted = isInterrupted(result.reason);
+    // Citations checked against the pages, and the clauses a conflict answer relies on.
+    if (!interrupted && !m_documentTurn.systemBlock.isEmpty())
+        m_replyText = folio::finishDocumentAnswer(m_replyText, m_documentTurn);
     const qint64 replyId = m_replyId;
     m_checkpointTimer.stop();
     m_requestId = 0;
     m_parser.reset();
-    const QJsonObject stats = folio::statsJson(result);
+    QJsonObject stats = folio::statsJson(result);
+    const QJsonObject documentStats = folio::documentTurnStats(m_documentTurn);
+    for (auto it = documentStats.begin(); it != documentStats.end(); ++it)
+        stats.insert(it.key(), it.value());
+    m_documentTurn = {};
     failed(m_store->finishMessage(replyId, m_replyText, m_replyThinking, m_thinkingMs,
                                   interrupted ? MessageState::Interrupted : MessageState::Complete,
                                   stats));

@@ -11,6 +11,7 @@
 #include "app/database.h"
 #include "app/documents/document_context.h"
 #include "app/documents/document_store.h"
+#include "app/documents/document_turn.h"
 #include "app/documents/documents_controller.h"
 #include "app/documents/engine_generator.h"
 #include "app/documents/page_renderer.h"
@@ -69,10 +70,13 @@ AppContext::AppContext(const AppOptions& options) {
     EngineWorker* worker = m_worker.get();
     m_controller->setDocumentProvider(
         [docs, worker](qint64 conversationId, const QString& question, int budget) {
-            auto context = folio::buildConversationContext(
-                *docs, conversationId, question, budget,
-                [worker](const QString& text) { return std::max(worker->countTokens(text), 0); });
-            return context ? context->text : QString();
+            auto documents = folio::conversationDocuments(*docs, conversationId);
+            if (!documents || documents->isEmpty()) return folio::DocumentTurn{};
+            auto turn = folio::prepareDocumentTurn(
+                question, *documents, budget,
+                [worker](const QString& text) { return std::max(worker->countTokens(text), 0); },
+                folio::storeRanker(*docs));
+            return turn ? *turn : folio::DocumentTurn{};
         });
     if (options.headlessSmoke) return;
     m_modelPath = options.modelPath;

@@ -25,9 +25,9 @@ const QSet<QString>& stopWords() {
 
 // Chinese question words and particles removed before making trigrams.
 const char* const kChineseQuestionWords[] = {
-    "什么", "哪些",   "哪里", "哪一页", "哪页",   "多少", "是否", "怎么", "如何",
-    "请问", "为什么", "文件", "文档",   "合同中", "关于", "规定", "吗",   "呢",
-    "吧",   "的",     "了",   "是",     "在",     "有",   "？",   "?",
+    "什么", "哪些", "哪里",   "哪一页", "哪页", "多少", "是否", "怎么", "如何", "请问", "为什么",
+    "文件", "文档", "合同中", "关于",   "规定", "吗",   "呢",   "吧",   "的",   "了",   "是",
+    "在",   "有",   "？",     "?",      "哪家", "哪个", "谁",   "多长", "多久", "，",   "、",
 };
 
 bool isHan(QChar c) {
@@ -40,14 +40,14 @@ void addTerm(QStringList& terms, const QString& term) {
     if (!terms.contains(term)) terms << term;
 }
 
-void addChineseTrigrams(QStringList& terms, QString run) {
+void addChineseGrams(QStringList& terms, QString run, int gram) {
     for (const char* word : kChineseQuestionWords) run.replace(QString::fromUtf8(word), " ");
     for (const QString& part : run.split(' ', Qt::SkipEmptyParts)) {
-        if (part.size() < 3) {
+        if (part.size() < gram) {
             if (part.size() == 2) addTerm(terms, part);  // unicode61 can still match it
             continue;
         }
-        for (qsizetype i = 0; i + 3 <= part.size(); ++i) addTerm(terms, part.mid(i, 3));
+        for (qsizetype i = 0; i + gram <= part.size(); ++i) addTerm(terms, part.mid(i, gram));
     }
 }
 
@@ -59,7 +59,9 @@ struct PageRef {
 };
 using Selection = QVector<QVector<bool>>;  // [doc][page index] included
 
-QString compressRanges(const QVector<int>& pages) {
+}  // namespace
+
+QString pageRanges(const QVector<int>& pages) {
     QStringList parts;
     for (qsizetype i = 0; i < pages.size();) {
         qsizetype j = i;
@@ -70,6 +72,8 @@ QString compressRanges(const QVector<int>& pages) {
     }
     return parts.join(QStringLiteral(", "));
 }
+
+namespace {
 
 QString pageBlock(const PageText& page) {
     return pageMarker(page.page) + '\n' + page.text.trimmed() + '\n';
@@ -93,7 +97,7 @@ QString renderBlock(const QVector<ContextDocument>& docs, const Selection& sel, 
                    .arg(QString::number(d + 1), doc.title, QString::number(doc.pages.size()));
         if (mode == ContextMode::Retrieval)
             out += QStringLiteral("Included pages: %1\n")
-                       .arg(included.isEmpty() ? QStringLiteral("none") : compressRanges(included));
+                       .arg(included.isEmpty() ? QStringLiteral("none") : pageRanges(included));
         for (int p = 0; p < doc.pages.size(); ++p)
             if (sel[d][p]) out += pageBlock(doc.pages[p]);
     }
@@ -198,7 +202,7 @@ int documentTokenBudget(int contextTokens, int systemTokens, int historyTokens, 
     return std::max(0, contextTokens - systemTokens - historyTokens - replyReserve);
 }
 
-QStringList questionKeyTerms(const QString& question) {
+QStringList questionKeyTerms(const QString& question, int chineseGram) {
     QStringList terms;
     const QString q = question.toLower();
     qsizetype i = 0;
@@ -206,7 +210,7 @@ QStringList questionKeyTerms(const QString& question) {
         if (isHan(q[i])) {
             qsizetype j = i;
             while (j < q.size() && isHan(q[j])) ++j;
-            addChineseTrigrams(terms, q.mid(i, j - i));
+            addChineseGrams(terms, q.mid(i, j - i), chineseGram);
             i = j;
         } else if (q[i].isLetterOrNumber()) {
             qsizetype j = i;
@@ -231,7 +235,7 @@ QString documentSearchQuery(const QString& question) {
 Expected<DocumentContext> buildDocumentContext(const QString& question,
                                                const QVector<ContextDocument>& documents,
                                                int budgetTokens, const TokenCounter& count,
-                                               const PageRanker& rank) {
+                                               const PageRanker& rank, int retrievalBudgetTokens) {
     if (budgetTokens <= 0 || documents.isEmpty()) return DocumentContext{};
     const Selection all = emptySelection(documents, true);
     QString whole = renderBlock(documents, all, ContextMode::WholeDocuments);
@@ -239,12 +243,12 @@ Expected<DocumentContext> buildDocumentContext(const QString& question,
     if (tokens < 0) return makeError("cannot count tokens: no model is loaded");
     if (tokens <= budgetTokens)
         return makeContext(documents, all, ContextMode::WholeDocuments, std::move(whole), tokens);
+    if (retrievalBudgetTokens > 0) budgetTokens = std::min(budgetTokens, retrievalBudgetTokens);
     return retrieve(question, documents, budgetTokens, count, rank);
 }
 
-Expected<DocumentContext> buildConversationContext(const DocumentStore& store,
-                                                   qint64 conversationId, const QString& question,
-                                                   int budgetTokens, const TokenCounter& count) {
+Expected<QVector<ContextDocument>> conversationDocuments(const DocumentStore& store,
+                                                         qint64 conversationId) {
     Expected<QVector<DocumentInfo>> attached = store.attached(conversationId);
     if (!attached) return attached.error();
     QVector<ContextDocument> documents;
@@ -253,12 +257,23 @@ Expected<DocumentContext> buildConversationContext(const DocumentStore& store,
         if (!pages) return pages.error();
         documents.push_back({info.id, info.title, std::move(*pages)});
     }
+    return documents;
+}
+
+PageRanker storeRanker(const DocumentStore& store) {
     constexpr int kMaxHits = 200;
-    auto rank = [&store](const QString& expression, const QVector<qint64>& ids) {
+    return [&store](const QString& expression, const QVector<qint64>& ids) {
         Expected<QVector<PageHit>> hits = store.search(expression, ids, kMaxHits);
-        return hits ? *hits : QVector<PageHit>();  // a bad expression: no ranking, page order
+        return hits ? *hits : QVector<PageHit>();
     };
-    return buildDocumentContext(question, documents, budgetTokens, count, rank);
+}
+
+Expected<DocumentContext> buildConversationContext(const DocumentStore& store,
+                                                   qint64 conversationId, const QString& question,
+                                                   int budgetTokens, const TokenCounter& count) {
+    Expected<QVector<ContextDocument>> documents = conversationDocuments(store, conversationId);
+    if (!documents) return documents.error();
+    return buildDocumentContext(question, *documents, budgetTokens, count, storeRanker(store));
 }
 
 }  // namespace folio

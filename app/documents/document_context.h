@@ -52,24 +52,37 @@ using PageRanker = std::function<QVector<PageHit>(const QString& matchExpression
 // Tokens left for documents: context - system - history - replyReserve, never negative.
 int documentTokenBudget(int contextTokens, int systemTokens, int historyTokens, int replyReserve);
 
-// The question's key terms: words of 3+ letters that are not stop words (en), and trigrams of
-// Chinese runs with question words removed (zh). Lower-cased, unique, in question order.
-QStringList questionKeyTerms(const QString& question);
+// The question's key terms: words of 3+ letters that are not stop words (en), and trigrams (or
+// chineseGram-grams) of Chinese runs with question words removed (zh). Lower-cased, unique, in
+// question order.
+QStringList questionKeyTerms(const QString& question, int chineseGram = 3);
 // An FTS5 MATCH expression that ORs the quoted key terms; empty when there are none.
 QString documentSearchQuery(const QString& question);
 
 // Builds the block. budgetTokens <= 0 or no documents gives an empty block. Errors only for a
-// counter that returns a negative count (no model loaded).
+// counter that returns a negative count (no model loaded). retrievalBudgetTokens > 0 caps the
+// block in retrieval mode (the documents do not fit whole): a question needs the relevant pages,
+// not a full window, and every prompt token costs time to first token.
 Expected<DocumentContext> buildDocumentContext(const QString& question,
                                                const QVector<ContextDocument>& documents,
                                                int budgetTokens, const TokenCounter& count,
-                                               const PageRanker& rank);
+                                               const PageRanker& rank,
+                                               int retrievalBudgetTokens = 0);
+
+// The attached documents of a conversation (in attach order) with their pages.
+Expected<QVector<ContextDocument>> conversationDocuments(const DocumentStore& store,
+                                                         qint64 conversationId);
+// The store's FTS5 page search as a PageRanker (a bad expression ranks nothing: page order).
+PageRanker storeRanker(const DocumentStore& store);
 
 // The block for a conversation: its attached documents (in attach order) from the store, ranked
 // with the store's FTS5 search. The glue the chat controller calls before each request.
 Expected<DocumentContext> buildConversationContext(const DocumentStore& store,
                                                    qint64 conversationId, const QString& question,
                                                    int budgetTokens, const TokenCounter& count);
+
+// "1-3, 7, 9-10" for {1, 2, 3, 7, 9, 10} (ascending pages).
+QString pageRanges(const QVector<int>& pages);
 
 // The page marker written before each page's text: "[p.12]".
 QString pageMarker(int page);

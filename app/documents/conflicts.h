@@ -1,0 +1,54 @@
+#pragma once
+// Candidate conflicts between clauses, found without the model (issue 19): pairs of clauses that
+// state a fact of the same kind about the same subject with different values — two payment
+// deadlines (30 and 60 days), two totals (the price clause and the schedule's total), two notice
+// periods, arbitration in one clause and a court in another, two participant counts. The model
+// then judges each pair with both clauses quoted in front of it.
+//
+// A fact is a number with its unit in one sentence (durations, amounts, rates, counts) or a
+// dispute forum; its subject is the first subject in kSubjects (conflicts.cpp) whose key words
+// the sentence contains, so "保密期限为本合同终止后3年" is about confidentiality, not termination.
+// Pure functions; thread-safe.
+#include <QString>
+#include <QVector>
+
+#include "app/documents/clauses.h"
+
+namespace folio {
+
+enum class FactKind { Duration, Amount, Rate, Count, Forum };
+
+struct ClauseFact {
+    FactKind kind = FactKind::Duration;
+    QString subject;  // "payment", "termination", ... (kSubjects)
+    QString value;    // normalised: "30 days", "1280000", "0.05%", "64", "arbitration"
+    QString quote;    // the sentence it was read from
+};
+
+// The facts of one clause's text.
+QVector<ClauseFact> clauseFacts(const QString& clauseText);
+
+struct ClausePair {
+    int first = 0;   // index into the clause list
+    int second = 0;  // > first
+    QString subject;
+    QString firstValue;
+    QString secondValue;
+    QString firstQuote;
+    QString secondQuote;
+};
+
+// Candidate conflicts among clauses, in clause order, at most one per pair of clauses.
+QVector<ClausePair> findConflictCandidates(const QVector<Clause>& clauses);
+
+// The facts two given clauses state about shared subjects: differing (a candidate) or agreeing.
+struct PairComparison {
+    QVector<ClausePair> differing;
+    QVector<ClausePair> agreeing;
+};
+PairComparison compareClauses(const QVector<Clause>& clauses, int first, int second);
+
+// "payment deadline" / "付款期限" for a subject key, in the language ("en" or "zh_CN").
+QString subjectName(const QString& subject, const QString& language);
+
+}  // namespace folio

@@ -1,0 +1,450 @@
+#include "app/documents/document_turn.h"
+
+#include <QRegularExpression>
+#include <QSet>
+#include <algorithm>
+#include <cmath>
+
+#include "app/documents/citations.h"
+#include "app/documents/passage_match.h"
+
+namespace folio {
+namespace {
+
+constexpr int kMaxFocusClauses = 3;
+constexpr int kMaxQuoteChars = 700;  // of one quoted clause
+constexpr int kMaxCandidates = 6;    // pairs put before the model for "list all conflicts"
+// A clause is about the question when it holds this share of the weight of the question's
+// telling terms (a third: "institution" may be missing where "arbitration" and "dispute" are not).
+constexpr double kMinFocusShare = 0.34;
+
+bool isChinese(const QString& text) {
+    for (QChar c : text)
+        if (c.unicode() >= 0x4E00 && c.unicode() <= 0x9FFF) return true;
+    return false;
+}
+
+// The fixed texts of the focus, per language.
+struct FocusTexts {
+    const char* excerpts;
+    const char* differ;
+    const char* agree;
+    const char* noShared;
+    const char* candidates;
+    const char* candidate;
+    const char* noCandidates;
+    const char* notFound;
+    const char* question;
+    const char* cite;
+    const char* judge;
+    const char* judgeList;
+    const char* judgeNone;
+    const char* sources;
+};
+const FocusTexts kEnglish = {
+    "Excerpts quoted from the document:",
+    "Folio's check: %1 says %2, but %3 says %4 (the %5). These clauses conflict.",
+    "Folio's check: %1 and %2 both say %3 (the %4). They agree on this point.",
+    "Folio's check: the two clauses state no value about the same subject.",
+    "Folio's check found these clauses that state different values for the same subject:",
+    "%1 and %2: the %3 is %4 in one and %5 in the other.",
+    "Folio's check found no two clauses that state different values for the same subject.",
+    "Folio searched every page: the document does not mention this. Answer: \"The document does "
+    "not state this.\"",
+    "Question: ",
+    "Answer in one or two sentences, using only the document, and end each sentence with the page "
+    "it comes from in square brackets.",
+    "Say whether they conflict and why, quoting both clauses with their pages.",
+    "List each conflict found above: the two clauses with their pages and the two values.",
+    "Answer: \"Folio found no clauses that contradict each other.\"",
+    "Clauses compared:",
+};
+const FocusTexts kChinese = {
+    "文档原文摘录：",
+    "Folio 核对：%1规定%2，而%3规定%4（%5）。这两条存在冲突。",
+    "Folio 核对：%1和%2都规定%3（%4）。两条在这一点上一致。",
+    "Folio 核对：两条没有关于同一事项的数值。",
+    "Folio 核对发现以下条款就同一事项规定了不同的值：",
+    "%1与%2：%3分别为%4和%5，不一致。",
+    "Folio 核对没有发现就同一事项规定不同值的条款。",
+    "Folio 检索了每一页：文档中没有相关内容。请回答：“文档中未提及。”",
+    "问题：",
+    "请只依据文档，用一两句话回答，每句末尾用方括号注明所在页码。",
+    "请说明是否存在冲突及原因，并引用两条原文及页码。",
+    "请逐条列出上面找到的冲突：两个条款及页码、两个不同的值。",
+    "请回答：“没有发现相互矛盾的条款。”",
+    "比对的条款：",
+};
+
+const FocusTexts& textsFor(bool chinese) {
+    return chinese ? kChinese : kEnglish;
+}
+
+QString valueText(const QString& value, bool chinese) {
+    if (!chinese) return value;
+    static const struct {
+        const char* en;
+        const char* zh;
+    } kUnits[] = {{" business days", "个工作日"},
+                  {" days", "日"},
+                  {" months", "个月"},
+                  {" years", "年"},
+                  {"arbitration", "仲裁"},
+                  {"court", "诉讼（法院）"}};
+    QString v = value;
+    for (const auto& u : kUnits) v.replace(QString::fromUtf8(u.en), QString::fromUtf8(u.zh));
+    return v;
+}
+
+// A clause of one document: which document, which clause.
+struct ClauseRef {
+    int document = 0;
+    int clause = 0;
+};
+
+QString quoted(const Clause& clause) {
+    QString text = clause.text;
+    const qsizetype heading = text.indexOf('\n');  // the caption already names the heading
+    if (heading > 0 && heading < 80) text = text.mid(heading + 1);
+    text = text.simplified();
+    if (text.size() > kMaxQuoteChars) text = text.left(kMaxQuoteChars) + QChar(0x2026);
+    return clauseCaption(clause) + QStringLiteral(": \u00ab") + text + QStringLiteral("\u00bb");
+}
+
+// Clauses the question is about: the ones it names by number, else the ones sharing most of its
+// key terms (the title counts three times).
+// notFound: set when the question has telling terms and no clause holds enough of them.
+QVector<ClauseRef> focusClauses(const QString& question, const QVector<QVector<Clause>>& clauses,
+                                bool* notFound) {
+    QVector<ClauseRef> out;
+    if (notFound) *notFound = false;
+    for (int n : referencedClauseNumbers(question))
+        for (int d = 0; d < clauses.size(); ++d)
+            for (int c = 0; c < clauses[d].size(); ++c)
+                if (clauses[d][c].number == n && !clauses[d][c].label.isEmpty() &&
+                    out.size() < kMaxFocusClauses) {
+                    out << ClauseRef{d, c};  // the first clause of that number in each document
+                    break;
+                }
+    if (!out.isEmpty()) return out;
+    // Key terms weighted by how few clauses contain them: "合同" or "agreement" in every clause
+    // says nothing about which clause is meant, and a term in no clause at all ("保险",
+    // "insurance") weighs most. English words are matched by their first five letters ("arbitrates"
+    // finds "arbitration"), Chinese by character pairs.
+    QStringList terms;
+    for (const QString& t : questionKeyTerms(question, 2))
+        if (!terms.contains(t.left(5))) terms << t.left(5);
+    int total = 0;
+    for (const QVector<Clause>& doc : clauses) total += int(doc.size());
+    QVector<double> weight(terms.size(), 0);
+    double informative = 0;  // the weight of the question's telling terms
+    for (int i = 0; i < terms.size(); ++i) {
+        int df = 0;
+        for (const QVector<Clause>& doc : clauses)
+            for (const Clause& c : doc) df += c.text.contains(terms[i], Qt::CaseInsensitive);
+        if (df * 3 <= total * 2) weight[i] = std::log((total + 1.0) / (df + 0.5));
+        informative += weight[i];
+    }
+    struct Scored {
+        ClauseRef ref;
+        double score;
+    };
+    QVector<Scored> scored;
+    for (int d = 0; d < clauses.size(); ++d)
+        for (int c = 0; c < clauses[d].size(); ++c) {
+            double found = 0;
+            double score = 0;
+            for (int i = 0; i < terms.size(); ++i) {
+                if (weight[i] <= 0 || !clauses[d][c].text.contains(terms[i], Qt::CaseInsensitive))
+                    continue;
+                found += weight[i];
+                score += weight[i] *
+                         (clauses[d][c].title.contains(terms[i], Qt::CaseInsensitive) ? 3 : 1);
+            }
+            if (found >= kMinFocusShare * informative && found > 0) scored << Scored{{d, c}, score};
+        }
+    if (notFound) *notFound = informative > 0 && scored.isEmpty();
+    std::stable_sort(scored.begin(), scored.end(),
+                     [](const Scored& a, const Scored& b) { return a.score > b.score; });
+    // Only clauses close to the best: a weak match is noise for a small model.
+    for (const Scored& s : scored)
+        if (out.size() < 2 && s.score * 2 >= scored.first().score) out << s.ref;
+    return out;
+}
+
+QString pairLine(const FocusTexts& t, const QVector<Clause>& clauses, const ClausePair& p,
+                 bool differ, bool chinese) {
+    const QString a = clauseCaption(clauses[p.first]);
+    const QString b = clauseCaption(clauses[p.second]);
+    const QString subject = subjectName(p.subject, chinese ? "zh_CN" : "en");
+    if (differ)
+        return QString::fromUtf8(t.differ).arg(a, valueText(p.firstValue, chinese), b,
+                                               valueText(p.secondValue, chinese), subject);
+    return QString::fromUtf8(t.agree).arg(a, b, valueText(p.firstValue, chinese), subject);
+}
+
+void addConflictFocus(DocumentTurn& turn, const QVector<QVector<Clause>>& clauses,
+                      const QVector<ClauseRef>& focus, bool chinese, QStringList& lines) {
+    const FocusTexts& t = textsFor(chinese);
+    if (focus.size() >= 2 && focus[0].document == focus[1].document) {
+        const QVector<Clause>& doc = clauses[focus[0].document];
+        const PairComparison c = compareClauses(doc, focus[0].clause, focus[1].clause);
+        for (const ClausePair& p : c.differing) lines << pairLine(t, doc, p, true, chinese);
+        for (const ClausePair& p : c.agreeing) lines << pairLine(t, doc, p, false, chinese);
+        if (c.differing.isEmpty() && c.agreeing.isEmpty()) lines << QString::fromUtf8(t.noShared);
+        turn.candidates = c.differing;
+        turn.candidateDocument = focus[0].document;
+        return;
+    }
+    // No two clauses named: every candidate pair of the (first) document.
+    for (int d = 0; d < clauses.size(); ++d) {
+        const QVector<ClausePair> pairs = findConflictCandidates(clauses[d]);
+        if (pairs.isEmpty()) continue;
+        lines << QString::fromUtf8(t.candidates);
+        int n = 0;
+        for (const ClausePair& p : pairs) {
+            if (n++ >= kMaxCandidates) break;
+            lines << QStringLiteral("%1. ").arg(n) +
+                         QString::fromUtf8(t.candidate)
+                             .arg(clauseCaption(clauses[d][p.first]),
+                                  clauseCaption(clauses[d][p.second]),
+                                  subjectName(p.subject, chinese ? "zh_CN" : "en"),
+                                  valueText(p.firstValue, chinese),
+                                  valueText(p.secondValue, chinese));
+            turn.candidates << p;
+        }
+        turn.candidateDocument = d;
+        return;
+    }
+    lines << QString::fromUtf8(t.noCandidates);
+}
+
+QString focusText(DocumentTurn& turn, const QString& question, const DocumentTurnOptions& options) {
+    const bool chinese = isChinese(question);
+    const FocusTexts& t = textsFor(chinese);
+    QVector<QVector<Clause>> clauses;
+    for (const ContextDocument& d : turn.documents) clauses << findClauses(d.pages);
+    bool notFound = false;
+    const QVector<ClauseRef> focus = focusClauses(question, clauses, &notFound);
+    QStringList lines;
+    const bool conflict = options.conflictCandidates && turn.kind == QuestionKind::Conflict;
+    // "List all conflicts" names no clause: excerpts matched on its words would be noise.
+    const bool quote = !focus.isEmpty() && (!conflict || focus.size() >= 2 ||
+                                            !referencedClauseNumbers(question).isEmpty());
+    if (options.focusExcerpts && quote) {
+        lines << QString::fromUtf8(t.excerpts);
+        for (const ClauseRef& r : focus) lines << quoted(clauses[r.document][r.clause]);
+    }
+    if (conflict) addConflictFocus(turn, clauses, focus, chinese, lines);
+    if (options.focusExcerpts && notFound && !conflict) lines << QString::fromUtf8(t.notFound);
+    if (lines.isEmpty() && !options.citeInstruction) return question;
+    // The question last but for the rule: a small model follows what it read most recently.
+    if (!lines.isEmpty()) lines << QString();
+    lines << QString::fromUtf8(t.question) + question;
+    const bool namedPair = focus.size() >= 2;
+    if (conflict)
+        lines << QString::fromUtf8(namedPair                   ? t.judge
+                                   : turn.candidates.isEmpty() ? t.judgeNone
+                                                               : t.judgeList);
+    else if (options.citeInstruction)
+        lines << QString::fromUtf8(t.cite);
+    return lines.join('\n');
+}
+
+// --- citations -----------------------------------------------------------------------------
+
+// Features of text for matching a statement to a page: numbers, words of 2+ letters, and pairs of
+// adjacent Chinese characters.
+QSet<QString> features(const QString& text) {
+    QSet<QString> out;
+    static const QRegularExpression kWord(
+        QStringLiteral(R"([0-9][0-9,.]*[0-9]|[0-9]|[A-Za-z]{2,}|[\x{4E00}-\x{9FFF}]+)"));
+    auto it = kWord.globalMatch(text.toLower());
+    while (it.hasNext()) {
+        const QString w = it.next().captured(0);
+        if (w.at(0).unicode() >= 0x4E00) {
+            for (qsizetype i = 0; i + 2 <= w.size(); ++i) out.insert(w.mid(i, 2));
+        } else {
+            QString v = w;
+            out.insert(v.remove(','));
+        }
+    }
+    return out;
+}
+
+bool hasDigit(const QString& s) {
+    return std::any_of(s.begin(), s.end(), [](QChar c) { return c.isDigit(); });
+}
+
+// The page of the context that best supports the statement, or 0. A number of the statement
+// missing from the page rules the page out.
+int supportingPage(const QString& statement, const DocumentTurn& turn) {
+    const QSet<QString> want = features(statement);
+    if (want.size() < 3) return 0;
+    int best = 0;
+    double bestScore = 0;
+    for (const UsedPages& used : turn.context.used)
+        for (const ContextDocument& doc : turn.documents) {
+            if (doc.id != used.documentId) continue;
+            for (const PageText& page : doc.pages) {
+                if (!used.pages.contains(page.page)) continue;
+                const QSet<QString> have = features(page.text);
+                int shared = 0;
+                bool numbersFound = true;
+                for (const QString& f : want) {
+                    if (have.contains(f))
+                        ++shared;
+                    else if (hasDigit(f) && f.size() >= 2)
+                        numbersFound = false;
+                }
+                const double score = double(shared) / want.size();
+                if (numbersFound && score > bestScore) {
+                    bestScore = score;
+                    best = page.page;
+                }
+            }
+        }
+    return bestScore >= 0.5 ? best : 0;
+}
+
+const PageText* findPage(const DocumentTurn& turn, int page) {
+    for (const ContextDocument& doc : turn.documents)
+        for (const PageText& p : doc.pages)
+            if (p.page == page) return &p;
+    return nullptr;
+}
+
+// Statements (sentences or list items) of the answer, as [start, end) offsets.
+QVector<QPair<qsizetype, qsizetype>> statements(const QString& text) {
+    QVector<QPair<qsizetype, qsizetype>> out;
+    qsizetype start = 0;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        const bool end =
+            c == '\n' || c == QChar(0x3002) || c == QChar(0xFF1B) ||
+            ((c == '.' || c == ';') && (i + 1 == text.size() || text[i + 1].isSpace()) &&
+             !(i > 0 && text[i - 1].isDigit() && i + 1 < text.size() && text[i + 1].isDigit()));
+        if (end) {
+            out << qMakePair(start, i);
+            start = i + 1;
+        }
+    }
+    if (start < text.size()) out << qMakePair(start, text.size());
+    return out;
+}
+
+QString checkCitations(const QString& answer, const DocumentTurn& turn, bool chinese) {
+    const QString unverified =
+        chinese ? QStringLiteral("（未核实）") : QStringLiteral(" (unverified)");
+    QString out;
+    qsizetype copied = 0;
+    for (const auto& [start, end] : statements(answer)) {
+        const QString statement = answer.mid(start, end - start);
+        const QVector<Citation> cites = findCitations(statement);
+        out += answer.mid(copied, start - copied);
+        copied = start;
+        if (cites.isEmpty()) {
+            const int page = supportingPage(statement, turn);
+            out += statement;
+            if (page > 0) {
+                // Before trailing spaces, so the citation sits at the statement's end.
+                while (out.endsWith(' ')) out.chop(1);
+                out += QStringLiteral(" [p.%1]").arg(page);
+            }
+            copied = end;
+            continue;
+        }
+        // Each citation: kept when its page supports the statement, else marked unverified.
+        qsizetype pos = 0;
+        bool anyVerified = false;
+        for (const Citation& c : cites) {
+            out += statement.mid(pos, c.start + c.length - pos);
+            pos = c.start + c.length;
+            const PageText* page = findPage(turn, c.page);
+            const QString claim = citedSentence(statement, c.start, c.length);
+            const bool ok =
+                page &&
+                !findCitedPassage(page->text, claim.isEmpty() ? statement : claim).isEmpty();
+            if (ok)
+                anyVerified = true;
+            else
+                out += unverified;
+        }
+        out += statement.mid(pos);
+        if (!anyVerified) {
+            const int page = supportingPage(statement, turn);
+            if (page > 0) out += QStringLiteral(" [p.%1]").arg(page);
+        }
+        copied = end;
+    }
+    out += answer.mid(copied);
+    return out;
+}
+
+}  // namespace
+
+bool isConflictQuestion(const QString& question) {
+    static const QRegularExpression kConflict(
+        QStringLiteral(
+            R"(冲突|矛盾|不一致|是否一致|相符|抵触|conflict|contradict|inconsisten|consistent|discrepanc|the same)"),
+        QRegularExpression::CaseInsensitiveOption);
+    return kConflict.match(question).hasMatch();
+}
+
+Expected<DocumentTurn> prepareDocumentTurn(const QString& question,
+                                           const QVector<ContextDocument>& documents,
+                                           int budgetTokens, const TokenCounter& count,
+                                           const PageRanker& rank,
+                                           const DocumentTurnOptions& options) {
+    DocumentTurn turn;
+    turn.userMessage = question;
+    turn.documents = documents;
+    turn.kind = isConflictQuestion(question) ? QuestionKind::Conflict : QuestionKind::General;
+    Expected<DocumentContext> context = buildDocumentContext(
+        question, documents, budgetTokens, count, rank, options.retrievalBudgetTokens);
+    if (!context) return context.error();
+    turn.context = std::move(*context);
+    turn.systemBlock = turn.context.text;
+    if (turn.systemBlock.isEmpty()) return turn;
+    turn.userMessage = focusText(turn, question, options);
+    return turn;
+}
+
+QJsonObject documentTurnStats(const DocumentTurn& turn) {
+    if (turn.systemBlock.isEmpty()) return {};
+    QStringList pages;
+    for (const UsedPages& u : turn.context.used) pages << pageRanges(u.pages);
+    return QJsonObject{
+        {"documentTokens", turn.context.tokens},
+        {"documentMode", turn.context.mode == ContextMode::Retrieval ? "retrieval" : "whole"},
+        {"documentPages", pages.join(QStringLiteral("; "))},
+    };
+}
+
+QString finishDocumentAnswer(const QString& answer, const DocumentTurn& turn,
+                             const DocumentTurnOptions& options) {
+    if (turn.systemBlock.isEmpty()) return answer;
+    const bool chinese = isChinese(turn.userMessage);
+    QString out = options.checkCitations ? checkCitations(answer, turn, chinese) : answer;
+    if (options.conflictCandidates && turn.kind == QuestionKind::Conflict &&
+        !turn.candidates.isEmpty()) {
+        // The clauses compared, quoted with their pages, so the reader can check the judgement.
+        QVector<QVector<Clause>> clauses;
+        for (const ContextDocument& d : turn.documents) clauses << findClauses(d.pages);
+        const int d = turn.candidateDocument;
+        if (d < clauses.size()) {
+            QStringList lines{QString(), QString::fromUtf8(textsFor(chinese).sources)};
+            QSet<int> shown;
+            for (const ClausePair& p : turn.candidates)
+                for (int c : {p.first, p.second})
+                    if (!shown.contains(c) && c < clauses[d].size()) {
+                        shown.insert(c);
+                        lines << QStringLiteral("- ") + quoted(clauses[d][c]);
+                    }
+            out = out.trimmed() + '\n' + lines.join('\n');
+        }
+    }
+    return out;
+}
+
+}  // namespace folio
