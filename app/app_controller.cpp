@@ -369,6 +369,13 @@ void AppController::updateContextUsed() {
             if (auto path = m_store->activePath(m_currentId)) {
                 const History history = historyUpTo(*path, -1);
                 for (const folio::HistoryTurn& t : history.turns) used += t.tokens + overhead;
+                // The attached documents as the last reply read them (its stats say how many
+                // tokens of them were in the prompt).
+                for (auto it = path->crbegin(); it != path->crend(); ++it)
+                    if (it->message.stats.contains(QStringLiteral("documentTokens"))) {
+                        used += it->message.stats.value(QStringLiteral("documentTokens")).toInt();
+                        break;
+                    }
                 system = folio::systemWithSummary(system, history.summary);
                 exact = history.exact;
             }

@@ -1,5 +1,6 @@
 #include "app/chat_request.h"
 
+#include <QObject>
 #include <algorithm>
 
 namespace folio {
@@ -119,10 +120,18 @@ QJsonObject statsJson(const GenerationResult& r) {
 
 QString formatStats(const QJsonObject& stats) {
     if (stats.isEmpty()) return {};
-    return QStringLiteral("TTFT %1 ms · %2 tok/s · %3 tokens")
-        .arg(qRound(stats.value("ttftMs").toDouble()))
-        .arg(stats.value("tokensPerSecond").toDouble(), 0, 'f', 1)
-        .arg(stats.value("tokens").toInt());
+    QString text = QStringLiteral("TTFT %1 ms · %2 tok/s · %3 tokens")
+                       .arg(qRound(stats.value("ttftMs").toDouble()))
+                       .arg(stats.value("tokensPerSecond").toDouble(), 0, 'f', 1)
+                       .arg(stats.value("tokens").toInt());
+    // Which pages of the attached documents the reply read (document_turn.h).
+    const QString pages = stats.value("documentPages").toString();
+    if (!pages.isEmpty())
+        text += (stats.value("documentMode").toString() == QLatin1String("retrieval")
+                     ? QObject::tr(" · read pages %1 (retrieved)")
+                     : QObject::tr(" · read pages %1"))
+                    .arg(pages);
+    return text;
 }
 
 }  // namespace folio

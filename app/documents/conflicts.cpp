@@ -92,10 +92,23 @@ QString subjectOf(const QString& sentence) {
     return {};
 }
 
+// The heading line, then the sentences of the body. Lines that a PDF wrapped mid-sentence are
+// joined first (with a space between Latin words, directly between Chinese characters).
 QStringList sentences(const QString& text) {
-    static const QRegularExpression kEnd(QStringLiteral(R"((?<=[。；;！？!?])|(?<=\.)\s+|\n)"));
+    static const QRegularExpression kEnd(QStringLiteral(R"((?<=[。；;！？!?])|(?<=\.)\s+)"));
+    const QStringList lines = text.split('\n', Qt::SkipEmptyParts);
     QStringList out;
-    for (const QString& s : text.split(kEnd, Qt::SkipEmptyParts))
+    if (lines.isEmpty()) return out;
+    out << lines.first().trimmed();
+    QString body;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QString line = lines[i].trimmed();
+        if (!body.isEmpty() && !line.isEmpty() && body.back().unicode() < 0x3000 &&
+            line.front().unicode() < 0x3000)
+            body += ' ';
+        body += line;
+    }
+    for (const QString& s : body.split(kEnd, Qt::SkipEmptyParts))
         if (!s.trimmed().isEmpty()) out << s.trimmed();
     return out;
 }
@@ -117,6 +130,19 @@ bool sameFact(const ClauseFact& a, const ClauseFact& b) {
 }
 
 // Facts of one kind and subject compared: differing when the two clauses share no value.
+// The fact that stands for a clause: the first of its kind and subject, but for amounts the
+// largest (a schedule's total, not its first item).
+const ClauseFact* representative(const QVector<ClauseFact>& facts, const ClauseFact& key) {
+    const ClauseFact* best = nullptr;
+    for (const ClauseFact& f : facts) {
+        if (!sameFact(f, key)) continue;
+        if (!best || (f.kind == FactKind::Amount && f.value.toDouble() > best->value.toDouble()))
+            best = &f;
+    }
+    return best;
+}
+
+// Facts of one kind and subject compared: differing when the two clauses share no value.
 bool valuesDiffer(const QVector<ClauseFact>& a, const QVector<ClauseFact>& b, const ClauseFact& key,
                   const ClauseFact** fa, const ClauseFact** fb) {
     QSet<QString> va, vb;
@@ -124,14 +150,9 @@ bool valuesDiffer(const QVector<ClauseFact>& a, const QVector<ClauseFact>& b, co
         if (sameFact(f, key)) va.insert(f.value);
     for (const ClauseFact& f : b)
         if (sameFact(f, key)) vb.insert(f.value);
-    if (va.isEmpty() || vb.isEmpty()) return false;
-    *fa = nullptr;
-    *fb = nullptr;
-    for (const ClauseFact& f : a)
-        if (sameFact(f, key) && !*fa) *fa = &f;
-    for (const ClauseFact& f : b)
-        if (sameFact(f, key) && !*fb) *fb = &f;
-    return !va.intersects(vb);
+    *fa = representative(a, key);
+    *fb = representative(b, key);
+    return !va.isEmpty() && !vb.isEmpty() && !va.intersects(vb);
 }
 
 }  // namespace
@@ -141,7 +162,11 @@ QVector<ClauseFact> clauseFacts(const QString& clauseText) {
     const QStringList parts = sentences(clauseText);
     // A sentence that names no subject (a table row: "1 Development 80,000") takes the heading's.
     const QString headingSubject = parts.isEmpty() ? QString() : subjectOf(parts.first());
-    for (const QString& sentence : parts) {
+    // Dates are not durations: "2026年3月1日" holds no "3 months".
+    static const QRegularExpression kDate(QStringLiteral(
+        R"([0-9]{4}\s*年\s*[0-9]{1,2}\s*月(\s*[0-9]{1,2}\s*日)?|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})"));
+    for (QString sentence : parts) {
+        sentence.replace(kDate, QStringLiteral("<date>"));
         QString subject = subjectOf(sentence);
         if (subject.isEmpty()) subject = headingSubject;
         if (subject.isEmpty()) continue;

@@ -1,5 +1,6 @@
 #include "app/documents/document_turn.h"
 
+#include <QLocale>
 #include <QRegularExpression>
 #include <QSet>
 #include <algorithm>
@@ -15,8 +16,8 @@ constexpr int kMaxFocusClauses = 3;
 constexpr int kMaxQuoteChars = 700;  // of one quoted clause
 constexpr int kMaxCandidates = 6;    // pairs put before the model for "list all conflicts"
 // A clause is about the question when it holds this share of the weight of the question's
-// telling terms (a third: "institution" may be missing where "arbitration" and "dispute" are not).
-constexpr double kMinFocusShare = 0.34;
+// telling terms (half: "institution" may be missing where "arbitration" and "dispute" are not).
+constexpr double kMinFocusShare = 0.5;
 
 bool isChinese(const QString& text) {
     for (QChar c : text)
@@ -37,6 +38,8 @@ struct FocusTexts {
     const char* question;
     const char* cite;
     const char* judge;
+    const char* judgeDiffer;
+    const char* judgeAgree;
     const char* judgeList;
     const char* judgeNone;
     const char* sources;
@@ -44,7 +47,7 @@ struct FocusTexts {
 const FocusTexts kEnglish = {
     "Excerpts quoted from the document:",
     "Folio's check: %1 says %2, but %3 says %4 (the %5). These clauses conflict.",
-    "Folio's check: %1 and %2 both say %3 (the %4). They agree on this point.",
+    "Folio's check: %1 and %2 both say %3 (the %4), so they do not conflict on it.",
     "Folio's check: the two clauses state no value about the same subject.",
     "Folio's check found these clauses that state different values for the same subject:",
     "%1 and %2: the %3 is %4 in one and %5 in the other.",
@@ -55,6 +58,8 @@ const FocusTexts kEnglish = {
     "Answer in one or two sentences, using only the document, and end each sentence with the page "
     "it comes from in square brackets.",
     "Say whether they conflict and why, quoting both clauses with their pages.",
+    "Begin your answer with \"Yes, they conflict:\" and give both values with their pages.",
+    "Begin your answer with \"No, they do not conflict:\" and give the value with both pages.",
     "List each conflict found above: the two clauses with their pages and the two values.",
     "Answer: \"Folio found no clauses that contradict each other.\"",
     "Clauses compared:",
@@ -62,7 +67,7 @@ const FocusTexts kEnglish = {
 const FocusTexts kChinese = {
     "文档原文摘录：",
     "Folio 核对：%1规定%2，而%3规定%4（%5）。这两条存在冲突。",
-    "Folio 核对：%1和%2都规定%3（%4）。两条在这一点上一致。",
+    "Folio 核对：%1和%2都规定%3（%4），两条在这一点上不冲突。",
     "Folio 核对：两条没有关于同一事项的数值。",
     "Folio 核对发现以下条款就同一事项规定了不同的值：",
     "%1与%2：%3分别为%4和%5，不一致。",
@@ -71,6 +76,8 @@ const FocusTexts kChinese = {
     "问题：",
     "请只依据文档，用一两句话回答，每句末尾用方括号注明所在页码。",
     "请说明是否存在冲突及原因，并引用两条原文及页码。",
+    "请以“是的，存在冲突：”开头回答，并写出两个不同的值及页码。",
+    "请以“不存在冲突：”开头回答，并写出两条共同的值及页码。",
     "请逐条列出上面找到的冲突：两个条款及页码、两个不同的值。",
     "请回答：“没有发现相互矛盾的条款。”",
     "比对的条款：",
@@ -81,6 +88,9 @@ const FocusTexts& textsFor(bool chinese) {
 }
 
 QString valueText(const QString& value, bool chinese) {
+    bool isNumber = false;
+    const qlonglong amount = value.toLongLong(&isNumber);
+    if (isNumber && amount >= 10000) return QLocale(QLocale::English).toString(amount);  // 1,280,000
     if (!chinese) return value;
     static const struct {
         const char* en;
@@ -115,7 +125,7 @@ QString quoted(const Clause& clause) {
 // key terms (the title counts three times).
 // notFound: set when the question has telling terms and no clause holds enough of them.
 QVector<ClauseRef> focusClauses(const QString& question, const QVector<QVector<Clause>>& clauses,
-                                bool* notFound) {
+                                bool pair, bool* notFound) {
     QVector<ClauseRef> out;
     if (notFound) *notFound = false;
     for (int n : referencedClauseNumbers(question))
@@ -166,9 +176,10 @@ QVector<ClauseRef> focusClauses(const QString& question, const QVector<QVector<C
     if (notFound) *notFound = informative > 0 && scored.isEmpty();
     std::stable_sort(scored.begin(), scored.end(),
                      [](const Scored& a, const Scored& b) { return a.score > b.score; });
-    // Only clauses close to the best: a weak match is noise for a small model.
+    // Only clauses close to the best (a weak match is noise for a small model), but the two best
+    // for a comparison ("do the abstract and the dataset section agree?").
     for (const Scored& s : scored)
-        if (out.size() < 2 && s.score * 2 >= scored.first().score) out << s.ref;
+        if (out.size() < 2 && (pair || s.score * 2 >= scored.first().score)) out << s.ref;
     return out;
 }
 
@@ -193,6 +204,7 @@ void addConflictFocus(DocumentTurn& turn, const QVector<QVector<Clause>>& clause
         for (const ClausePair& p : c.agreeing) lines << pairLine(t, doc, p, false, chinese);
         if (c.differing.isEmpty() && c.agreeing.isEmpty()) lines << QString::fromUtf8(t.noShared);
         turn.candidates = c.differing;
+        turn.checkedAgreeing = c.differing.isEmpty() && !c.agreeing.isEmpty();
         turn.candidateDocument = focus[0].document;
         return;
     }
@@ -219,15 +231,23 @@ void addConflictFocus(DocumentTurn& turn, const QVector<QVector<Clause>>& clause
     lines << QString::fromUtf8(t.noCandidates);
 }
 
+// "List all conflicts", "有哪些矛盾": no pair named, every candidate wanted.
+bool isListQuestion(const QString& question) {
+    static const QRegularExpression kList(
+        QStringLiteral(R"(\ball\b|\blist\b|\bany\b|所有|全部|列出|哪些|有无)"),
+        QRegularExpression::CaseInsensitiveOption);
+    return kList.match(question).hasMatch();
+}
+
 QString focusText(DocumentTurn& turn, const QString& question, const DocumentTurnOptions& options) {
     const bool chinese = isChinese(question);
     const FocusTexts& t = textsFor(chinese);
     QVector<QVector<Clause>> clauses;
     for (const ContextDocument& d : turn.documents) clauses << findClauses(d.pages);
-    bool notFound = false;
-    const QVector<ClauseRef> focus = focusClauses(question, clauses, &notFound);
-    QStringList lines;
     const bool conflict = options.conflictCandidates && turn.kind == QuestionKind::Conflict;
+    bool notFound = false;
+    const QVector<ClauseRef> focus = focusClauses(question, clauses, conflict && !isListQuestion(question), &notFound);
+    QStringList lines;
     // "List all conflicts" names no clause: excerpts matched on its words would be noise.
     const bool quote = !focus.isEmpty() && (!conflict || focus.size() >= 2 ||
                                             !referencedClauseNumbers(question).isEmpty());
@@ -242,11 +262,13 @@ QString focusText(DocumentTurn& turn, const QString& question, const DocumentTur
     if (!lines.isEmpty()) lines << QString();
     lines << QString::fromUtf8(t.question) + question;
     const bool namedPair = focus.size() >= 2;
-    if (conflict)
-        lines << QString::fromUtf8(namedPair                   ? t.judge
-                                   : turn.candidates.isEmpty() ? t.judgeNone
-                                                               : t.judgeList);
-    else if (options.citeInstruction)
+    // A small model follows the check when told how to begin; the check is what decides.
+    const char* judge = !namedPair                  ? (turn.candidates.isEmpty() ? t.judgeNone : t.judgeList)
+                        : !turn.candidates.isEmpty() ? t.judgeDiffer
+                        : turn.checkedAgreeing       ? t.judgeAgree
+                                                     : t.judge;
+    if (conflict) lines << QString::fromUtf8(judge);
+    else if (options.citeInstruction && !notFound)
         lines << QString::fromUtf8(t.cite);
     return lines.join('\n');
 }

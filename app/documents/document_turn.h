@@ -46,6 +46,7 @@ struct DocumentTurn {
     QVector<ContextDocument> documents;  // the attached documents (for the citation check)
     QVector<ClausePair> candidates;      // conflict candidates put before the model
     int candidateDocument = 0;           // the document (index) the candidates are clauses of
+    bool checkedAgreeing = false;        // the two clauses named state the same values
 };
 
 // "Is there a conflict", "do X and Y contradict", "是否冲突", "矛盾", "不一致"...

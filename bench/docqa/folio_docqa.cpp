@@ -1,33 +1,27 @@
 // folio-docqa: the document-QA benchmark's driver (bench/docqa/run.sh; issue 19).
 //
-//   folio-docqa render SPEC.json OUT.pdf
-//       Draws the spec's pages (HTML, one page each) into a real PDF with Qt's PDF writer; fonts
-//       are embedded (Noto CJK for Chinese), so poppler reads the text back as the app does.
 //   folio-docqa ask --model M.gguf --out ANSWERS.jsonl [--baseline] [--context N] [--threads N]
 //                   [--only TYPE,...] [--max-questions N] SPEC.json...
-//       For each spec: renders its PDF (beside the spec) when missing, reads it with folio-ingest,
+//       For each spec: reads its PDF (beside the spec, from bench/docqa/render.py) with folio-ingest,
 //       stores it in a fresh database, attaches it to a conversation, and asks each question
 //       through the app's own pipeline: prepareDocumentTurn (the document block, retrieval, the
 //       focus), the chat template and the engine, then finishDocumentAnswer. One JSON line per
 //       question.
 //       --baseline: the pipeline as before issue 19 (document block only, no retrieval cap).
+//   folio-docqa clauses FILE.pdf
+//       The clause table, the facts read from each clause and the conflict candidates.
 //
 // The budget and request are built as AppController does (system prompt, reply reserve, sampling
 // preset); sampling uses a fixed seed so runs repeat.
-#include <QAbstractTextDocumentLayout>
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
-#include <QGuiApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QPainter>
-#include <QPdfWriter>
 #include <QTemporaryDir>
-#include <QTextDocument>
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
@@ -58,40 +52,6 @@ QJsonObject readSpec(const QString& path, QString* error) {
     const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
     if (!doc.isObject()) *error = QStringLiteral("%1: %2").arg(path, pe.errorString());
     return doc.object();
-}
-
-// One HTML page per PDF page; a page that overflows is drawn with a smaller font until it fits.
-bool renderPdf(const QJsonObject& spec, const QString& out) {
-    QPdfWriter writer(out);
-    writer.setTitle(spec.value("title").toString());
-    writer.setPageSize(QPageSize(QPageSize::A4));
-    writer.setResolution(72);
-    writer.setPageMargins(QMarginsF(50, 50, 50, 50), QPageLayout::Point);
-    QPainter painter;
-    if (!painter.begin(&writer)) return false;
-    const QRectF area = writer.pageLayout().paintRectPixels(72);
-    const bool chinese = spec.value("language").toString() == "zh";
-    const QJsonArray pages = spec.value("pages").toArray();
-    for (qsizetype i = 0; i < pages.size(); ++i) {
-        if (i > 0 && !writer.newPage()) return false;
-        for (int points = 11; points >= 6; --points) {
-            QTextDocument doc;
-            doc.documentLayout()->setPaintDevice(&writer);
-            QFont font(chinese ? QStringLiteral("Noto Serif CJK SC")
-                               : QStringLiteral("DejaVu Serif"));
-            font.setPointSize(points);
-            doc.setDefaultFont(font);
-            doc.setPageSize(QSizeF(area.width(), 1e6));
-            doc.setHtml(pages[i].toString());
-            if (doc.size().height() > area.height() && points > 6) continue;
-            painter.save();
-            painter.translate(area.topLeft() - writer.pageLayout().paintRectPixels(72).topLeft());
-            doc.drawContents(&painter, QRectF(0, 0, area.width(), area.height()));
-            painter.restore();
-            break;
-        }
-    }
-    return painter.end();
 }
 
 struct Reply {
@@ -193,7 +153,8 @@ int askAll(const AskArgs& a) {
         if (!error.isEmpty()) return fail(error);
         const QString pdf =
             QFileInfo(specPath).path() + '/' + QFileInfo(specPath).completeBaseName() + ".pdf";
-        if (!QFileInfo::exists(pdf) && !renderPdf(spec, pdf)) return fail("cannot render " + pdf);
+        if (!QFileInfo::exists(pdf))
+            return fail("no " + pdf + " (bench/docqa/render.py makes it from the spec)");
         folio::IngestOptions ingestOptions;
         const folio::IngestResult ingested = folio::Ingestor::ingestBlocking(pdf, ingestOptions);
         if (!ingested.ok()) return fail(pdf + ": " + ingested.message);
@@ -258,16 +219,8 @@ int printClauses(const QString& pdf) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    // Rendering needs a GUI application (fonts); offscreen, so no display is needed.
-    qputenv("QT_QPA_PLATFORM", "offscreen");
-    QGuiApplication app(argc, argv);
+    QCoreApplication app(argc, argv);
     const QStringList args = app.arguments().mid(1);
-    if (args.size() == 3 && args[0] == "render") {
-        QString error;
-        const QJsonObject spec = readSpec(args[1], &error);
-        if (!error.isEmpty()) return fail(error);
-        return renderPdf(spec, args[2]) ? 0 : fail("cannot write " + args[2]);
-    }
     if (args.size() == 2 && args[0] == "clauses") return printClauses(args[1]);
     if (args.value(0) != "ask")
         return fail(

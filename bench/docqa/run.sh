@@ -38,6 +38,10 @@ docqa=build/release/bin/folio-docqa
 [ -x "$docqa" ] || folio_die "no $docqa: run scripts/build release first"
 mkdir -p "$out/specs" "$out/answers"
 python3 bench/docqa/generate.py "$out/specs" --split "$split" >/dev/null
+for spec in "$out"/specs/*.json; do
+    pdf="${spec%.json}.pdf"
+    [ "$pdf" -nt "$spec" ] || python3 bench/docqa/render.py "$spec" "$pdf"
+done
 
 modelPath() {
     case "$1" in

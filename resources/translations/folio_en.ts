@@ -469,6 +469,14 @@
         <source>The chat database could not be opened (%1). Chats in this session will not be saved.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source> · read pages %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> · read pages %1 (retrieved)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>

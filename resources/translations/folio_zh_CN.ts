@@ -464,6 +464,14 @@
         <source>The chat database could not be opened (%1). Chats in this session will not be saved.</source>
         <translation>无法打开对话数据库（%1）。本次会话中的对话不会被保存。</translation>
     </message>
+    <message>
+        <source> · read pages %1</source>
+        <translation> · 已读第 %1 页</translation>
+    </message>
+    <message>
+        <source> · read pages %1 (retrieved)</source>
+        <translation> · 已读第 %1 页（检索）</translation>
+    </message>
 </context>
 <context>
     <name>SettingsDialog</name>

@@ -124,10 +124,17 @@ private slots:
         r.decodeTokensPerSecond = 35.24;
         r.generatedTokens = 128;
         r.reason = FinishReason::Cancelled;
-        const QJsonObject stats = statsJson(r);
+        QJsonObject stats = statsJson(r);
         QCOMPARE(stats.value("finishReason").toString(), QString("cancelled"));
         QCOMPARE(formatStats(stats), QString::fromUtf8("TTFT 120 ms · 35.2 tok/s · 128 tokens"));
         QCOMPARE(formatStats({}), QString());
+        stats.insert("documentPages", "1-8");
+        stats.insert("documentMode", "whole");
+        QCOMPARE(formatStats(stats), QString::fromUtf8("TTFT 120 ms · 35.2 tok/s · 128 tokens · read pages 1-8"));
+        stats.insert("documentPages", "3, 5-7");
+        stats.insert("documentMode", "retrieval");
+        QCOMPARE(formatStats(stats),
+                 QString::fromUtf8("TTFT 120 ms · 35.2 tok/s · 128 tokens · read pages 3, 5-7 (retrieved)"));
     }
 };
 
