@@ -14,6 +14,7 @@ namespace {
 
 constexpr int kMaxFocusClauses = 3;
 constexpr int kMaxQuoteChars = 700;  // of one quoted clause
+constexpr int kLongClauseChars = 300;  // longer clauses are quoted by their matching sentences
 constexpr int kMaxCandidates = 6;    // pairs put before the model for "list all conflicts"
 // A clause is about the question when it holds this share of the weight of the question's
 // telling terms (half: "institution" may be missing where "arbitration" and "dispute" are not).
@@ -43,6 +44,12 @@ struct FocusTexts {
     const char* judgeList;
     const char* judgeNone;
     const char* sources;
+    // How the reply begins when Folio's search or check has decided (DocumentTurn::answerStart).
+    const char* startNotStated;
+    const char* startConflict;
+    const char* startNoConflict;
+    const char* startList;
+    const char* startNoList;
 };
 const FocusTexts kEnglish = {
     "Excerpts quoted from the document:",
@@ -63,6 +70,11 @@ const FocusTexts kEnglish = {
     "List each conflict found above: the two clauses with their pages and the two values.",
     "Answer: \"Folio found no clauses that contradict each other.\"",
     "Clauses compared:",
+    "The document does not state this.",
+    "Yes, they conflict:",
+    "No, they do not conflict:",
+    "These clauses contradict each other:\n1.",
+    "Folio found no clauses that contradict each other.",
 };
 const FocusTexts kChinese = {
     "文档原文摘录：",
@@ -81,6 +93,11 @@ const FocusTexts kChinese = {
     "请逐条列出上面找到的冲突：两个条款及页码、两个不同的值。",
     "请回答：“没有发现相互矛盾的条款。”",
     "比对的条款：",
+    "文档中未提及。",
+    "是的，存在冲突：",
+    "不存在冲突：",
+    "以下条款相互矛盾：\n1.",
+    "没有发现相互矛盾的条款。",
 };
 
 const FocusTexts& textsFor(bool chinese) {
@@ -112,22 +129,39 @@ struct ClauseRef {
     int clause = 0;
 };
 
-QString quoted(const Clause& clause) {
+// The clause as quoted to the model and the reader. A long clause (a paper's section) is cut to
+// its sentences that hold one of the terms, so a small model is not buried in filler.
+QString quoted(const Clause& clause, const QStringList& terms = {}) {
     QString text = clause.text;
     const qsizetype heading = text.indexOf('\n');  // the caption already names the heading
     if (heading > 0 && heading < 80) text = text.mid(heading + 1);
     text = text.simplified();
+    if (text.size() > kLongClauseChars && !terms.isEmpty()) {
+        static const QRegularExpression kEnd(QStringLiteral(R"((?<=[。；！？!?])|(?<=\.)\s+)"));
+        QStringList kept;
+        for (const QString& sentence : text.split(kEnd, Qt::SkipEmptyParts))
+            if (std::any_of(terms.begin(), terms.end(),
+                            [&](const QString& t) { return sentence.contains(t, Qt::CaseInsensitive); }))
+                kept << sentence.trimmed();
+        if (!kept.isEmpty()) text = kept.join(QStringLiteral(" \u2026 "));
+    }
     if (text.size() > kMaxQuoteChars) text = text.left(kMaxQuoteChars) + QChar(0x2026);
     return clauseCaption(clause) + QStringLiteral(": \u00ab") + text + QStringLiteral("\u00bb");
 }
 
 // Clauses the question is about: the ones it names by number, else the ones sharing most of its
 // key terms (the title counts three times).
-// notFound: set when the question has telling terms and no clause holds enough of them.
-QVector<ClauseRef> focusClauses(const QString& question, const QVector<QVector<Clause>>& clauses,
-                                bool pair, bool* notFound) {
-    QVector<ClauseRef> out;
-    if (notFound) *notFound = false;
+struct Focus {
+    QVector<ClauseRef> clauses;
+    QStringList terms;      // the question's telling terms (for quoting long clauses)
+    bool notFound = false;  // the question has telling terms and no clause holds enough of them
+};
+
+// pair: the question compares two parts; the two best clauses are taken even when the second is
+// a weak match.
+Focus focusClauses(const QString& question, const QVector<QVector<Clause>>& clauses, bool pair) {
+    Focus focus;
+    QVector<ClauseRef>& out = focus.clauses;
     for (int n : referencedClauseNumbers(question))
         for (int d = 0; d < clauses.size(); ++d)
             for (int c = 0; c < clauses[d].size(); ++c)
@@ -136,7 +170,7 @@ QVector<ClauseRef> focusClauses(const QString& question, const QVector<QVector<C
                     out << ClauseRef{d, c};  // the first clause of that number in each document
                     break;
                 }
-    if (!out.isEmpty()) return out;
+    if (!out.isEmpty()) return focus;
     // Key terms weighted by how few clauses contain them: "合同" or "agreement" in every clause
     // says nothing about which clause is meant, and a term in no clause at all ("保险",
     // "insurance") weighs most. English words are matched by their first five letters ("arbitrates"
@@ -171,16 +205,19 @@ QVector<ClauseRef> focusClauses(const QString& question, const QVector<QVector<C
                 score += weight[i] *
                          (clauses[d][c].title.contains(terms[i], Qt::CaseInsensitive) ? 3 : 1);
             }
-            if (found >= kMinFocusShare * informative && found > 0) scored << Scored{{d, c}, score};
+            if (found > 0 && (pair || found >= kMinFocusShare * informative))
+                scored << Scored{{d, c}, score};
         }
-    if (notFound) *notFound = informative > 0 && scored.isEmpty();
+    focus.notFound = informative > 0 && scored.isEmpty();
+    for (int i = 0; i < terms.size(); ++i)
+        if (weight[i] > 0) focus.terms << terms[i];
     std::stable_sort(scored.begin(), scored.end(),
                      [](const Scored& a, const Scored& b) { return a.score > b.score; });
     // Only clauses close to the best (a weak match is noise for a small model), but the two best
     // for a comparison ("do the abstract and the dataset section agree?").
     for (const Scored& s : scored)
         if (out.size() < 2 && (pair || s.score * 2 >= scored.first().score)) out << s.ref;
-    return out;
+    return focus;
 }
 
 QString pairLine(const FocusTexts& t, const QVector<Clause>& clauses, const ClausePair& p,
@@ -245,15 +282,16 @@ QString focusText(DocumentTurn& turn, const QString& question, const DocumentTur
     QVector<QVector<Clause>> clauses;
     for (const ContextDocument& d : turn.documents) clauses << findClauses(d.pages);
     const bool conflict = options.conflictCandidates && turn.kind == QuestionKind::Conflict;
-    bool notFound = false;
-    const QVector<ClauseRef> focus = focusClauses(question, clauses, conflict && !isListQuestion(question), &notFound);
+    const Focus found = focusClauses(question, clauses, conflict && !isListQuestion(question));
+    const QVector<ClauseRef>& focus = found.clauses;
+    const bool notFound = found.notFound;
     QStringList lines;
     // "List all conflicts" names no clause: excerpts matched on its words would be noise.
     const bool quote = !focus.isEmpty() && (!conflict || focus.size() >= 2 ||
                                             !referencedClauseNumbers(question).isEmpty());
     if (options.focusExcerpts && quote) {
         lines << QString::fromUtf8(t.excerpts);
-        for (const ClauseRef& r : focus) lines << quoted(clauses[r.document][r.clause]);
+        for (const ClauseRef& r : focus) lines << quoted(clauses[r.document][r.clause], found.terms);
     }
     if (conflict) addConflictFocus(turn, clauses, focus, chinese, lines);
     if (options.focusExcerpts && notFound && !conflict) lines << QString::fromUtf8(t.notFound);
@@ -268,6 +306,17 @@ QString focusText(DocumentTurn& turn, const QString& question, const DocumentTur
                         : turn.checkedAgreeing       ? t.judgeAgree
                                                      : t.judge;
     if (conflict) lines << QString::fromUtf8(judge);
+    if (options.steerAnswers) {
+        const char* start = nullptr;
+        if (conflict)
+            start = !namedPair                   ? (turn.candidates.isEmpty() ? t.startNoList : t.startList)
+                    : !turn.candidates.isEmpty() ? t.startConflict
+                    : turn.checkedAgreeing       ? t.startNoConflict
+                                                 : nullptr;
+        else if (notFound && options.focusExcerpts)
+            start = t.startNotStated;
+        if (start) turn.answerStart = QString::fromUtf8(start);
+    }
     else if (options.citeInstruction && !notFound)
         lines << QString::fromUtf8(t.cite);
     return lines.join('\n');

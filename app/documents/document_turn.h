@@ -31,6 +31,10 @@ struct DocumentTurnOptions {
     bool conflictCandidates = true;  // conflict questions: candidate pairs found without the model
     bool checkCitations = true;      // attach / verify [p.N] after the reply
     bool citeInstruction = true;     // ask for [p.N] after each statement
+    // Where Folio's search or check decided (nothing in the document is about the question; the
+    // two clauses differ or agree), the reply begins with that verdict and the model goes on
+    // from it: a 0.5B model given the verdict in the prompt still contradicts it.
+    bool steerAnswers = true;
     // Tokens of the document block in retrieval mode, at most: a look-up needs a few pages, and a
     // small model on a laptop CPU needs about 1 s per 100 prompt tokens (issue 19, part 4).
     int retrievalBudgetTokens = 6000;
@@ -40,7 +44,8 @@ enum class QuestionKind { General, Conflict };
 
 struct DocumentTurn {
     QString systemBlock;  // the document block; empty when no document is attached or none fits
-    QString userMessage;  // the question, then the focus (or the question alone)
+    QString userMessage;  // the focus, then the question (or the question alone)
+    QString answerStart;  // the reply's first words, from Folio's check; empty: the model's own
     QuestionKind kind = QuestionKind::General;
     DocumentContext context;
     QVector<ContextDocument> documents;  // the attached documents (for the citation check)

@@ -8,6 +8,7 @@
 //       focus), the chat template and the engine, then finishDocumentAnswer. One JSON line per
 //       question.
 //       --baseline: the pipeline as before issue 19 (document block only, no retrieval cap).
+//       --without STEP,...: turn steps off (focus, conflicts, citations, cite, steer, cap).
 //   folio-docqa clauses FILE.pdf
 //       The clause table, the facts read from each clause and the conflict candidates.
 //
@@ -72,6 +73,7 @@ QJsonObject ask(folio::Engine& engine, const folio::DocumentTurn& turn, const QS
     request.sampling = folio::samplingForPreset(QStringLiteral("qwen3-non-thinking"));
     request.sampling.seed = 1234;
     request.maxTokens = maxTokens;
+    request.continueAssistant = turn.answerStart.toStdString();
     Reply reply;
     folio::GenerationCallbacks callbacks;
     callbacks.onText = [&reply](std::string_view piece) {
@@ -87,7 +89,7 @@ QJsonObject ask(folio::Engine& engine, const folio::DocumentTurn& turn, const QS
     engine.submit(std::move(request), callbacks);
     std::unique_lock<std::mutex> l(reply.mutex);
     reply.cv.wait(l, [&reply] { return reply.done; });
-    const QString raw = QString::fromStdString(reply.text);
+    const QString raw = turn.answerStart + QString::fromStdString(reply.text);
     QJsonArray pages;
     for (const folio::UsedPages& u : turn.context.used)
         for (int p : u.pages) pages << p;
@@ -112,6 +114,7 @@ struct AskArgs {
     int maxTokens = 512;
     int maxQuestions = 1000;
     QStringList only;
+    QStringList without;  // pipeline steps turned off: focus, conflicts, citations, cite, steer
     QStringList specs;
 };
 
@@ -144,7 +147,14 @@ int askAll(const AskArgs& a) {
     folio::ConversationStore conversations(db);
     folio::DocumentStore store([&db] { return db.connection(); });
     folio::DocumentTurnOptions options;
-    if (a.baseline) options = {false, false, false, false, 0};
+    if (a.baseline) options = {false, false, false, false, false, 0};
+    // Ablations: each step is kept only where the benchmark shows it helps.
+    options.focusExcerpts &= !a.without.contains("focus");
+    options.conflictCandidates &= !a.without.contains("conflicts");
+    options.checkCitations &= !a.without.contains("citations");
+    options.citeInstruction &= !a.without.contains("cite");
+    options.steerAnswers &= !a.without.contains("steer");
+    if (a.without.contains("cap")) options.retrievalBudgetTokens = 0;
     const QString system = QString::fromLatin1(Settings::kDefaultSystemPrompt);
     auto count = [&engine](const QString& s) { return engine.countTokens(s.toStdString()); };
     for (const QString& specPath : a.specs) {
@@ -186,7 +196,9 @@ int askAll(const AskArgs& a) {
             line.insert("doc", spec.value("id"));
             line.insert("id", q.value("id"));
             line.insert("prepareMs", prepareMs);
-            line.insert("pipeline", a.baseline ? "baseline" : "full");
+            line.insert("pipeline", a.baseline ? QStringLiteral("baseline")
+                                               : a.without.isEmpty() ? QStringLiteral("full")
+                                                                     : "without " + a.without.join(','));
             out.write(QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n');
             out.flush();
             std::fprintf(stderr, "%s: %.0f ms to first token\n",
