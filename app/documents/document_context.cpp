@@ -24,10 +24,12 @@ const QSet<QString>& stopWords() {
 }
 
 // Chinese question words and particles removed before making trigrams.
+// Longer words first: "多长时间" goes before "多长" would leave "时间".
 const char* const kChineseQuestionWords[] = {
-    "什么", "哪些", "哪里",   "哪一页", "哪页", "多少", "是否", "怎么", "如何", "请问", "为什么",
-    "文件", "文档", "合同中", "关于",   "规定", "吗",   "呢",   "吧",   "的",   "了",   "是",
-    "在",   "有",   "？",     "?",      "哪家", "哪个", "谁",   "多长", "多久", "，",   "、",
+    "多长时间", "什么",   "哪些", "哪里", "哪一页", "哪页", "多少", "是否", "怎么", "如何",
+    "请问",     "为什么", "文件", "文档", "合同中", "关于", "规定", "约定", "具体", "时间",
+    "哪家",     "哪个",   "多长", "多久", "谁",     "吗",   "呢",   "吧",   "的",   "了",
+    "是",       "在",     "有",   "？",   "?",      "，",   "、",
 };
 
 bool isHan(QChar c) {
@@ -43,6 +45,10 @@ void addTerm(QStringList& terms, const QString& term) {
 void addChineseGrams(QStringList& terms, QString run, int gram) {
     for (const char* word : kChineseQuestionWords) run.replace(QString::fromUtf8(word), " ");
     for (const QString& part : run.split(' ', Qt::SkipEmptyParts)) {
+        if (gram <= 0) {  // whole runs
+            if (part.size() >= 2) addTerm(terms, part);
+            continue;
+        }
         if (part.size() < gram) {
             if (part.size() == 2) addTerm(terms, part);  // unicode61 can still match it
             continue;

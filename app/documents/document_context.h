@@ -53,8 +53,8 @@ using PageRanker = std::function<QVector<PageHit>(const QString& matchExpression
 int documentTokenBudget(int contextTokens, int systemTokens, int historyTokens, int replyReserve);
 
 // The question's key terms: words of 3+ letters that are not stop words (en), and trigrams (or
-// chineseGram-grams) of Chinese runs with question words removed (zh). Lower-cased, unique, in
-// question order.
+// chineseGram-grams; 0: the whole runs) of Chinese runs with question words removed (zh).
+// Lower-cased, unique, in question order.
 QStringList questionKeyTerms(const QString& question, int chineseGram = 3);
 // An FTS5 MATCH expression that ORs the quoted key terms; empty when there are none.
 QString documentSearchQuery(const QString& question);

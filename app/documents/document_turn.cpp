@@ -13,12 +13,15 @@ namespace folio {
 namespace {
 
 constexpr int kMaxFocusClauses = 3;
-constexpr int kMaxQuoteChars = 700;  // of one quoted clause
+constexpr int kMaxQuoteChars = 700;    // of one quoted clause
 constexpr int kLongClauseChars = 300;  // longer clauses are quoted by their matching sentences
-constexpr int kMaxCandidates = 6;    // pairs put before the model for "list all conflicts"
+constexpr int kMaxCandidates = 6;      // pairs put before the model for "list all conflicts"
 // A clause is about the question when it holds this share of the weight of the question's
 // telling terms (half: "institution" may be missing where "arbitration" and "dispute" are not).
 constexpr double kMinFocusShare = 0.5;
+// ... or this much weight on its own (about two terms that few clauses hold): a long question
+// may hold words no clause has while its subject is there.
+constexpr double kMinFocusWeight = 4.0;
 
 bool isChinese(const QString& text) {
     for (QChar c : text)
@@ -38,6 +41,7 @@ struct FocusTexts {
     const char* notFound;
     const char* question;
     const char* cite;
+    const char* answer;
     const char* judge;
     const char* judgeDiffer;
     const char* judgeAgree;
@@ -64,6 +68,7 @@ const FocusTexts kEnglish = {
     "Question: ",
     "Answer in one or two sentences, using only the document, and end each sentence with the page "
     "it comes from in square brackets.",
+    "Answer in one sentence, from the excerpts and the document.",
     "Say whether they conflict and why, quoting both clauses with their pages.",
     "Begin your answer with \"Yes, they conflict:\" and give both values with their pages.",
     "Begin your answer with \"No, they do not conflict:\" and give the value with both pages.",
@@ -87,6 +92,7 @@ const FocusTexts kChinese = {
     "Folio 检索了每一页：文档中没有相关内容。请回答：“文档中未提及。”",
     "问题：",
     "请只依据文档，用一两句话回答，每句末尾用方括号注明所在页码。",
+    "请依据上面的摘录和文档，用一句话回答。",
     "请说明是否存在冲突及原因，并引用两条原文及页码。",
     "请以“是的，存在冲突：”开头回答，并写出两个不同的值及页码。",
     "请以“不存在冲突：”开头回答，并写出两条共同的值及页码。",
@@ -107,7 +113,8 @@ const FocusTexts& textsFor(bool chinese) {
 QString valueText(const QString& value, bool chinese) {
     bool isNumber = false;
     const qlonglong amount = value.toLongLong(&isNumber);
-    if (isNumber && amount >= 10000) return QLocale(QLocale::English).toString(amount);  // 1,280,000
+    if (isNumber && amount >= 10000)
+        return QLocale(QLocale::English).toString(amount);  // 1,280,000
     if (!chinese) return value;
     static const struct {
         const char* en;
@@ -140,8 +147,9 @@ QString quoted(const Clause& clause, const QStringList& terms = {}) {
         static const QRegularExpression kEnd(QStringLiteral(R"((?<=[。；！？!?])|(?<=\.)\s+)"));
         QStringList kept;
         for (const QString& sentence : text.split(kEnd, Qt::SkipEmptyParts))
-            if (std::any_of(terms.begin(), terms.end(),
-                            [&](const QString& t) { return sentence.contains(t, Qt::CaseInsensitive); }))
+            if (std::any_of(terms.begin(), terms.end(), [&](const QString& t) {
+                    return sentence.contains(t, Qt::CaseInsensitive);
+                }))
                 kept << sentence.trimmed();
         if (!kept.isEmpty()) text = kept.join(QStringLiteral(" \u2026 "));
     }
@@ -156,6 +164,32 @@ struct Focus {
     QStringList terms;      // the question's telling terms (for quoting long clauses)
     bool notFound = false;  // the question has telling terms and no clause holds enough of them
 };
+
+// A run of Chinese question text cut into words: the longest pieces (2+ characters) the document
+// has, left to right; what lies between them is kept as one piece the document lacks ("项目经理" ->
+// "项目", "经理" when the document has "项目" only). No dictionary: the document is the dictionary.
+QStringList chineseSegments(const QString& run, const QString& documentText) {
+    QStringList out;
+    QString missing;
+    auto flush = [&] {
+        if (missing.size() >= 2) out << missing;
+        missing.clear();
+    };
+    for (qsizetype i = 0; i < run.size();) {
+        qsizetype best = 0;
+        for (qsizetype len = std::min<qsizetype>(run.size() - i, 8); len >= 2 && best == 0; --len)
+            if (documentText.contains(run.mid(i, len))) best = len;
+        if (best == 0) {
+            missing += run[i++];
+            continue;
+        }
+        flush();
+        out << run.mid(i, best);
+        i += best;
+    }
+    flush();
+    return out;
+}
 
 // pair: the question compares two parts; the two best clauses are taken even when the second is
 // a weak match.
@@ -175,9 +209,15 @@ Focus focusClauses(const QString& question, const QVector<QVector<Clause>>& clau
     // says nothing about which clause is meant, and a term in no clause at all ("保险",
     // "insurance") weighs most. English words are matched by their first five letters ("arbitrates"
     // finds "arbitration"), Chinese by character pairs.
+    QString all;  // every clause, to cut the question's Chinese runs into words the document has
+    for (const QVector<Clause>& doc : clauses)
+        for (const Clause& c : doc) all += c.text.toLower() + '\n';
     QStringList terms;
-    for (const QString& t : questionKeyTerms(question, 2))
-        if (!terms.contains(t.left(5))) terms << t.left(5);
+    for (const QString& t : questionKeyTerms(question, 0)) {
+        const QStringList parts = isChinese(t) ? chineseSegments(t, all) : QStringList{t.left(5)};
+        for (const QString& part : parts)
+            if (!terms.contains(part)) terms << part;
+    }
     int total = 0;
     for (const QVector<Clause>& doc : clauses) total += int(doc.size());
     QVector<double> weight(terms.size(), 0);
@@ -205,7 +245,8 @@ Focus focusClauses(const QString& question, const QVector<QVector<Clause>>& clau
                 score += weight[i] *
                          (clauses[d][c].title.contains(terms[i], Qt::CaseInsensitive) ? 3 : 1);
             }
-            if (found > 0 && (pair || found >= kMinFocusShare * informative))
+            if (found > 0 &&
+                (pair || found >= kMinFocusShare * informative || found >= kMinFocusWeight))
                 scored << Scored{{d, c}, score};
         }
     focus.notFound = informative > 0 && scored.isEmpty();
@@ -291,7 +332,8 @@ QString focusText(DocumentTurn& turn, const QString& question, const DocumentTur
                                             !referencedClauseNumbers(question).isEmpty());
     if (options.focusExcerpts && quote) {
         lines << QString::fromUtf8(t.excerpts);
-        for (const ClauseRef& r : focus) lines << quoted(clauses[r.document][r.clause], found.terms);
+        for (const ClauseRef& r : focus)
+            lines << quoted(clauses[r.document][r.clause], found.terms);
     }
     if (conflict) addConflictFocus(turn, clauses, focus, chinese, lines);
     if (options.focusExcerpts && notFound && !conflict) lines << QString::fromUtf8(t.notFound);
@@ -301,15 +343,18 @@ QString focusText(DocumentTurn& turn, const QString& question, const DocumentTur
     lines << QString::fromUtf8(t.question) + question;
     const bool namedPair = focus.size() >= 2;
     // A small model follows the check when told how to begin; the check is what decides.
-    const char* judge = !namedPair                  ? (turn.candidates.isEmpty() ? t.judgeNone : t.judgeList)
+    const char* judge = !namedPair ? (turn.candidates.isEmpty() ? t.judgeNone : t.judgeList)
                         : !turn.candidates.isEmpty() ? t.judgeDiffer
                         : turn.checkedAgreeing       ? t.judgeAgree
                                                      : t.judge;
-    if (conflict) lines << QString::fromUtf8(judge);
+    if (conflict)
+        lines << QString::fromUtf8(judge);
+    else if (!notFound && (options.citeInstruction || quote))
+        lines << QString::fromUtf8(options.citeInstruction ? t.cite : t.answer);
     if (options.steerAnswers) {
         const char* start = nullptr;
         if (conflict)
-            start = !namedPair                   ? (turn.candidates.isEmpty() ? t.startNoList : t.startList)
+            start = !namedPair ? (turn.candidates.isEmpty() ? t.startNoList : t.startList)
                     : !turn.candidates.isEmpty() ? t.startConflict
                     : turn.checkedAgreeing       ? t.startNoConflict
                                                  : nullptr;
@@ -317,8 +362,6 @@ QString focusText(DocumentTurn& turn, const QString& question, const DocumentTur
             start = t.startNotStated;
         if (start) turn.answerStart = QString::fromUtf8(start);
     }
-    else if (options.citeInstruction && !notFound)
-        lines << QString::fromUtf8(t.cite);
     return lines.join('\n');
 }
 

@@ -30,7 +30,9 @@ struct DocumentTurnOptions {
     bool focusExcerpts = true;       // quote the clauses the question names
     bool conflictCandidates = true;  // conflict questions: candidate pairs found without the model
     bool checkCitations = true;      // attach / verify [p.N] after the reply
-    bool citeInstruction = true;     // ask for [p.N] after each statement
+    // Ask for [p.N] after each statement. Off: the 0.5B model then answers "[1]" or a bare
+    // bracket more often, and checkCitations attaches the pages anyway (docs/quality.md).
+    bool citeInstruction = false;
     // Where Folio's search or check decided (nothing in the document is about the question; the
     // two clauses differ or agree), the reply begins with that verdict and the model goes on
     // from it: a 0.5B model given the verdict in the prompt still contradicts it.

@@ -2,13 +2,14 @@
 //
 //   folio-docqa ask --model M.gguf --out ANSWERS.jsonl [--baseline] [--context N] [--threads N]
 //                   [--only TYPE,...] [--max-questions N] SPEC.json...
-//       For each spec: reads its PDF (beside the spec, from bench/docqa/render.py) with folio-ingest,
-//       stores it in a fresh database, attaches it to a conversation, and asks each question
-//       through the app's own pipeline: prepareDocumentTurn (the document block, retrieval, the
-//       focus), the chat template and the engine, then finishDocumentAnswer. One JSON line per
-//       question.
+//       For each spec: reads its PDF (beside the spec, from bench/docqa/render.py) with
+//       folio-ingest, stores it in a fresh database, attaches it to a conversation, and asks each
+//       question through the app's own pipeline: prepareDocumentTurn (the document block,
+//       retrieval, the focus), the chat template and the engine, then finishDocumentAnswer. One
+//       JSON line per question.
 //       --baseline: the pipeline as before issue 19 (document block only, no retrieval cap).
-//       --without STEP,...: turn steps off (focus, conflicts, citations, cite, steer, cap).
+//       --without STEP,...: turn steps off (focus, conflicts, citations, steer, cap);
+//       --with cite: ask the model for [p.N] (off by default: it did not help).
 //   folio-docqa clauses FILE.pdf
 //       The clause table, the facts read from each clause and the conflict candidates.
 //
@@ -114,7 +115,8 @@ struct AskArgs {
     int maxTokens = 512;
     int maxQuestions = 1000;
     QStringList only;
-    QStringList without;  // pipeline steps turned off: focus, conflicts, citations, cite, steer
+    QStringList without;  // pipeline steps turned off: focus, conflicts, citations, steer, cap
+    QStringList with;     // steps off by default turned on: cite
     QStringList specs;
 };
 
@@ -152,7 +154,7 @@ int askAll(const AskArgs& a) {
     options.focusExcerpts &= !a.without.contains("focus");
     options.conflictCandidates &= !a.without.contains("conflicts");
     options.checkCitations &= !a.without.contains("citations");
-    options.citeInstruction &= !a.without.contains("cite");
+    options.citeInstruction |= a.with.contains("cite");
     options.steerAnswers &= !a.without.contains("steer");
     if (a.without.contains("cap")) options.retrievalBudgetTokens = 0;
     const QString system = QString::fromLatin1(Settings::kDefaultSystemPrompt);
@@ -196,9 +198,11 @@ int askAll(const AskArgs& a) {
             line.insert("doc", spec.value("id"));
             line.insert("id", q.value("id"));
             line.insert("prepareMs", prepareMs);
-            line.insert("pipeline", a.baseline ? QStringLiteral("baseline")
-                                               : a.without.isEmpty() ? QStringLiteral("full")
-                                                                     : "without " + a.without.join(','));
+            line.insert("pipeline",
+                        a.baseline ? QStringLiteral("baseline")
+                        : a.without.isEmpty() && a.with.isEmpty()
+                            ? QStringLiteral("full")
+                            : "with " + a.with.join(',') + " without " + a.without.join(','));
             out.write(QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n');
             out.flush();
             std::fprintf(stderr, "%s: %.0f ms to first token\n",
@@ -257,6 +261,10 @@ int main(int argc, char** argv) {
             a.maxQuestions = value().toInt();
         else if (k == "--only")
             a.only = value().split(',');
+        else if (k == "--without")
+            a.without = value().split(',');
+        else if (k == "--with")
+            a.with = value().split(',');
         else if (k.startsWith("--"))
             return fail("unknown option " + k);
         else

@@ -36,10 +36,11 @@ NOT_STATED = re.compile(
     re.I)
 CONFLICT_NO = re.compile(
     r"不存在(?:任何)?(?:冲突|矛盾)|没有(?:任何)?(?:冲突|矛盾)|无冲突|不冲突|并不冲突|不矛盾|并不矛盾|是一致的|"
-    r"一致。|相一致|保持一致|没有不一致|"
+    r"一致。|相一致|保持一致|没有不一致|没有发现相互矛盾|未发现相互矛盾|没有发现冲突|"
     r"\bno (?:conflict|contradiction|inconsistenc)|do(?:es)? not (?:conflict|contradict)|"
     r"don't (?:conflict|contradict)|doesn't (?:conflict|contradict)|are consistent|is consistent|"
-    r"\bconsistent with\b|give the same|are the same|is the same|not in conflict", re.I)
+    r"\bconsistent with\b|give the same|are the same|is the same|not in conflict|"
+    r"found no clauses that contradict|no clauses (?:that )?contradict", re.I)
 CONFLICT_YES = re.compile(
     r"存在(?:冲突|矛盾)|有冲突|有矛盾|相互矛盾|相矛盾|冲突|矛盾|不一致|不同|不相同|"
     r"inconsisten|\bconflict|contradict|differ|not the same|discrepanc|mismatch", re.I)

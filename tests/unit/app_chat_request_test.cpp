@@ -130,11 +130,13 @@ private slots:
         QCOMPARE(formatStats({}), QString());
         stats.insert("documentPages", "1-8");
         stats.insert("documentMode", "whole");
-        QCOMPARE(formatStats(stats), QString::fromUtf8("TTFT 120 ms · 35.2 tok/s · 128 tokens · read pages 1-8"));
+        QCOMPARE(formatStats(stats),
+                 QString::fromUtf8("TTFT 120 ms · 35.2 tok/s · 128 tokens · read pages 1-8"));
         stats.insert("documentPages", "3, 5-7");
         stats.insert("documentMode", "retrieval");
         QCOMPARE(formatStats(stats),
-                 QString::fromUtf8("TTFT 120 ms · 35.2 tok/s · 128 tokens · read pages 3, 5-7 (retrieved)"));
+                 QString::fromUtf8(
+                     "TTFT 120 ms · 35.2 tok/s · 128 tokens · read pages 3, 5-7 (retrieved)"));
     }
 };
 

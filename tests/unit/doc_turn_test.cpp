@@ -30,42 +30,56 @@ QString u(const char* utf8) {
     return QString::fromUtf8(utf8);
 }
 
-// An 4-page Chinese services contract: Art. 5 pays in 30 days, Art. 12 (on page 3) in `invoiceDays`.
+// An 4-page Chinese services contract: Art. 5 pays in 30 days, Art. 12 (on page 3) in
+// `invoiceDays`.
 folio::ContextDocument chineseContract(int invoiceDays) {
     folio::ContextDocument doc{7, u("技术服务合同"), {}};
-    doc.pages.push_back({1, u("技术服务合同\n甲方：北京星河信息技术有限公司\n乙方：上海明远软件有限公司\n"
-                              "第一条 定义\n本合同中，“日”指自然日。\n"
-                              "第二条 合同价款\n本合同总价款为人民币1,280,000元（大写：人民币壹佰贰拾捌万元整）。\n"
-                              "第 1 页"),
-                         false});
-    doc.pages.push_back({2, u("第五条 付款方式\n甲方应在收到乙方开具的合法有效发票后30日内支付相应款项。\n"
-                              "第六条 保密\n保密期限为本合同终止后3年。\n"
-                              "第七条 违约责任\n甲方逾期付款的，每逾期一日，应按逾期未付金额的0.05%支付违约金。\n"
-                              "第 2 页"),
-                         false});
-    doc.pages.push_back({3, u("第十二条 发票与结算\n乙方应在每个结算周期结束后开具发票；甲方应在收到发票后%1日内付款。\n"
-                              "第十三条 争议解决\n协商不成的，提交北京仲裁委员会仲裁。\n第 3 页")
-                                .arg(invoiceDays),
-                         false});
-    doc.pages.push_back({4, u("第十四条 其他\n本合同一式两份，自2026年3月1日起生效。\n"
-                              "附件一：费用明细\n序号 项目 金额（元）\n1 系统开发 1,280,000\n合计 1,280,000\n"
-                              "第 4 页"),
-                         false});
+    doc.pages.push_back(
+        {1,
+         u("技术服务合同\n甲方：北京星河信息技术有限公司\n乙方：上海明远软件有限公司\n"
+           "第一条 定义\n本合同中，“日”指自然日。\n"
+           "第二条 合同价款\n本合同总价款为人民币1,280,000元（大写：人民币壹佰贰拾捌万元整）。\n"
+           "第 1 页"),
+         false});
+    doc.pages.push_back(
+        {2,
+         u("第五条 付款方式\n甲方应在收到乙方开具的合法有效发票后30日内支付相应款项。\n"
+           "第六条 保密\n保密期限为本合同终止后3年。\n"
+           "第七条 违约责任\n甲方逾期付款的，每逾期一日，应按逾期未付金额的0.05%支付违约金。\n"
+           "第 2 页"),
+         false});
+    doc.pages.push_back(
+        {3,
+         u("第十二条 "
+           "发票与结算\n乙方应在每个结算周期结束后开具发票；甲方应在收到发票后%1日内付款。\n"
+           "第十三条 争议解决\n协商不成的，提交北京仲裁委员会仲裁。\n第 3 页")
+             .arg(invoiceDays),
+         false});
+    doc.pages.push_back(
+        {4,
+         u("第十四条 其他\n本合同一式两份，自2026年3月1日起生效。\n"
+           "附件一：费用明细\n序号 项目 金额（元）\n1 系统开发 1,280,000\n合计 1,280,000\n"
+           "第 4 页"),
+         false});
     return doc;
 }
 
 folio::ContextDocument englishContract() {
     folio::ContextDocument doc{9, "Services Agreement", {}};
-    doc.pages.push_back({1, "Services Agreement\nCustomer: Northwind Analytics Ltd.\n"
-                            "Article 1. Price\nThe total contract price is USD 480,000.\n"
-                            "Article 2. Payment\nThe Customer shall pay each invoice within 30 days of\n"
-                            "receiving it, as described in\nSchedule 1.\nPage 1",
-                         false});
-    doc.pages.push_back({2, "Article 3. Termination\nEither party may terminate this Agreement by giving 90\n"
-                            "days' written notice.\nArticle 4. Notices\nA party terminating this Agreement "
-                            "shall give at least 30 days' written notice.\nSchedule 1: Price breakdown\n"
-                            "No. Item Amount\n1 Development 300,000\n2 Training 180,000\nTotal 480,000\nPage 2",
-                         false});
+    doc.pages.push_back(
+        {1,
+         "Services Agreement\nCustomer: Northwind Analytics Ltd.\n"
+         "Article 1. Price\nThe total contract price is USD 480,000.\n"
+         "Article 2. Payment\nThe Customer shall pay each invoice within 30 days of\n"
+         "receiving it, as described in\nSchedule 1.\nPage 1",
+         false});
+    doc.pages.push_back(
+        {2,
+         "Article 3. Termination\nEither party may terminate this Agreement by giving 90\n"
+         "days' written notice.\nArticle 4. Notices\nA party terminating this Agreement "
+         "shall give at least 30 days' written notice.\nSchedule 1: Price breakdown\n"
+         "No. Item Amount\n1 Development 300,000\n2 Training 180,000\nTotal 480,000\nPage 2",
+         false});
     return doc;
 }
 
@@ -90,8 +104,9 @@ private slots:
         const QVector<folio::Clause> zh = folio::findClauses(pagesOf(chineseContract(60)));
         QStringList labels;
         for (const folio::Clause& c : zh) labels << c.label;
-        QCOMPARE(labels, QStringList({"", u("第一条"), u("第二条"), u("第五条"), u("第六条"), u("第七条"),
-                                      u("第十二条"), u("第十三条"), u("第十四条"), u("附件一")}));
+        QCOMPARE(labels,
+                 QStringList({"", u("第一条"), u("第二条"), u("第五条"), u("第六条"), u("第七条"),
+                              u("第十二条"), u("第十三条"), u("第十四条"), u("附件一")}));
         QCOMPARE(zh[3].number, 5);
         QCOMPARE(zh[3].title, u("付款方式"));
         QCOMPARE(zh[3].firstPage, 2);
@@ -105,15 +120,19 @@ private slots:
         for (const folio::Clause& c : en) labels << c.label;
         // "Schedule 1." ending a wrapped sentence and the table rows "1 Development 300,000" open
         // no clause.
-        QCOMPARE(labels, QStringList({"", "Article 1", "Article 2", "Article 3", "Article 4", "Schedule 1"}));
+        QCOMPARE(labels, QStringList({"", "Article 1", "Article 2", "Article 3", "Article 4",
+                                      "Schedule 1"}));
         QCOMPARE(en[3].firstPage, 2);
         QVERIFY(en[2].text.contains("Schedule 1."));
     }
 
     void questionsNameClausesInEveryForm() {
-        QCOMPARE(folio::referencedClauseNumbers(u("第5条和第十二条是否存在冲突？")), QVector<int>({5, 12}));
-        QCOMPARE(folio::referencedClauseNumbers("Do Articles 5 and 12 conflict?"), QVector<int>({5, 12}));
-        QCOMPARE(folio::referencedClauseNumbers("Clause 3, art. 7 and Section 9"), QVector<int>({3, 7, 9}));
+        QCOMPARE(folio::referencedClauseNumbers(u("第5条和第十二条是否存在冲突？")),
+                 QVector<int>({5, 12}));
+        QCOMPARE(folio::referencedClauseNumbers("Do Articles 5 and 12 conflict?"),
+                 QVector<int>({5, 12}));
+        QCOMPARE(folio::referencedClauseNumbers("Clause 3, art. 7 and Section 9"),
+                 QVector<int>({3, 7, 9}));
         QCOMPARE(folio::referencedClauseNumbers("What is the notice period?"), QVector<int>());
         QCOMPARE(folio::chineseNumberValue(u("五")), 5);
         QCOMPARE(folio::chineseNumberValue(u("十二")), 12);
@@ -128,8 +147,8 @@ private slots:
         QCOMPARE(facts[0].subject, QStringLiteral("confidentiality"));  // not "termination"
         QCOMPARE(facts[0].value, QStringLiteral("3 years"));
         // A date is not a duration.
-        for (const folio::ClauseFact& f :
-             folio::clauseFacts(u("第十四条 付款\n甲方应于2026年3月1日前付款，逾期超过15日的应书面说明。")))
+        for (const folio::ClauseFact& f : folio::clauseFacts(
+                 u("第十四条 付款\n甲方应于2026年3月1日前付款，逾期超过15日的应书面说明。")))
             QCOMPARE(f.value, QStringLiteral("15 days"));
         QCOMPARE(folio::clauseFacts(u("付款日为2026年3月1日。")).size(), 0);
         const auto en = folio::clauseFacts("Either party may terminate by giving 90 days' notice.");
@@ -139,13 +158,15 @@ private slots:
     }
 
     void conflictCandidatesAreTheDifferingPairsOnly() {
-        auto pairs = folio::findConflictCandidates(folio::findClauses(pagesOf(chineseContract(60))));
+        auto pairs =
+            folio::findConflictCandidates(folio::findClauses(pagesOf(chineseContract(60))));
         QCOMPARE(pairs.size(), 1);
         QCOMPARE(pairs[0].subject, QStringLiteral("payment"));
         QCOMPARE(pairs[0].firstValue, QStringLiteral("30 days"));
         QCOMPARE(pairs[0].secondValue, QStringLiteral("60 days"));
         // The same deadline twice, the price and the schedule's total agreeing: nothing to report.
-        QVERIFY(folio::findConflictCandidates(folio::findClauses(pagesOf(chineseContract(30)))).isEmpty());
+        QVERIFY(folio::findConflictCandidates(folio::findClauses(pagesOf(chineseContract(30))))
+                    .isEmpty());
 
         const QVector<folio::Clause> en = folio::findClauses(pagesOf(englishContract()));
         pairs = folio::findConflictCandidates(en);
@@ -155,9 +176,11 @@ private slots:
         QCOMPARE(en[pairs[0].second].label, QStringLiteral("Article 4"));
 
         // Arbitration in one clause, a court in another.
-        QVector<folio::PageText> forum{{1, u("第十三条 争议解决\n提交北京仲裁委员会仲裁。\n"
-                                             "第十四条 其他\n如发生争议，任何一方均可向甲方所在地人民法院提起诉讼。"),
-                                        false}};
+        QVector<folio::PageText> forum{
+            {1,
+             u("第十三条 争议解决\n提交北京仲裁委员会仲裁。\n"
+               "第十四条 其他\n如发生争议，任何一方均可向甲方所在地人民法院提起诉讼。"),
+             false}};
         pairs = folio::findConflictCandidates(folio::findClauses(forum));
         QCOMPARE(pairs.size(), 1);
         QCOMPARE(pairs[0].firstValue, QStringLiteral("arbitration"));
@@ -175,7 +198,8 @@ private slots:
     }
 
     void aConflictQuestionGetsBothClausesAndTheCheck() {
-        const folio::DocumentTurn turn = turnFor(u("第5条和第12条是否存在冲突？"), {chineseContract(60)});
+        const folio::DocumentTurn turn =
+            turnFor(u("第5条和第12条是否存在冲突？"), {chineseContract(60)});
         QCOMPARE(turn.kind, folio::QuestionKind::Conflict);
         QVERIFY(turn.userMessage.contains(u("甲方应在收到乙方开具的合法有效发票后30日内")));
         QVERIFY(turn.userMessage.contains(u("甲方应在收到发票后60日内付款")));
@@ -186,22 +210,26 @@ private slots:
         // The question comes after the excerpts, before the rule.
         QVERIFY(turn.userMessage.indexOf(u("问题：第5条")) > turn.userMessage.indexOf(u("30日内")));
 
-        const folio::DocumentTurn same = turnFor(u("第5条和第12条是否存在冲突？"), {chineseContract(30)});
+        const folio::DocumentTurn same =
+            turnFor(u("第5条和第12条是否存在冲突？"), {chineseContract(30)});
         QVERIFY(same.candidates.isEmpty());
         QVERIFY(same.userMessage.contains(u("不冲突")));
 
-        const folio::DocumentTurn all = turnFor("List all clauses that contradict each other.", {englishContract()});
+        const folio::DocumentTurn all =
+            turnFor("List all clauses that contradict each other.", {englishContract()});
         QCOMPARE(all.candidates.size(), 1);
         QVERIFY(all.userMessage.contains("90 days") && all.userMessage.contains("30 days"));
     }
 
     void questionsAboutNothingInTheDocumentSaySo() {
-        const folio::DocumentTurn turn = turnFor(u("合同约定的保险金额是多少？"), {chineseContract(60)});
+        const folio::DocumentTurn turn =
+            turnFor(u("合同约定的保险金额是多少？"), {chineseContract(60)});
         QVERIFY2(turn.userMessage.contains(u("文档中没有相关内容")), qPrintable(turn.userMessage));
         const folio::DocumentTurn found = turnFor(u("违约金是如何约定的？"), {chineseContract(60)});
         QVERIFY(!found.userMessage.contains(u("文档中没有相关内容")));
         QVERIFY(found.userMessage.contains(u("0.05%")));
-        const folio::DocumentTurn en = turnFor("What insurance must the Supplier carry?", {englishContract()});
+        const folio::DocumentTurn en =
+            turnFor("What insurance must the Supplier carry?", {englishContract()});
         QVERIFY(en.userMessage.contains("does not mention this"));
     }
 
@@ -226,11 +254,14 @@ private slots:
     void citationsAreAttachedAndChecked() {
         const folio::DocumentTurn turn = turnFor(u("违约金是如何约定的？"), {chineseContract(60)});
         // No citation: the page that holds the statement's numbers and words is attached.
-        QCOMPARE(folio::finishDocumentAnswer(u("逾期付款的违约金为每日逾期未付金额的0.05%。"), turn),
-                 u("逾期付款的违约金为每日逾期未付金额的0.05% [p.2]。"));
+        QCOMPARE(
+            folio::finishDocumentAnswer(u("逾期付款的违约金为每日逾期未付金额的0.05%。"), turn),
+            u("逾期付款的违约金为每日逾期未付金额的0.05% [p.2]。"));
         // A page that does not support it is marked, and the right one added.
-        const QString wrong = folio::finishDocumentAnswer(u("逾期付款的违约金为每日逾期未付金额的0.05% [p.4]。"), turn);
-        QVERIFY2(wrong.contains(u("[p.4]（未核实）")) && wrong.contains(u("[p.2]")), qPrintable(wrong));
+        const QString wrong = folio::finishDocumentAnswer(
+            u("逾期付款的违约金为每日逾期未付金额的0.05% [p.4]。"), turn);
+        QVERIFY2(wrong.contains(u("[p.4]（未核实）")) && wrong.contains(u("[p.2]")),
+                 qPrintable(wrong));
         // A right one is kept as it is.
         QCOMPARE(folio::finishDocumentAnswer(u("违约金为逾期未付金额的0.05% [p.2]。"), turn),
                  u("违约金为逾期未付金额的0.05% [p.2]。"));
@@ -239,19 +270,23 @@ private slots:
                  u("违约金为每日逾期未付金额的7.5%。"));
         folio::DocumentTurnOptions off;
         off.checkCitations = false;
-        QCOMPARE(folio::finishDocumentAnswer(u("违约金为0.05%。"), turn, off), u("违约金为0.05%。"));
+        QCOMPARE(folio::finishDocumentAnswer(u("违约金为0.05%。"), turn, off),
+                 u("违约金为0.05%。"));
     }
 
     void aConflictAnswerQuotesTheClausesItCompared() {
-        const folio::DocumentTurn turn = turnFor("Do Article 3 and Article 4 conflict?", {englishContract()});
+        const folio::DocumentTurn turn =
+            turnFor("Do Article 3 and Article 4 conflict?", {englishContract()});
         QCOMPARE(turn.candidates.size(), 1);
-        const QString answer = folio::finishDocumentAnswer("Yes, they conflict: 90 days against 30 days.", turn);
+        const QString answer =
+            folio::finishDocumentAnswer("Yes, they conflict: 90 days against 30 days.", turn);
         QVERIFY2(answer.contains("Clauses compared:"), qPrintable(answer));
         QVERIFY(answer.contains("Article 3 Termination [p.2]"));
         QVERIFY(answer.contains("Article 4 Notices [p.2]"));
         QVERIFY(answer.contains("at least 30 days' written notice"));
         // No documents, nothing added.
-        QCOMPARE(folio::finishDocumentAnswer("Hello.", folio::DocumentTurn{}), QStringLiteral("Hello."));
+        QCOMPARE(folio::finishDocumentAnswer("Hello.", folio::DocumentTurn{}),
+                 QStringLiteral("Hello."));
     }
 
     void statsNameTheModeAndThePages() {
