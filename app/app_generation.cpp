@@ -206,6 +206,7 @@ void AppController::startReply(qint64 userMessageId, qint64 continueId, bool ask
     m_replyThinking.clear();
     m_thinkingMs = 0;
     bool startsInThinking = false;
+    bool startsInAnswer = continueId > 0;
     if (continueId > 0) {
         auto m = m_store->message(continueId);
         if (!m) return;
@@ -222,7 +223,13 @@ void AppController::startReply(qint64 userMessageId, qint64 continueId, bool ask
             return;
         m_replyId = continueId;
     } else {
-        auto id = m_store->addMessage(m_currentId, userMessageId, "assistant", QString(),
+        // Where Folio's search or check decided, the reply begins with its verdict (a thinking
+        // model reasons on its own and is not steered).
+        const QString start = m_thinkingEnabled ? QString() : m_documentTurn.answerStart;
+        m_replyText = start;
+        request.continueAssistant = start.toStdString();
+        startsInAnswer = !start.isEmpty();
+        auto id = m_store->addMessage(m_currentId, userMessageId, "assistant", start,
                                       MessageState::Streaming);
         if (!id) {
             failed(id.error());
@@ -233,7 +240,7 @@ void AppController::startReply(qint64 userMessageId, qint64 continueId, bool ask
     // A continuation already past the thinking block only appends answer text.
     using Start = folio::ThinkParser::Start;
     m_parser = std::make_unique<folio::ThinkParser>(startsInThinking ? Start::InThinking
-                                                    : continueId > 0 ? Start::InAnswer
+                                                    : startsInAnswer ? Start::InAnswer
                                                                      : Start::Detect);
     m_replyConversationId = m_currentId;
     m_stopRequested = false;

@@ -17,8 +17,9 @@ one of
     {"not_stated": true}
 Types: lookup, number, conflict, conflict_list, multihop, not_stated.
 
-Two splits with disjoint seeds: "tune" (prompts and heuristics may be adjusted on it) and
-"heldout" (never looked at while tuning; reported separately).
+Three splits with disjoint seeds: "tune" (prompts and heuristics may be adjusted on it),
+"heldout" (never looked at while tuning; reported separately) and "long" (80-90 pages, read by
+retrieval: over 32K tokens; never tuned on either).
 """
 import argparse
 import html
@@ -556,12 +557,14 @@ PLAN = [
     ("en", 1, ["amount"], 4), ("zh", 2, ["notice", "procedure"], 10), ("en", 3, [], 3),
     ("zh", "paper", None, 6), ("en", "paper", None, 5),
 ]
-SEEDS = {"tune": 1000, "heldout": 9000}
+# Long documents (retrieval mode: they do not fit the 32K window whole); never tuned on.
+PLAN_LONG = [("zh", 0, ["deadline"], 100), ("en", 1, ["amount", "notice"], 90)]
+SEEDS = {"tune": 1000, "heldout": 9000, "long": 5000}
 
 
 def build(split):
     docs = []
-    for i, (language, kind, conflicts, pages) in enumerate(PLAN):
+    for i, (language, kind, conflicts, pages) in enumerate(PLAN_LONG if split == "long" else PLAN):
         rng = random.Random(SEEDS[split] + i)
         doc_id = "%s-%02d-%s" % (split, i + 1, language)
         if kind == "paper":
@@ -578,10 +581,10 @@ def build(split):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("out")
-    ap.add_argument("--split", default="all", choices=["tune", "heldout", "all"])
+    ap.add_argument("--split", default="all", choices=["tune", "heldout", "long", "all"])
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    for split in (["tune", "heldout"] if args.split == "all" else [args.split]):
+    for split in (["tune", "heldout", "long"] if args.split == "all" else [args.split]):
         for d in build(split):
             with open(os.path.join(args.out, d["id"] + ".json"), "w", encoding="utf-8") as f:
                 json.dump(d, f, ensure_ascii=False, indent=1)

@@ -3,9 +3,12 @@
 # questions, renders them to PDF, asks every question through the app's pipeline with each model
 # and pipeline, and scores the answers.
 #
-#   bench/docqa/run.sh [--models default,1.5b] [--pipelines baseline,full] [--split all|tune|heldout]
-#                      [--threads N] [--out DIR] [--only TYPE,...]
+#   bench/docqa/run.sh [--models default,1.5b] [--pipelines baseline,full]
+#                      [--split all|tune|heldout|long] [--threads N] [--out DIR] [--only TYPE,...]
+#                      [--long-questions N]
 #
+# The long documents (retrieval mode) take minutes per question without the retrieval cap: each
+# run asks the first --long-questions of them (default 4; the baseline 2).
 # Models: "default" (scripts/model-manifest.txt) and "1.5b" (scripts/model-manifest-1.5b.txt),
 # fetched with scripts/fetch-model when missing, or a path to a .gguf. Results: DIR/answers/
 # <model>-<pipeline>.jsonl, DIR/scores.md and DIR/scores.json (default DIR build/docqa).
@@ -21,6 +24,7 @@ split=all
 threads=0
 out=build/docqa
 only=
+longQuestions=4
 while [ $# -gt 0 ]; do
     case "$1" in
         --models) models="$2"; shift 2 ;;
@@ -29,6 +33,7 @@ while [ $# -gt 0 ]; do
         --threads) threads="$2"; shift 2 ;;
         --out) out="$2"; shift 2 ;;
         --only) only="$2"; shift 2 ;;
+        --long-questions) longQuestions="$2"; shift 2 ;;
         -h | --help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) folio_die "unknown argument '$1' (see --help)" ;;
     esac
@@ -54,9 +59,10 @@ modelPath() {
 }
 
 specs=()
+longSpecs=()
 for s in "$out"/specs/*.json; do
     case "$split" in all) ;; *) [[ "$(basename "$s")" == "$split"-* ]] || continue ;; esac
-    specs+=("$s")
+    if [[ "$(basename "$s")" == long-* ]]; then longSpecs+=("$s"); else specs+=("$s"); fi
 done
 answers=()
 IFS=, read -r -a modelList <<<"$models"
@@ -67,11 +73,19 @@ for model in "${modelList[@]}"; do
         name="$(basename "$model" .gguf)-$pipeline"
         file="$out/answers/$name.jsonl"
         rm -f "$file"
-        folio_log "asking with $name (${#specs[@]} documents)"
         args=(--model "$path" --out "$file" --threads "$threads")
         [ "$pipeline" = baseline ] && args+=(--baseline)
         [ -n "$only" ] && args+=(--only "$only")
-        "$docqa" ask "${args[@]}" "${specs[@]}"
+        if [ ${#specs[@]} -gt 0 ]; then
+            folio_log "asking with $name (${#specs[@]} documents)"
+            "$docqa" ask "${args[@]}" "${specs[@]}"
+        fi
+        if [ ${#longSpecs[@]} -gt 0 ]; then
+            n="$longQuestions"
+            [ "$pipeline" = baseline ] && n=$(((n + 1) / 2))
+            folio_log "asking with $name (${#longSpecs[@]} long documents, $n questions each)"
+            "$docqa" ask "${args[@]}" --max-questions "$n" "${longSpecs[@]}"
+        fi
         answers+=("$file")
     done
 done

@@ -75,9 +75,12 @@ private slots:
     void keyTermsDropStopWordsAndUseChineseTrigrams() {
         QCOMPARE(folio::questionKeyTerms("What is the payment deadline in the contract?"),
                  QStringList({"payment", "deadline", "contract"}));
+        // "多久" (how long) and "多长时间" are question words, not what the question is about.
         QCOMPARE(folio::questionKeyTerms(QString::fromUtf8("保密义务的期限是多久？")),
                  QStringList({QString::fromUtf8("保密义"), QString::fromUtf8("密义务"),
-                              QString::fromUtf8("期限"), QString::fromUtf8("多久")}));
+                              QString::fromUtf8("期限")}));
+        QCOMPARE(folio::questionKeyTerms(QString::fromUtf8("质保期是多长时间？"), 0),
+                 QStringList({QString::fromUtf8("质保期")}));
         QCOMPARE(folio::documentSearchQuery("Is \"clause\" binding?"),
                  QString(R"("clause" OR "binding")"));
         QCOMPARE(folio::documentSearchQuery("is it?"), QString());
