@@ -284,6 +284,7 @@ void addConflictFocus(DocumentTurn& turn, const QVector<QVector<Clause>>& clause
         turn.candidates = c.differing;
         turn.checkedAgreeing = c.differing.isEmpty() && !c.agreeing.isEmpty();
         turn.candidateDocument = focus[0].document;
+        turn.compared = {focus[0].clause, focus[1].clause};
         return;
     }
     // No two clauses named: every candidate pair of the (first) document.
@@ -393,7 +394,13 @@ bool hasDigit(const QString& s) {
 // The page of the context that best supports the statement, or 0. A number of the statement
 // missing from the page rules the page out.
 int supportingPage(const QString& statement, const DocumentTurn& turn) {
-    const QSet<QString> want = features(statement);
+    // "第13条" / "Article 13" name a clause, and the page may write it "第十三条".
+    static const QRegularExpression kClauseRef(QStringLiteral(
+        R"(第\s*[0-9]+\s*条|(?:Article|Clause|Section|Art\.)\s*[0-9]+(?:\.[0-9]+)*)"),
+                                               QRegularExpression::CaseInsensitiveOption);
+    QString text = statement;
+    text.remove(kClauseRef);
+    const QSet<QString> want = features(text);
     if (want.size() < 3) return 0;
     int best = 0;
     double bestScore = 0;
@@ -540,21 +547,20 @@ QString finishDocumentAnswer(const QString& answer, const DocumentTurn& turn,
     if (turn.systemBlock.isEmpty()) return answer;
     const bool chinese = isChinese(turn.userMessage);
     QString out = options.checkCitations ? checkCitations(answer, turn, chinese) : answer;
-    if (options.conflictCandidates && turn.kind == QuestionKind::Conflict &&
-        !turn.candidates.isEmpty()) {
-        // The clauses compared, quoted with their pages, so the reader can check the judgement.
+    if (options.conflictCandidates && turn.kind == QuestionKind::Conflict) {
+        // The clauses compared (the two named, or every candidate pair), quoted with their
+        // pages, so the reader can check the judgement.
+        QVector<int> shown = turn.compared;
+        for (const ClausePair& p : turn.candidates)
+            for (int c : {p.first, p.second})
+                if (!shown.contains(c)) shown << c;
         QVector<QVector<Clause>> clauses;
         for (const ContextDocument& d : turn.documents) clauses << findClauses(d.pages);
         const int d = turn.candidateDocument;
-        if (d < clauses.size()) {
+        if (!shown.isEmpty() && d < clauses.size()) {
             QStringList lines{QString(), QString::fromUtf8(textsFor(chinese).sources)};
-            QSet<int> shown;
-            for (const ClausePair& p : turn.candidates)
-                for (int c : {p.first, p.second})
-                    if (!shown.contains(c) && c < clauses[d].size()) {
-                        shown.insert(c);
-                        lines << QStringLiteral("- ") + quoted(clauses[d][c]);
-                    }
+            for (int c : shown)
+                if (c < clauses[d].size()) lines << QStringLiteral("- ") + quoted(clauses[d][c]);
             out = out.trimmed() + '\n' + lines.join('\n');
         }
     }

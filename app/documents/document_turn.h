@@ -54,6 +54,7 @@ struct DocumentTurn {
     QVector<ClausePair> candidates;      // conflict candidates put before the model
     int candidateDocument = 0;           // the document (index) the candidates are clauses of
     bool checkedAgreeing = false;        // the two clauses named state the same values
+    QVector<int> compared;               // the two clauses named (indices), when a pair was
 };
 
 // "Is there a conflict", "do X and Y contradict", "是否冲突", "矛盾", "不一致"...

@@ -89,5 +89,5 @@ for model in "${modelList[@]}"; do
         answers+=("$file")
     done
 done
-python3 bench/docqa/score.py "$out/specs" "${answers[@]}" --json "$out/scores.json" --markdown |
+python3 bench/docqa/score.py "$out/specs" "${answers[@]}" --json "$out/scores.json" --chart "$out/scores.png" --markdown |
     tee "$out/scores.md"

@@ -26,6 +26,7 @@ import json
 import os
 import re
 import statistics
+import sys
 
 NOT_STATED = re.compile(
     r"未提及|没有提及|未提到|没有提到|未规定|没有规定|未约定|没有约定|未说明|没有说明|未明确|没有明确|"
@@ -176,12 +177,44 @@ HEADER = ("| run | split | docs / questions | accuracy | conflict recall | confl
           "|---|---|---|---|---|---|---|---|---|---|---|")
 
 
+def chart(results, path):
+    """Grouped bars: each run and split, four measures (matplotlib; skipped when missing)."""
+    try:
+        import matplotlib  # noqa: PLC0415
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt  # noqa: PLC0415
+    except ImportError:
+        print("matplotlib is not installed: no chart", file=sys.stderr)
+        return
+    measures = [("accuracy", "answer accuracy"), ("conflict_recall", "conflict recall"),
+                ("citation_coverage", "answers citing a page"), ("not_stated", '"not stated" right')]
+    labels, values = [], []
+    for name, r in results.items():
+        for split, v in r.items():
+            labels.append("%s\n%s" % (name, split))
+            ns = v["by_type"].get("not_stated", [0, 0])
+            row = dict(v, not_stated=ns[0] / ns[1] if ns[1] else None)
+            values.append([100 * (row[m] or 0) for m, _ in measures])
+    fig, ax = plt.subplots(figsize=(max(8, 1.3 * len(labels)), 4.5))
+    width = 0.8 / len(measures)
+    for i, (_, title) in enumerate(measures):
+        ax.bar([x + i * width for x in range(len(labels))], [v[i] for v in values], width, label=title)
+    ax.set_xticks([x + 0.4 - width / 2 for x in range(len(labels))])
+    ax.set_xticklabels(labels, fontsize=7)
+    ax.set_ylabel("%")
+    ax.set_ylim(0, 105)
+    ax.legend(fontsize=8, ncol=4, loc="upper center", bbox_to_anchor=(0.5, 1.12))
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("specs")
     ap.add_argument("answers", nargs="+")
     ap.add_argument("--markdown", action="store_true")
     ap.add_argument("--json")
+    ap.add_argument("--chart", help="write a PNG chart (needs matplotlib)")
     args = ap.parse_args()
     specs = [json.load(open(p, encoding="utf-8"))
              for p in sorted(glob.glob(os.path.join(args.specs, "*.json")))]
@@ -192,6 +225,8 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)
+    if args.chart:
+        chart(results, args.chart)
     if args.markdown:
         print(HEADER)
         for name, r in results.items():

@@ -265,6 +265,9 @@ private slots:
         // A right one is kept as it is.
         QCOMPARE(folio::finishDocumentAnswer(u("违约金为逾期未付金额的0.05% [p.2]。"), turn),
                  u("违约金为逾期未付金额的0.05% [p.2]。"));
+        // A clause named by number ("第12条") may be written "第十二条" on its page.
+        QCOMPARE(folio::finishDocumentAnswer(u("第12条规定甲方应在收到发票后60日内付款。"), turn),
+                 u("第12条规定甲方应在收到发票后60日内付款 [p.3]。"));
         // A number found on no page gets no citation: nothing is invented.
         QCOMPARE(folio::finishDocumentAnswer(u("违约金为每日逾期未付金额的7.5%。"), turn),
                  u("违约金为每日逾期未付金额的7.5%。"));
@@ -284,6 +287,12 @@ private slots:
         QVERIFY(answer.contains("Article 3 Termination [p.2]"));
         QVERIFY(answer.contains("Article 4 Notices [p.2]"));
         QVERIFY(answer.contains("at least 30 days' written notice"));
+        // Two clauses that agree are shown too: the reader checks a "no" as well as a "yes".
+        const folio::DocumentTurn same = turnFor(u("第5条和第12条是否存在冲突？"), {chineseContract(30)});
+        const QString no = folio::finishDocumentAnswer(u("不存在冲突：两条都规定30日。"), same);
+        QVERIFY2(no.contains(u("比对的条款：")) && no.contains(u("第五条 付款方式 [p.2]")) &&
+                     no.contains(u("第十二条 发票与结算 [p.3]")),
+                 qPrintable(no));
         // No documents, nothing added.
         QCOMPARE(folio::finishDocumentAnswer("Hello.", folio::DocumentTurn{}),
                  QStringLiteral("Hello."));
