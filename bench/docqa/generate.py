@@ -19,7 +19,7 @@ Types: lookup, number, conflict, conflict_list, multihop, not_stated.
 
 Three splits with disjoint seeds: "tune" (prompts and heuristics may be adjusted on it),
 "heldout" (never looked at while tuning; reported separately) and "long" (80-90 pages, read by
-retrieval: over 32K tokens; never tuned on either).
+retrieval: over 32K tokens; never tuned on either) and "scanned" (image-only pages, read by OCR).
 """
 import argparse
 import html
@@ -559,12 +559,15 @@ PLAN = [
 ]
 # Long documents (retrieval mode: they do not fit the 32K window whole); never tuned on.
 PLAN_LONG = [("zh", 0, ["deadline"], 100), ("en", 1, ["amount", "notice"], 90)]
-SEEDS = {"tune": 1000, "heldout": 9000, "long": 5000}
+# Scanned documents (image-only pages: read by OCR); never tuned on.
+PLAN_SCANNED = [("zh", 0, ["deadline"], 3), ("en", 3, [], 3)]
+SEEDS = {"tune": 1000, "heldout": 9000, "long": 5000, "scanned": 7000}
 
 
 def build(split):
     docs = []
-    for i, (language, kind, conflicts, pages) in enumerate(PLAN_LONG if split == "long" else PLAN):
+    plan = {"long": PLAN_LONG, "scanned": PLAN_SCANNED}.get(split, PLAN)
+    for i, (language, kind, conflicts, pages) in enumerate(plan):
         rng = random.Random(SEEDS[split] + i)
         doc_id = "%s-%02d-%s" % (split, i + 1, language)
         if kind == "paper":
@@ -575,16 +578,18 @@ def build(split):
                 conflicts = PLAN[(i + 2) % 6][2]
             kname, title = CONTRACT_KINDS[language][kind]
             docs.append(contract(rng, language, kname, title, conflicts, pages, doc_id, split))
+    for d in docs:
+        d["scanned"] = split == "scanned"  # render.py makes image-only pages
     return docs
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("out")
-    ap.add_argument("--split", default="all", choices=["tune", "heldout", "long", "all"])
+    ap.add_argument("--split", default="all", choices=["tune", "heldout", "long", "scanned", "all"])
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    for split in (["tune", "heldout", "long"] if args.split == "all" else [args.split]):
+    for split in (["tune", "heldout", "long", "scanned"] if args.split == "all" else [args.split]):
         for d in build(split):
             with open(os.path.join(args.out, d["id"] + ".json"), "w", encoding="utf-8") as f:
                 json.dump(d, f, ensure_ascii=False, indent=1)

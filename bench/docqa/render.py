@@ -5,6 +5,9 @@ cairo; fonts embedded with correct text mappings, so poppler reads the text back
 
     render.py SPEC.json OUT.pdf
 
+A spec with "scanned": true gives image-only pages (200 dpi, slightly rotated), as a scanner
+does: the app reads them with OCR.
+
 Why not Qt's PDF writer: in a document that mixes the Noto CJK font with Latin text it writes no
 text mapping for digits in Latin runs ("ERC-438181" is read back as "ERC-"), which would make
 the benchmark test the renderer instead of Folio.
@@ -115,6 +118,20 @@ def page_svg(page_html, language):
             % (PAGE_W, PAGE_H, "".join(elements)))
 
 
+def scanned(svg_path, tmp, i):
+    """The page as a scanner gives it: a 200 dpi grey image, slightly rotated, with no text layer."""
+    png = os.path.join(tmp, "s%03d.png" % i)
+    subprocess.run(["rsvg-convert", "-f", "png", "-z", "%.3f" % (200 / 72), "-o", png, svg_path],
+                   check=True)
+    wrapper = os.path.join(tmp, "s%03d.svg" % i)
+    with open(wrapper, "w") as f:
+        f.write('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+                'width="%d" height="%d"><g transform="rotate(0.4 %d %d)"><image width="%d" '
+                'height="%d" xlink:href="file://%s"/></g></svg>'
+                % (PAGE_W, PAGE_H, PAGE_W // 2, PAGE_H // 2, PAGE_W, PAGE_H, png))
+    return wrapper
+
+
 def render(spec, out):
     with tempfile.TemporaryDirectory() as tmp:
         files = []
@@ -122,7 +139,7 @@ def render(spec, out):
             path = os.path.join(tmp, "p%03d.svg" % i)
             with open(path, "w", encoding="utf-8") as f:
                 f.write(page_svg(page, spec["language"]))
-            files.append(path)
+            files.append(scanned(path, tmp, i) if spec.get("scanned") else path)
         subprocess.run(["rsvg-convert", "-f", "pdf", "-o", out] + files, check=True)
 
 
