@@ -395,9 +395,10 @@ bool hasDigit(const QString& s) {
 // missing from the page rules the page out.
 int supportingPage(const QString& statement, const DocumentTurn& turn) {
     // "第13条" / "Article 13" name a clause, and the page may write it "第十三条".
-    static const QRegularExpression kClauseRef(QStringLiteral(
-        R"(第\s*[0-9]+\s*条|(?:Article|Clause|Section|Art\.)\s*[0-9]+(?:\.[0-9]+)*)"),
-                                               QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression kClauseRef(
+        QStringLiteral(
+            R"(第\s*[0-9]+\s*条|(?:Article|Clause|Section|Art\.)\s*[0-9]+(?:\.[0-9]+)*)"),
+        QRegularExpression::CaseInsensitiveOption);
     QString text = statement;
     text.remove(kClauseRef);
     const QSet<QString> want = features(text);

@@ -288,7 +288,8 @@ private slots:
         QVERIFY(answer.contains("Article 4 Notices [p.2]"));
         QVERIFY(answer.contains("at least 30 days' written notice"));
         // Two clauses that agree are shown too: the reader checks a "no" as well as a "yes".
-        const folio::DocumentTurn same = turnFor(u("第5条和第12条是否存在冲突？"), {chineseContract(30)});
+        const folio::DocumentTurn same =
+            turnFor(u("第5条和第12条是否存在冲突？"), {chineseContract(30)});
         const QString no = folio::finishDocumentAnswer(u("不存在冲突：两条都规定30日。"), same);
         QVERIFY2(no.contains(u("比对的条款：")) && no.contains(u("第五条 付款方式 [p.2]")) &&
                      no.contains(u("第十二条 发票与结算 [p.3]")),
