@@ -9,6 +9,8 @@ namespace folio {
 // - CJK radicals-supplement forms that stand for a whole simplified character (e.g. U+2EDA "⻚"
 //   for "页") become that character (a table).
 // - Latin ligatures (U+FB00..U+FB06, e.g. "ﬀ") become their letters.
+// - Spaces between two CJK characters are removed ("人 民 币" from OCR becomes "人民币"); a space
+//   between a CJK character and a Latin letter or digit stays.
 // Other text is unchanged.
 QString normalizeExtractedText(const QString& text);
 

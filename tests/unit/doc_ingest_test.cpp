@@ -71,9 +71,18 @@ private slots:
         // them.
         const QString raw =
             QString::fromUtf8("\u2F00\u822C \u2EDA\u7801 \uFB00ect \u2F45\u5F0F \u2E80");
+        // (The space between two Chinese words goes too: see below.)
         QCOMPARE(folio::normalizeExtractedText(raw),
-                 QString::fromUtf8("\u4E00\u822C \u9875\u7801 ffect \u65B9\u5F0F \u2E80"));
+                 QString::fromUtf8("\u4E00\u822C\u9875\u7801 ffect \u65B9\u5F0F \u2E80"));
         QCOMPARE(folio::normalizeExtractedText("plain text"), QString("plain text"));
+        // OCR's spaces between Chinese characters go; those next to Latin text and digits stay.
+        QCOMPARE(folio::normalizeExtractedText(
+                     QString::fromUtf8("合同总价款为人 民 币 880,000 元（大 写）")),
+                 QString::fromUtf8("合同总价款为人民币 880,000 元（大写）"));
+        QCOMPARE(folio::normalizeExtractedText(QString::fromUtf8("第 十 条\t双方 陈述")),
+                 QString::fromUtf8("第十条双方陈述"));
+        QCOMPARE(folio::normalizeExtractedText(QString::fromUtf8("人\u2EA0币 账\u2F3E")),
+                 QString::fromUtf8("人民币账户"));
     }
 
     void encryptedNeedsThePassword() {
