@@ -15,23 +15,8 @@ using folio::DocumentContext;
 
 namespace {
 
-// A stand-in tokenizer: one token per whitespace-separated word and per Han character.
 int countTokens(const QString& text) {
-    int n = 0;
-    bool inWord = false;
-    for (QChar c : text) {
-        const bool han = c.unicode() >= 0x3000;
-        if (han) {
-            ++n;
-            inWord = false;
-        } else if (c.isSpace()) {
-            inWord = false;
-        } else if (!inWord) {
-            ++n;
-            inWord = true;
-        }
-    }
-    return n;
+    return folio::test::wordTokenCount(text);
 }
 
 folio::ContextDocument contractDoc(qint64 id = 1, int pages = 32) {

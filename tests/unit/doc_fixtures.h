@@ -83,6 +83,24 @@ inline bool writeContractPdf(const QString& path, int pageCount, int imagePage =
     return painter.end();
 }
 
+// A stand-in tokenizer: one token per whitespace-separated word and per Han character.
+inline int wordTokenCount(const QString& text) {
+    int n = 0;
+    bool inWord = false;
+    for (QChar c : text) {
+        if (c.unicode() >= 0x3000) {
+            ++n;
+            inWord = false;
+        } else if (c.isSpace()) {
+            inWord = false;
+        } else if (!inWord) {
+            ++n;
+            inWord = true;
+        }
+    }
+    return n;
+}
+
 inline bool writeFile(const QString& path, const QByteArray& bytes) {
     QFile f(path);
     return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();

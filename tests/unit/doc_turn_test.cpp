@@ -5,25 +5,12 @@
 #include "app/documents/clauses.h"
 #include "app/documents/conflicts.h"
 #include "app/documents/document_turn.h"
+#include "unit/doc_fixtures.h"
 
 namespace {
 
-// One token per whitespace-separated word and per Han character.
 int countTokens(const QString& text) {
-    int n = 0;
-    bool inWord = false;
-    for (QChar c : text) {
-        if (c.unicode() >= 0x3000) {
-            ++n;
-            inWord = false;
-        } else if (c.isSpace()) {
-            inWord = false;
-        } else if (!inWord) {
-            ++n;
-            inWord = true;
-        }
-    }
-    return n;
+    return folio::test::wordTokenCount(text);
 }
 
 QString u(const char* utf8) {
