@@ -272,6 +272,19 @@ QString pairLine(const FocusTexts& t, const QVector<Clause>& clauses, const Clau
     return QString::fromUtf8(t.agree).arg(a, b, valueText(p.firstValue, chinese), subject);
 }
 
+// The clauses a conflict answer relies on (the two named, then those of every candidate pair),
+// quoted with their pages: computed here, where the clause table is at hand, and shown after
+// the reply by finishDocumentAnswer.
+QStringList comparedQuotes(const QVector<Clause>& clauses, QVector<int> shown,
+                           const QVector<ClausePair>& pairs) {
+    for (const ClausePair& p : pairs)
+        for (int c : {p.first, p.second})
+            if (!shown.contains(c)) shown << c;
+    QStringList out;
+    for (int c : shown) out << quoted(clauses[c]);
+    return out;
+}
+
 void addConflictFocus(DocumentTurn& turn, const QVector<QVector<Clause>>& clauses,
                       const QVector<ClauseRef>& focus, bool chinese, QStringList& lines) {
     const FocusTexts& t = textsFor(chinese);
@@ -283,8 +296,7 @@ void addConflictFocus(DocumentTurn& turn, const QVector<QVector<Clause>>& clause
         if (c.differing.isEmpty() && c.agreeing.isEmpty()) lines << QString::fromUtf8(t.noShared);
         turn.candidates = c.differing;
         turn.checkedAgreeing = c.differing.isEmpty() && !c.agreeing.isEmpty();
-        turn.candidateDocument = focus[0].document;
-        turn.compared = {focus[0].clause, focus[1].clause};
+        turn.comparedClauses = comparedQuotes(doc, {focus[0].clause, focus[1].clause}, c.differing);
         return;
     }
     // No two clauses named: every candidate pair of the (first) document.
@@ -304,7 +316,7 @@ void addConflictFocus(DocumentTurn& turn, const QVector<QVector<Clause>>& clause
                                   valueText(p.secondValue, chinese));
             turn.candidates << p;
         }
-        turn.candidateDocument = d;
+        turn.comparedClauses = comparedQuotes(clauses[d], {}, turn.candidates);
         return;
     }
     lines << QString::fromUtf8(t.noCandidates);
@@ -548,22 +560,11 @@ QString finishDocumentAnswer(const QString& answer, const DocumentTurn& turn,
     if (turn.systemBlock.isEmpty()) return answer;
     const bool chinese = isChinese(turn.userMessage);
     QString out = options.checkCitations ? checkCitations(answer, turn, chinese) : answer;
-    if (options.conflictCandidates && turn.kind == QuestionKind::Conflict) {
-        // The clauses compared (the two named, or every candidate pair), quoted with their
-        // pages, so the reader can check the judgement.
-        QVector<int> shown = turn.compared;
-        for (const ClausePair& p : turn.candidates)
-            for (int c : {p.first, p.second})
-                if (!shown.contains(c)) shown << c;
-        QVector<QVector<Clause>> clauses;
-        for (const ContextDocument& d : turn.documents) clauses << findClauses(d.pages);
-        const int d = turn.candidateDocument;
-        if (!shown.isEmpty() && d < clauses.size()) {
-            QStringList lines{QString(), QString::fromUtf8(textsFor(chinese).sources)};
-            for (int c : shown)
-                if (c < clauses[d].size()) lines << QStringLiteral("- ") + quoted(clauses[d][c]);
-            out = out.trimmed() + '\n' + lines.join('\n');
-        }
+    if (options.conflictCandidates && !turn.comparedClauses.isEmpty()) {
+        // The clauses compared, so the reader can check the judgement.
+        QStringList lines{QString(), QString::fromUtf8(textsFor(chinese).sources)};
+        for (const QString& clause : turn.comparedClauses) lines << QStringLiteral("- ") + clause;
+        out = out.trimmed() + '\n' + lines.join('\n');
     }
     return out;
 }

@@ -17,6 +17,7 @@
 // Pure functions (no database, no engine): token counting and page ranking are passed in.
 #include <QJsonObject>
 #include <QString>
+#include <QStringList>
 #include <QVector>
 
 #include "app/documents/clauses.h"
@@ -52,9 +53,8 @@ struct DocumentTurn {
     DocumentContext context;
     QVector<ContextDocument> documents;  // the attached documents (for the citation check)
     QVector<ClausePair> candidates;      // conflict candidates put before the model
-    int candidateDocument = 0;           // the document (index) the candidates are clauses of
     bool checkedAgreeing = false;        // the two clauses named state the same values
-    QVector<int> compared;               // the two clauses named (indices), when a pair was
+    QStringList comparedClauses;  // conflict questions: the clauses compared, quoted with pages
 };
 
 // "Is there a conflict", "do X and Y contradict", "是否冲突", "矛盾", "不一致"...
