@@ -357,9 +357,16 @@ QString AppController::systemPromptFor(const folio::ConversationRecord& c) const
     return c.hasSystemPrompt ? c.systemPrompt : m_settings->systemPrompt();
 }
 
+void AppController::setDocumentEstimate(int tokens) {
+    if (tokens == m_documentEstimate) return;
+    m_documentEstimate = std::max(tokens, -1);
+    updateContextUsed();
+}
+
 void AppController::updateContextUsed() {
     m_syncCountChars = kSyncCountChars;
     int used = 0;
+    int lastDocumentTokens = 0;
     bool exact = true;
     if (m_worker->modelReady()) {
         const int overhead = m_worker->templateOverheadPerMessage();
@@ -373,7 +380,8 @@ void AppController::updateContextUsed() {
                 // tokens of them were in the prompt).
                 for (auto it = path->crbegin(); it != path->crend(); ++it)
                     if (it->message.stats.contains(QStringLiteral("documentTokens"))) {
-                        used += it->message.stats.value(QStringLiteral("documentTokens")).toInt();
+                        lastDocumentTokens =
+                            it->message.stats.value(QStringLiteral("documentTokens")).toInt();
                         break;
                     }
                 system = folio::systemWithSummary(system, history.summary);
@@ -390,9 +398,13 @@ void AppController::updateContextUsed() {
         }
         flushCounts();
     }
-    if (used == m_contextUsed && exact == m_contextExact) return;
+    const int budget =
+        m_worker->modelReady() ? std::max(0, m_contextSize - used - m_maxReplyTokens) : 0;
+    used += m_documentEstimate >= 0 ? m_documentEstimate : lastDocumentTokens;
+    if (used == m_contextUsed && exact == m_contextExact && budget == m_documentBudget) return;
     m_contextUsed = used;
     m_contextExact = exact;
+    m_documentBudget = budget;
     emit contextUsedChanged();
 }
 

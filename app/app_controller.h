@@ -50,8 +50,10 @@ class AppController : public QObject {
     Q_PROPERTY(
         double prefillProgress READ prefillProgress NOTIFY prefillProgressChanged)  // 0..1, -1 idle
     Q_PROPERTY(int contextSize READ contextSize NOTIFY modelChanged)
-    // Tokens the next turn will use (system prompt + history). While a message's exact count is
-    // computed off the GUI thread it holds an estimate and contextExact is false.
+    // Tokens the next turn will use (system prompt + history + the attached documents' block).
+    // While a message's exact count is computed off the GUI thread it holds an estimate and
+    // contextExact is false. The document block is the estimate set by setDocumentEstimate, or
+    // without one what the last reply read.
     Q_PROPERTY(int contextUsed READ contextUsed NOTIFY contextUsedChanged)
     Q_PROPERTY(bool contextExact READ contextExact NOTIFY contextUsedChanged)
     // Tokens of the composer's draft (see countDraft()): an estimate at once, exact shortly after.
@@ -97,6 +99,12 @@ public:
     double prefillProgress() const { return m_prefillProgress; }
     int contextSize() const { return m_contextSize; }
     int contextUsed() const { return m_contextUsed; }
+    // Tokens left for the document block of the next prompt (context - system - history - reply
+    // reserve), updated with contextUsed; what AttachedDocuments decides whole vs retrieval by.
+    int documentBudget() const { return m_documentBudget; }
+    // The document block's tokens as AttachedDocuments estimates them: 0 when the chat has no
+    // documents, -1 when not known (the meter then counts what the last reply read).
+    void setDocumentEstimate(int tokens);
     bool contextExact() const { return m_contextExact; }
     int draftTokens() const { return m_draftTokens; }
     bool thinkingEnabled() const { return m_thinkingEnabled; }
@@ -233,6 +241,8 @@ private:
     double m_kvBytesPerToken = 0;
     int m_contextSize = 0;
     int m_contextUsed = 0;
+    int m_documentBudget = 0;
+    int m_documentEstimate = -1;
     bool m_contextExact = true;
     int m_draftTokens = 0;
     QString m_draftText;  // the text of the newest countDraft()

@@ -35,6 +35,30 @@ QString openDatabase(folio::Database& db, const QString& path) {
         .arg(why);
 }
 
+// The document bar and the context meter: the chat's attached documents follow the current
+// conversation and the document budget; their estimated block goes into the meter; their tokens
+// are counted with the loaded model's tokenizer (again after each model load).
+void connectAttachedDocuments(AppController* controller, folio::AttachedDocuments* attached,
+                              EngineWorker* worker) {
+    const int retrievalCap = folio::DocumentTurnOptions{}.retrievalBudgetTokens;
+    QObject::connect(
+        controller, &AppController::currentConversationChanged, attached,
+        [controller, attached] { attached->setConversation(controller->currentConversationId()); });
+    QObject::connect(controller, &AppController::contextUsedChanged, attached,
+                     [controller, attached, retrievalCap] {
+                         attached->setBudget(controller->documentBudget(), retrievalCap);
+                     });
+    QObject::connect(controller, &AppController::modelChanged, attached, [worker, attached] {
+        if (!worker->modelReady()) return attached->setCounter({});
+        attached->setCounter([worker](const QString& text) { return worker->countTokens(text); });
+    });
+    QObject::connect(attached, &folio::AttachedDocuments::changed, controller,
+                     [controller, attached] {
+                         const bool known = attached->count() == 0 || attached->blockTokens() > 0;
+                         controller->setDocumentEstimate(known ? attached->blockTokens() : -1);
+                     });
+}
+
 }  // namespace
 
 AppContext::AppContext(const AppOptions& options) {
@@ -78,12 +102,13 @@ AppContext::AppContext(const AppOptions& options) {
                 folio::storeRanker(*docs));
             return turn ? *turn : folio::DocumentTurn{};
         });
+    connectAttachedDocuments(m_controller.get(), m_documents->attached(), worker);
     if (options.headlessSmoke) return;
     m_modelPath = options.modelPath;
     if (m_modelPath.isEmpty()) m_modelPath = m_settings->modelPath();
-    if (m_modelPath.isEmpty()) {
-        const QString fallback =
-            QDir(m_dataDir).filePath(QStringLiteral("models/") + kDefaultModelFile);
+    for (const char* file : kDefaultModelFiles) {
+        if (!m_modelPath.isEmpty()) break;
+        const QString fallback = QDir(m_dataDir).filePath(QStringLiteral("models/") + file);
         if (QFileInfo(fallback).isFile()) m_modelPath = fallback;
     }
     if (!m_modelPath.isEmpty()) m_controller->loadModel(m_modelPath);

@@ -19,14 +19,17 @@ class ModelManager;
 }  // namespace folio
 
 struct AppOptions {
-    QString dataDir;             // empty: QStandardPaths::AppDataLocation (~/.local/share/folio)
-    QString modelPath;           // empty: settings.modelPath, else <dataDir>/models/<default model>
+    QString dataDir;    // empty: QStandardPaths::AppDataLocation (~/.local/share/folio)
+    QString modelPath;  // empty: settings.modelPath, else the first of kDefaultModelFiles installed
     bool headlessSmoke = false;  // --smoke-test: do not load a model
 };
 
 class AppContext {
 public:
-    static constexpr const char* kDefaultModelFile = "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf";
+    // Looked for in <dataDir>/models/ when no model is chosen, in this order: the recommended
+    // model (scripts/run-app installs it), then the fast one (the tests' model).
+    static constexpr const char* kDefaultModelFiles[] = {"qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
+                                                         "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"};
     static constexpr const char* kDatabaseFile = "folio.sqlite3";
 
     explicit AppContext(const AppOptions& options);

@@ -53,7 +53,11 @@ void DocumentListModel::reset(QVector<DocumentInfo> rows) {
 
 DocumentsController::DocumentsController(DocumentStore* store, IngestOptions ingestOptions,
                                          QObject* parent)
-    : QObject(parent), m_store(store), m_options(std::move(ingestOptions)) {
+    : QObject(parent), m_store(store), m_options(std::move(ingestOptions)), m_attached(store) {
+    // Attachments, removals and re-ingestion all change what the next reply reads.
+    connect(this, &DocumentsController::attachmentsChanged, &m_attached,
+            &AttachedDocuments::refresh);
+    connect(&m_model, &DocumentListModel::countChanged, &m_attached, &AttachedDocuments::refresh);
     connect(&m_ingestor, &Ingestor::progress, this, [this](int done, int total) {
         setProgress(total > 0 ? double(done) / total : -1);
         setStatus(tr("Reading %1: page %2 of %3")

@@ -13,6 +13,7 @@
 #include <QVector>
 #include <memory>
 
+#include "app/documents/attached_documents.h"
 #include "app/documents/document_store.h"
 #include "app/documents/ingestor.h"
 #include "app/documents/map_reduce.h"
@@ -42,6 +43,9 @@ private:
 class DocumentsController : public QObject {
     Q_OBJECT
     Q_PROPERTY(folio::DocumentListModel* model READ model CONSTANT)
+    // The current chat's documents as the next reply reads them (the document bar); the chat
+    // controller sets its conversation, budget and token counter.
+    Q_PROPERTY(folio::AttachedDocuments* attached READ attached CONSTANT)
     Q_PROPERTY(bool busy READ busy NOTIFY busyChanged)
     Q_PROPERTY(double progress READ progress NOTIFY progressChanged)  // 0..1; -1 = not started
     Q_PROPERTY(QString statusText READ statusText NOTIFY statusTextChanged)
@@ -57,6 +61,7 @@ public:
                                  QObject* parent = nullptr);
 
     DocumentListModel* model() { return &m_model; }
+    AttachedDocuments* attached() { return &m_attached; }
     bool busy() const { return m_ingestor.isRunning(); }
     double progress() const { return m_progress; }
     QString statusText() const { return m_status; }
@@ -140,6 +145,7 @@ private:
     IngestOptions m_options;
     Ingestor m_ingestor;
     DocumentListModel m_model;
+    AttachedDocuments m_attached;
     QStringList m_queue;
     QString m_current;           // the file being read
     QString m_awaitingPassword;  // the file waiting for submitPassword()

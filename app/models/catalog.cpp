@@ -68,6 +68,7 @@ Expected<CatalogEntry> parseEntry(const QJsonObject& o, int index) {
     }
     e.suits = o.value(QLatin1String("suits")).toString();
     e.isDefault = o.value(QLatin1String("default")).toBool(false);
+    e.isRecommended = o.value(QLatin1String("recommended")).toBool(false);
     return e;
 }
 

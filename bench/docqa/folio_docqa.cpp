@@ -115,8 +115,9 @@ struct AskArgs {
     int maxTokens = 512;
     int maxQuestions = 1000;
     QStringList only;
-    QStringList without;  // pipeline steps turned off: focus, conflicts, citations, steer, cap
-    QStringList with;     // steps off by default turned on: cite
+    QStringList without;    // pipeline steps turned off: focus, conflicts, citations, steer, cap
+    QStringList with;       // steps off by default turned on: cite
+    int retrievalCap = -1;  // --retrieval-cap N: the retrieval-mode block cap; -1 the app's
     QStringList specs;
 };
 
@@ -156,6 +157,7 @@ int askAll(const AskArgs& a) {
     options.checkCitations &= !a.without.contains("citations");
     options.citeInstruction |= a.with.contains("cite");
     options.steerAnswers &= !a.without.contains("steer");
+    if (a.retrievalCap >= 0) options.retrievalBudgetTokens = a.retrievalCap;
     if (a.without.contains("cap")) options.retrievalBudgetTokens = 0;
     const QString system = QString::fromLatin1(Settings::kDefaultSystemPrompt);
     auto count = [&engine](const QString& s) { return engine.countTokens(s.toStdString()); };
@@ -265,6 +267,8 @@ int main(int argc, char** argv) {
             a.without = value().split(',');
         else if (k == "--with")
             a.with = value().split(',');
+        else if (k == "--retrieval-cap")
+            a.retrievalCap = value().toInt();
         else if (k.startsWith("--"))
             return fail("unknown option " + k);
         else

@@ -18,6 +18,7 @@
 #include "engine/cli/args.h"
 #include "engine/cli/bench_stats.h"
 #include "engine/cli/cli_model.h"
+#include "engine/quant/kernels.h"
 #include "engine/runtime/sampler.h"
 
 namespace folio::cli {
@@ -104,10 +105,27 @@ void printResult(const Args& args, const CliModel& m, int nPrompt, int nGen, int
     std::printf("peak RSS: %.1f MiB, threads %d\n", peakRssMb(), m.pool->size());
 }
 
+// --level: runs the CPU kernels of a lower instruction-set level than the CPU's, to measure what
+// a machine without the higher one gets. False (with a message) for an unknown or unsupported
+// level.
+bool levelOption(const Args& args) {
+    const auto value = args.value("--level");
+    if (!value) return true;
+    for (KernelLevel level : supportedKernelLevels()) {
+        if (*value == kernelLevelName(level)) {
+            setKernelLevel(level);
+            return true;
+        }
+    }
+    std::fprintf(stderr, "error: --level: '%s' is not a level this CPU runs\n", value->c_str());
+    return false;
+}
+
 }  // namespace
 
 int runBench(int argc, char** argv) {
-    Args args(argc, argv, {"-m", "-p", "-n", "-r", "--depth", "-t", "--device", "--kv-type"},
+    Args args(argc, argv,
+              {"-m", "-p", "-n", "-r", "--depth", "-t", "--device", "--kv-type", "--level"},
               {"--json"});
     const int nPrompt = args.intValue("-p", 512);
     const int nGen = args.intValue("-n", 128);
@@ -117,10 +135,11 @@ int runBench(int argc, char** argv) {
     Device device = Device::Auto;
     KvType kvType = GeneratorOptions{}.kvType;
     if (!args.ok() || !args.value("-m") || nPrompt < 1 || nGen < 0 || reps < 1 || depth < 0 ||
-        !deviceOption(args, device) || !kvTypeOption(args, kvType)) {
+        !deviceOption(args, device) || !kvTypeOption(args, kvType) || !levelOption(args)) {
         std::fprintf(stderr,
                      "usage: folio-cli bench -m MODEL [-p 512] [-n 128] [-r 1] [--depth D] [-t T] "
-                     "[--device cpu|cuda|auto] [--kv-type f16|q8_0] [--json]\n%s\n",
+                     "[--device cpu|cuda|auto] [--kv-type f16|q8_0] "
+                     "[--level scalar|avx2|avx512|avx512-bf16] [--json]\n%s\n",
                      args.error().c_str());
         return 1;
     }

@@ -270,4 +270,8 @@ int Engine::templateOverheadPerMessage() const {
     return m_impl->overheadPerMessage;
 }
 
+HostCpu hostCpu() {
+    return HostCpu{ThreadPool::physicalCores(), kernelLevelName(kernelLevel())};
+}
+
 }  // namespace folio

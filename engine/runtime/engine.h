@@ -59,6 +59,13 @@ struct GenerationCallbacks {
     std::function<void(const GenerationResult& result)> onFinished;
 };
 
+// What this computer gives the CPU backend, for estimates shown before a model is loaded.
+struct HostCpu {
+    int physicalCores = 1;  // the default thread count (LoadOptions::threads = 0)
+    std::string level;      // the kernel level in use: "scalar", "avx2", "avx512", "avx512-bf16"
+};
+HostCpu hostCpu();  // thread-safe
+
 class Engine {
 public:
     Engine();

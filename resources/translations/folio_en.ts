@@ -748,4 +748,28 @@
         <translation type="unfinished"></translation>
     </message>
 </context>
+<context>
+    <name>DocumentBar</name>
+    <message numerus="yes">
+        <source>%1 · %n page(s)</source>
+        <translation>
+            <numerusform>%1 · %n page</numerusform>
+            <numerusform>%1 · %n pages</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n page(s) read by OCR</source>
+        <translation>
+            <numerusform>%n page read by OCR</numerusform>
+            <numerusform>%n pages read by OCR</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The next reply reads the whole of %n document(s) (about %1 tokens); follow-up questions reuse it.</source>
+        <translation>
+            <numerusform>The next reply reads the whole document (about %1 tokens); follow-up questions reuse it.</numerusform>
+            <numerusform>The next reply reads the whole of %n documents (about %1 tokens); follow-up questions reuse it.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -37,6 +37,20 @@ signals:
     void changed();
 };
 
+// Every item named `name` in the visual tree under `root` (Repeater delegates included).
+QList<QQuickItem*> findItems(QObject* root, const QString& name) {
+    QList<QQuickItem*> out;
+    auto* item = qobject_cast<QQuickItem*>(root);
+    if (!item) return out;
+    if (item->objectName() == name) out << item;
+    for (QQuickItem* child : item->childItems()) out << findItems(child, name);
+    return out;
+}
+QQuickItem* findItem(QObject* root, const QString& name) {
+    const auto items = findItems(root, name);
+    return items.isEmpty() ? nullptr : items.front();
+}
+
 class ModelsQmlTest : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
@@ -89,7 +103,19 @@ private slots:
         QVERIFY(pypi);
         QCOMPARE(pypi->property("currentValue").toString(), QStringLiteral("https://pypi.org"));
         QCOMPARE(pypi->property("count").toInt(), int(models.pypiMirrors().size()) + 1);
-        QVERIFY(root->findChild<QObject*>("welcomeDefaultButton"));
+        // Two models from PyPI: the recommended one (the app's default) and the fast one, each
+        // with its costs and a speed estimate for this computer.
+        // (A Repeater's items are not QObject children: they are found through the item tree.)
+        QVERIFY(findItem(root, "welcomeDefaultButton"));
+        QVERIFY(findItem(root, "welcomeFastButton"));
+        const auto estimates = findItems(root, "welcomeSpeedEstimate");
+        QCOMPARE(estimates.size(), 2);
+        for (QObject* label : estimates) {
+            const QString text = label->property("text").toString();
+            QVERIFY2(text.contains(QString::number(models.hostCores()) + " cores"),
+                     qPrintable(text));
+            QVERIFY2(text.contains("words a second"), qPrintable(text));
+        }
         models.setMirror("modelscope");
         QCOMPARE(QSettings(m_dir.filePath("settings.ini"), QSettings::IniFormat)
                      .value("models/mirror")

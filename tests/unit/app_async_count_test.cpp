@@ -8,6 +8,7 @@
 
 #include "app/app_controller.h"
 #include "app/application.h"
+#include "app/documents/documents_controller.h"
 #include "app/settings.h"
 #include "support/test_env.h"
 
@@ -95,6 +96,37 @@ private slots:
         app->stop();
         QVERIFY(finished.wait(kTimeoutMs) || finished.count() == 1);
         QVERIFY(!app->generating());
+    }
+
+    // A document attached to a chat is in the meter before anything is sent: the document bar's
+    // model counts it with the model's tokenizer (off the GUI thread) and the meter adds it.
+    void attachedDocumentIsInTheMeterBeforeTheFirstReply() {
+        AppController* app = m_context->controller();
+        folio::DocumentsController* documents = m_context->documents();
+        const QString path = m_dir.filePath("lighthouse-log.txt");
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(longMessage(120).toUtf8());
+        file.close();
+        QSignalSpy added(documents, &folio::DocumentsController::documentAdded);
+        QVERIFY(documents->addFile(path));
+        QVERIFY(added.wait(kTimeoutMs));
+        app->newConversation();
+        const int before = app->contextUsed();
+        const qint64 conversation = app->ensureConversation("Lighthouse log");
+        QVERIFY(conversation > 0);
+        QVERIFY(documents->attachTo(conversation, added.first().at(0).toLongLong()));
+        folio::AttachedDocuments* attached = documents->attached();
+        QCOMPARE(attached->count(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(!attached->counting(), kTimeoutMs);
+        QCOMPARE(attached->mode(), QString("whole"));
+        const int block = attached->blockTokens();
+        QVERIFY(block > app->countTokens(longMessage(120)));  // the text plus page markers
+        QTRY_COMPARE(app->contextUsed(), before + block);
+        QVERIFY(app->documentBudget() > block);
+        // Detached: out of the meter again.
+        QVERIFY(documents->detachFrom(conversation, added.first().at(0).toLongLong()));
+        QTRY_COMPARE(app->contextUsed(), before);
     }
 
     void stopWhileCountingSendsNothing() {

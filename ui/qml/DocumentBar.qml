@@ -1,0 +1,89 @@
+// The documents of this chat, above the composer: one chip per attached document (title, pages,
+// tokens, pages read by OCR) and how the next reply reads them — whole, or in retrieval mode only
+// the pages most relevant to the question. Each chip removes its document from the chat.
+// Needs the context properties `app` (AppController) and `documents` (DocumentsController).
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+
+ColumnLayout {
+    id: root
+    readonly property var attached: documents.attached
+    spacing: 4
+
+    function chipText(title, pages, tokens, ocrPages) {
+        let text = qsTr("%1 · %n page(s)", "", pages).arg(title)
+        if (tokens >= 0) text += " · " + qsTr("%1 tokens").arg(Number(tokens).toLocaleString(Qt.locale(), "f", 0))
+        if (ocrPages > 0) text += " · " + qsTr("%n page(s) read by OCR", "", ocrPages)
+        return text
+    }
+    function modeText() {
+        if (root.attached.counting) return qsTr("Counting the documents' tokens…")
+        if (root.attached.mode === "whole")
+            return qsTr("The next reply reads the whole of %n document(s) (about %1 tokens); follow-up questions reuse it.", "", root.attached.count)
+                   .arg(Number(root.attached.blockTokens).toLocaleString(Qt.locale(), "f", 0))
+        if (root.attached.mode === "retrieval")
+            return qsTr("Too long to read whole: each reply reads the pages most relevant to the question (up to about %1 tokens); its status line lists them.")
+                   .arg(Number(root.attached.blockTokens).toLocaleString(Qt.locale(), "f", 0))
+        return ""
+    }
+
+    Flow {
+        Layout.fillWidth: true
+        spacing: 6
+        Repeater {
+            objectName: "documentChips"
+            model: root.attached
+            delegate: Rectangle {
+                id: chip
+                objectName: "documentChip"
+                required property var documentId
+                required property string title
+                required property int pages
+                required property int tokens
+                required property int ocrPages
+                required property bool readWhole
+                readonly property string text: root.chipText(title, pages, tokens, ocrPages)
+                implicitWidth: chipRow.implicitWidth + 16
+                implicitHeight: chipRow.implicitHeight + 8
+                width: Math.min(implicitWidth, root.width)
+                radius: height / 2
+                color: Qt.rgba(palette.highlight.r, palette.highlight.g, palette.highlight.b, 0.10)
+                border.color: Qt.rgba(palette.highlight.r, palette.highlight.g, palette.highlight.b, 0.45)
+                Accessible.role: Accessible.StaticText
+                Accessible.name: chip.text
+                RowLayout {
+                    id: chipRow
+                    anchors.fill: parent
+                    anchors.leftMargin: 10
+                    anchors.rightMargin: 4
+                    spacing: 4
+                    Label {
+                        Layout.fillWidth: true
+                        text: chip.text
+                        elide: Text.ElideMiddle
+                    }
+                    ToolButton {
+                        objectName: "documentChipRemove"
+                        text: "×"
+                        implicitWidth: implicitHeight
+                        Accessible.name: qsTr("Remove %1 from this chat").arg(chip.title)
+                        ToolTip.visible: hovered
+                        ToolTip.delay: 600
+                        ToolTip.text: qsTr("Remove from this chat (the document stays in Documents)")
+                        onClicked: documents.detachFrom(app.currentConversationId, chip.documentId)
+                    }
+                }
+            }
+        }
+    }
+    Label {
+        objectName: "documentModeText"
+        Layout.fillWidth: true
+        visible: text !== ""
+        wrapMode: Text.Wrap
+        opacity: 0.75
+        font.pointSize: Qt.application.font.pointSize * 0.9
+        text: root.modeText()
+    }
+}
