@@ -441,6 +441,31 @@ void AppController::send(const QString& text) {
     startReply(*userId);
 }
 
+bool AppController::addExchange(qint64 conversationId, const QString& question,
+                                const QString& answer) {
+    auto path = m_store->activePath(conversationId);
+    if (!path || question.trimmed().isEmpty() || answer.trimmed().isEmpty()) {
+        if (!path) failed(path.error());
+        return false;
+    }
+    // While a reply streams in that conversation the exchange would cut into it: it goes after.
+    if (generating() && m_replyConversationId == conversationId) return false;
+    const qint64 parent = path->isEmpty() ? 0 : path->last().message.id;
+    auto userId = m_store->addMessage(conversationId, parent, "user", question.trimmed());
+    if (!userId) {
+        failed(userId.error());
+        return false;
+    }
+    auto replyId = m_store->addMessage(conversationId, *userId, "assistant", answer.trimmed());
+    if (!replyId) {
+        failed(replyId.error());
+        return false;
+    }
+    if (conversationId == m_currentId) reloadMessages();
+    refreshConversations();
+    return true;
+}
+
 void AppController::regenerate() {
     if (generating() || m_currentId <= 0) return;
     auto path = m_store->activePath(m_currentId);

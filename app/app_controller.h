@@ -20,6 +20,7 @@
 #include "app/chat_request.h"
 #include "app/conversation_store.h"
 #include "app/documents/document_turn.h"
+#include "app/documents/retrieval_cap.h"
 #include "app/think_parser.h"
 #include "app/token_counter.h"
 #include "ui/conversation_list_model.h"
@@ -73,7 +74,8 @@ public:
     // budget in tokens for the document block) -> the turn (document_turn.h; an empty systemBlock
     // when nothing is attached). Set by AppContext when the documents store exists; unset, no
     // documents.
-    using DocumentProvider = std::function<folio::DocumentTurn(qint64, const QString&, int)>;
+    // (conversation, question, document budget tokens, retrieval-mode cap tokens) -> the turn.
+    using DocumentProvider = std::function<folio::DocumentTurn(qint64, const QString&, int, int)>;
     void setDocumentProvider(DocumentProvider provider) {
         m_documentProvider = std::move(provider);
     }
@@ -105,6 +107,8 @@ public:
     // The document block's tokens as AttachedDocuments estimates them: 0 when the chat has no
     // documents, -1 when not known (the meter then counts what the last reply read).
     void setDocumentEstimate(int tokens);
+    // The retrieval-mode cap of the document block for the loaded model on this computer.
+    int retrievalCap() const { return m_prefillSpeed.retrievalCapTokens(); }
     bool contextExact() const { return m_contextExact; }
     int draftTokens() const { return m_draftTokens; }
     bool thinkingEnabled() const { return m_thinkingEnabled; }
@@ -132,6 +136,11 @@ public:
     Q_INVOKABLE void setSearchText(const QString& text);
 
     Q_INVOKABLE void send(const QString& text);
+    // A question answered outside the chat's own reply path (a map-reduce summary of a long
+    // document): both are stored at the end of that conversation's active path, as a complete
+    // exchange. False (and errorOccurred) when the conversation is gone or the store fails.
+    Q_INVOKABLE bool addExchange(qint64 conversationId, const QString& question,
+                                 const QString& answer);
     Q_INVOKABLE void stop();
     Q_INVOKABLE void regenerate();
     Q_INVOKABLE void continueReply();
@@ -243,6 +252,7 @@ private:
     int m_contextUsed = 0;
     int m_documentBudget = 0;
     int m_documentEstimate = -1;
+    folio::PrefillSpeed m_prefillSpeed;  // of the loaded model, for the retrieval cap
     bool m_contextExact = true;
     int m_draftTokens = 0;
     QString m_draftText;  // the text of the newest countDraft()

@@ -21,7 +21,7 @@ QString AppController::withDocuments(const QString& system, const History& histo
     const int budget =
         folio::documentTokenBudget(m_contextSize, systemTokens, historyTokens, m_maxReplyTokens);
     if (budget <= 0) return system;
-    m_documentTurn = m_documentProvider(m_currentId, question, budget);
+    m_documentTurn = m_documentProvider(m_currentId, question, budget, retrievalCap());
     const QString& block = m_documentTurn.systemBlock;
     if (block.isEmpty()) return system;
     return system.isEmpty() ? block : system + QStringLiteral("\n\n") + block;

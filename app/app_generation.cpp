@@ -312,6 +312,8 @@ void AppController::onFinished(quint64 requestId, const folio::GenerationResult&
     m_checkpointTimer.stop();
     m_requestId = 0;
     m_parser.reset();
+    m_prefillSpeed.add(result.promptTokens - result.reusedPromptTokens,
+                       result.prefillTokensPerSecond);
     QJsonObject stats = folio::statsJson(result);
     const QJsonObject documentStats = folio::documentTurnStats(m_documentTurn);
     for (auto it = documentStats.begin(); it != documentStats.end(); ++it)
@@ -377,6 +379,7 @@ void AppController::onModelLoaded(bool ok, const QVariantMap& summary, const QSt
     m_kvCacheType = summary.value("kvType").toString();
     m_kvBytesPerToken = summary.value("kvBytesPerToken").toDouble();
     m_contextSize = summary.value("contextLength").toInt();
+    m_prefillSpeed.reset(qint64(summary.value("parameters").toDouble()));
     m_messageTokens.clear();  // another tokenizer: counted again on demand
     m_textTokens.clear();
     setStatus(m_databaseError.isEmpty() ? QString() : m_databaseError);

@@ -40,14 +40,13 @@ QString openDatabase(folio::Database& db, const QString& path) {
 // are counted with the loaded model's tokenizer (again after each model load).
 void connectAttachedDocuments(AppController* controller, folio::AttachedDocuments* attached,
                               EngineWorker* worker) {
-    const int retrievalCap = folio::DocumentTurnOptions{}.retrievalBudgetTokens;
     QObject::connect(
         controller, &AppController::currentConversationChanged, attached,
         [controller, attached] { attached->setConversation(controller->currentConversationId()); });
-    QObject::connect(controller, &AppController::contextUsedChanged, attached,
-                     [controller, attached, retrievalCap] {
-                         attached->setBudget(controller->documentBudget(), retrievalCap);
-                     });
+    QObject::connect(
+        controller, &AppController::contextUsedChanged, attached, [controller, attached] {
+            attached->setBudget(controller->documentBudget(), controller->retrievalCap());
+        });
     QObject::connect(controller, &AppController::modelChanged, attached, [worker, attached] {
         if (!worker->modelReady()) return attached->setCounter({});
         attached->setCounter([worker](const QString& text) { return worker->countTokens(text); });
@@ -93,13 +92,15 @@ AppContext::AppContext(const AppOptions& options) {
     folio::DocumentStore* docs = m_documentStore.get();
     EngineWorker* worker = m_worker.get();
     m_controller->setDocumentProvider(
-        [docs, worker](qint64 conversationId, const QString& question, int budget) {
+        [docs, worker](qint64 conversationId, const QString& question, int budget, int cap) {
             auto documents = folio::conversationDocuments(*docs, conversationId);
             if (!documents || documents->isEmpty()) return folio::DocumentTurn{};
+            folio::DocumentTurnOptions options;
+            options.retrievalBudgetTokens = cap;
             auto turn = folio::prepareDocumentTurn(
                 question, *documents, budget,
                 [worker](const QString& text) { return std::max(worker->countTokens(text), 0); },
-                folio::storeRanker(*docs));
+                folio::storeRanker(*docs), options);
             return turn ? *turn : folio::DocumentTurn{};
         });
     connectAttachedDocuments(m_controller.get(), m_documents->attached(), worker);

@@ -16,6 +16,7 @@ QVariantMap summaryMap(const folio::ModelSummary& s) {
         {"kvBytesPerToken", double(s.kvBytesPerToken)},
         {"trainContextLength", s.trainContextLength},
         {"supportsThinking", s.supportsThinking},
+        {"parameters", double(s.parameters)},
     };
 }
 

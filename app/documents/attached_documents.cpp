@@ -92,6 +92,10 @@ AttachedDocuments::~AttachedDocuments() {
     for (QFutureWatcher<int>* watcher : std::as_const(m_inFlight)) watcher->waitForFinished();
 }
 
+qint64 AttachedDocuments::documentIdAt(int row) const {
+    return row >= 0 && row < count() ? m_rows[row].info.id : 0;
+}
+
 int AttachedDocuments::tokensOf(qint64 documentId) const {
     return m_tokens.value(documentId, -1);
 }

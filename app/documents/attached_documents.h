@@ -58,6 +58,8 @@ public:
     QVariant data(const QModelIndex& index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
     int count() const { return int(m_rows.size()); }
+    // The document on a row (0 when out of range): what a one-document action acts on.
+    Q_INVOKABLE qint64 documentIdAt(int row) const;
     QString mode() const;
     int blockTokens() const;
     bool counting() const;

@@ -39,7 +39,8 @@ struct DocumentTurnOptions {
     // from it: a 0.5B model given the verdict in the prompt still contradicts it.
     bool steerAnswers = true;
     // Tokens of the document block in retrieval mode, at most: a look-up needs a few pages, and a
-    // small model on a laptop CPU needs about 1 s per 100 prompt tokens (issue 19, part 4).
+    // small model on a laptop CPU reads a few hundred prompt tokens a second. The app sets it
+    // from the model's speed (retrieval_cap.h); 6000 is the 0.5B model's on 2 server cores.
     int retrievalBudgetTokens = 6000;
 };
 

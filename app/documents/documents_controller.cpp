@@ -9,6 +9,7 @@
 #include "app/documents/citations.h"
 #include "app/documents/page_renderer.h"
 #include "app/documents/passage_match.h"
+#include "app/documents/presets.h"
 
 namespace folio {
 
@@ -88,8 +89,9 @@ void DocumentsController::setSummaryGenerator(std::unique_ptr<SummaryGenerator> 
         };
         connect(m_summarizer.get(), &MapReduceSummarizer::finished, this,
                 [this, done](qint64 id, const QString& summary) {
-                    done();
+                    // The result first: listeners still know which request it answers.
                     emit summaryFinished(id, m_summaryTitle, summary);
+                    done();
                 });
         connect(m_summarizer.get(), &MapReduceSummarizer::failed, this,
                 [this, done](qint64, const QString& message) {
@@ -290,6 +292,27 @@ QVariantList DocumentsController::attachedTo(qint64 conversationId) const {
         out.append(QVariantMap{{QStringLiteral("id"), d.id},
                                {QStringLiteral("title"), d.title},
                                {QStringLiteral("pages"), d.pages}});
+    return out;
+}
+
+QVariantList DocumentsController::presetsFor(qint64 conversationId,
+                                             const QString& uiLanguage) const {
+    QStringList titles;
+    if (auto docs = m_store->attached(conversationId))
+        for (const DocumentInfo& d : *docs) titles << d.title;
+    const QString language = presetLanguage(uiLanguage);
+    const PresetLibrary library(*m_store);
+    QVariantList out;
+    for (const PresetInfo& preset : analysisPresets(language)) {
+        const bool available = titles.size() >= preset.documentsNeeded;
+        QString text;
+        if (auto tmpl = library.templateFor(preset.key, language); tmpl && available)
+            if (auto rendered = renderPreset(*tmpl, preset.key, titles)) text = *rendered;
+        out.append(QVariantMap{{QStringLiteral("key"), preset.key},
+                               {QStringLiteral("title"), preset.title},
+                               {QStringLiteral("text"), text},
+                               {QStringLiteral("available"), available && !text.isEmpty()}});
+    }
     return out;
 }
 

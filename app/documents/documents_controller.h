@@ -101,6 +101,11 @@ public:
     Q_INVOKABLE bool detachFrom(qint64 conversationId, qint64 documentId);
     // [{id, title, pages}] in attach order.
     Q_INVOKABLE QVariantList attachedTo(qint64 conversationId) const;
+    // The analysis presets for a chat, in the UI language (presets.h): [{key, title, text,
+    // available}], text filled with the attached documents' titles (the user's edit of the
+    // template when there is one); available is false while the chat has fewer documents than
+    // the preset needs (Compare needs two).
+    Q_INVOKABLE QVariantList presetsFor(qint64 conversationId, const QString& uiLanguage) const;
     // The stored title of a document ("" when unknown).
     Q_INVOKABLE QString titleOf(qint64 documentId) const;
     // Reply text with its page citations ("[p.12]", "第12页") turned into Markdown links

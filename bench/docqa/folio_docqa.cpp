@@ -34,6 +34,7 @@
 #include "app/documents/document_store.h"
 #include "app/documents/document_turn.h"
 #include "app/documents/ingestor.h"
+#include "app/documents/retrieval_cap.h"
 #include "app/settings.h"
 #include "engine/runtime/engine.h"
 
@@ -117,7 +118,7 @@ struct AskArgs {
     QStringList only;
     QStringList without;    // pipeline steps turned off: focus, conflicts, citations, steer, cap
     QStringList with;       // steps off by default turned on: cite
-    int retrievalCap = -1;  // --retrieval-cap N: the retrieval-mode block cap; -1 the app's
+    int retrievalCap = -1;  // --retrieval-cap N: a fixed cap; -1 the app's rule (retrieval_cap.h)
     QStringList specs;
 };
 
@@ -131,9 +132,12 @@ int askAll(const AskArgs& a) {
     std::condition_variable cv;
     bool loaded = false;
     std::string loadError;
+    // As the app: the retrieval cap is what the model reads in a fixed time (retrieval_cap.h).
+    folio::PrefillSpeed speed;
     engine.load(load, {}, [&](folio::Expected<folio::ModelSummary> s) {
         std::lock_guard<std::mutex> l(m);
         if (!s) loadError = s.error().message;
+        if (s) speed.reset(s->parameters);
         loaded = true;
         cv.notify_all();
     });
@@ -192,11 +196,18 @@ int askAll(const AskArgs& a) {
                 folio::replyReserveTokens(a.context, 2048));
             QElapsedTimer clock;
             clock.start();
+            if (a.retrievalCap < 0 && !a.baseline && !a.without.contains("cap"))
+                options.retrievalBudgetTokens = speed.retrievalCapTokens();
             auto turn = folio::prepareDocumentTurn(question, *documents, budget, count,
                                                    folio::storeRanker(store), options);
             if (!turn) return fail(QString::fromStdString(turn.error().message));
             const double prepareMs = double(clock.nsecsElapsed()) / 1e6;
             QJsonObject line = ask(engine, *turn, system, options, a.maxTokens);
+            const QJsonObject stats = line.value("stats").toObject();
+            speed.add(
+                stats.value("promptTokens").toInt() - stats.value("reusedPromptTokens").toInt(),
+                stats.value("prefillTokensPerSecond").toDouble());
+            line.insert("retrievalCap", options.retrievalBudgetTokens);
             line.insert("doc", spec.value("id"));
             line.insert("id", q.value("id"));
             line.insert("prepareMs", prepareMs);

@@ -4,7 +4,7 @@
 # and pipeline, and scores the answers.
 #
 #   bench/docqa/run.sh [--models default,1.5b] [--pipelines baseline,full]
-#                      [--split all|tune|heldout|long] [--threads N] [--out DIR] [--only TYPE,...]
+#                      [--split all|tune|heldout|long|longtune|scanned] [--threads N] [--out DIR] [--only TYPE,...]
 #                      [--long-questions N]
 #
 # The long documents (retrieval mode) take minutes per question without the retrieval cap: each
@@ -62,7 +62,7 @@ specs=()
 longSpecs=()
 for s in "$out"/specs/*.json; do
     case "$split" in all) ;; *) [[ "$(basename "$s")" == "$split"-* ]] || continue ;; esac
-    if [[ "$(basename "$s")" == long-* ]]; then longSpecs+=("$s"); else specs+=("$s"); fi
+    if [[ "$(basename "$s")" == long* ]]; then longSpecs+=("$s"); else specs+=("$s"); fi
 done
 answers=()
 IFS=, read -r -a modelList <<<"$models"

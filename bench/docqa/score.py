@@ -102,7 +102,7 @@ def judge(q, line):
 def score_run(specs, lines):
     by_id = {l["id"]: l for l in lines}
     out = {}
-    for split in ("tune", "heldout", "long", "scanned"):
+    for split in ("tune", "heldout", "long", "longtune", "scanned"):
         rows = {}
         conflict = {"planted": 0, "found": 0, "claimed": 0, "claimed_true": 0}
         cites = {"with_pages": 0, "citing": 0, "right": 0}

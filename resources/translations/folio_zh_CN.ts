@@ -1185,6 +1185,18 @@
 </context>
 <context>
     <name>DocumentBar</name>
+    <message>
+        <source>Analysis: %1</source>
+        <translation>分析：%1</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Summarise the whole of “%1”.</source>
+        <translation>总结《%1》全文。</translation>
+    </message>
     <message numerus="yes">
         <source>%1 · %n page(s)</source>
         <translation>

@@ -9,6 +9,7 @@
 #include <QtTest>
 
 #include "app/models/model_manager.h"
+#include "support/qml_find.h"
 #include "support/test_env.h"
 
 class FakeApp : public QObject {
@@ -36,20 +37,6 @@ public:
 signals:
     void changed();
 };
-
-// Every item named `name` in the visual tree under `root` (Repeater delegates included).
-QList<QQuickItem*> findItems(QObject* root, const QString& name) {
-    QList<QQuickItem*> out;
-    auto* item = qobject_cast<QQuickItem*>(root);
-    if (!item) return out;
-    if (item->objectName() == name) out << item;
-    for (QQuickItem* child : item->childItems()) out << findItems(child, name);
-    return out;
-}
-QQuickItem* findItem(QObject* root, const QString& name) {
-    const auto items = findItems(root, name);
-    return items.isEmpty() ? nullptr : items.front();
-}
 
 class ModelsQmlTest : public QObject {
     Q_OBJECT
@@ -106,9 +93,9 @@ private slots:
         // Two models from PyPI: the recommended one (the app's default) and the fast one, each
         // with its costs and a speed estimate for this computer.
         // (A Repeater's items are not QObject children: they are found through the item tree.)
-        QVERIFY(findItem(root, "welcomeDefaultButton"));
-        QVERIFY(findItem(root, "welcomeFastButton"));
-        const auto estimates = findItems(root, "welcomeSpeedEstimate");
+        QVERIFY(folio::test::findNamed(root, "welcomeDefaultButton"));
+        QVERIFY(folio::test::findNamed(root, "welcomeFastButton"));
+        const auto estimates = folio::test::findAllNamed(root, "welcomeSpeedEstimate");
         QCOMPARE(estimates.size(), 2);
         for (QObject* label : estimates) {
             const QString text = label->property("text").toString();

@@ -18,4 +18,17 @@ inline QObject* findNamed(QObject* root, const QString& name) {
     return nullptr;
 }
 
+// Every object named `name` at or below `root`, each once, in the same walk order.
+inline void findAllNamed(QObject* root, const QString& name, QList<QObject*>& out) {
+    if (root->objectName() == name && !out.contains(root)) out << root;
+    for (QObject* c : root->children()) findAllNamed(c, name, out);
+    if (auto* item = qobject_cast<QQuickItem*>(root))
+        for (QQuickItem* c : item->childItems()) findAllNamed(c, name, out);
+}
+inline QList<QObject*> findAllNamed(QObject* root, const QString& name) {
+    QList<QObject*> out;
+    findAllNamed(root, name, out);
+    return out;
+}
+
 }  // namespace folio::test

@@ -127,6 +127,13 @@ private slots:
         // Detached: out of the meter again.
         QVERIFY(documents->detachFrom(conversation, added.first().at(0).toLongLong()));
         QTRY_COMPARE(app->contextUsed(), before);
+        // A map-reduce summary joins the chat as a complete exchange (the document bar's
+        // Summary of a long document); nothing for an empty answer or an unknown chat.
+        QVERIFY(app->addExchange(conversation, "Summarise the log.", "Calm seas, many gulls."));
+        QCOMPARE(app->messages()->count(), 2);
+        QCOMPARE(app->messages()->at(1).text, QString("Calm seas, many gulls."));
+        QVERIFY(!app->addExchange(conversation, "Again?", "  "));
+        QCOMPARE(app->messages()->count(), 2);
     }
 
     void stopWhileCountingSendsNothing() {

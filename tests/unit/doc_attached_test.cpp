@@ -1,6 +1,7 @@
 // The document bar's model (AttachedDocuments): the current chat's documents with their token
 // counts made off the GUI thread, whole vs retrieval mode by the budget as the prompt builder
-// decides it, the block estimate the context meter adds, and refreshes on attach and detach.
+// decides it, the block estimate the context meter adds, and refreshes on attach and detach; and
+// the retrieval cap that budget uses (retrieval_cap.h).
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -12,6 +13,7 @@
 #include "app/documents/document_context.h"
 #include "app/documents/document_store.h"
 #include "app/documents/documents_controller.h"
+#include "app/documents/retrieval_cap.h"
 #include "unit/doc_fixtures.h"
 
 using folio::AttachedDocuments;
@@ -142,6 +144,25 @@ private slots:
         QTest::qWait(50);
         QVERIFY(attached.counting());
         QCOMPARE(attached.blockTokens(), 0);
+    }
+
+    // The retrieval cap is a time budget: what the model reads in 15 s, estimated from its size
+    // until a reply measures it, within [3000, 12000] tokens.
+    void retrievalCapFollowsTheModelsSpeed() {
+        folio::PrefillSpeed speed;
+        QCOMPARE(speed.retrievalCapTokens(), folio::PrefillSpeed::kMinCapTokens);  // unknown
+        speed.reset(494'000'000);  // the 0.5B model: about 6,000 tokens
+        QVERIFY(speed.retrievalCapTokens() > 5500 && speed.retrievalCapTokens() < 6500);
+        speed.reset(1'540'000'000);  // the 1.5B model: the floor
+        QCOMPARE(speed.retrievalCapTokens(), folio::PrefillSpeed::kMinCapTokens);
+        speed.add(500, 900.0);  // too few tokens to be a measurement
+        QCOMPARE(speed.retrievalCapTokens(), folio::PrefillSpeed::kMinCapTokens);
+        speed.add(5000, 400.0);  // measured: 400 tok/s x 15 s
+        QCOMPARE(speed.retrievalCapTokens(), 6000);
+        speed.add(5000, 5000.0);  // a GPU: capped
+        QCOMPARE(speed.retrievalCapTokens(), folio::PrefillSpeed::kMaxCapTokens);
+        speed.reset(1'540'000'000);  // another model: measured again
+        QCOMPARE(speed.retrievalCapTokens(), folio::PrefillSpeed::kMinCapTokens);
     }
 
 private:

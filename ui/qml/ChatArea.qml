@@ -198,7 +198,13 @@ Pane {
             active: typeof documents !== "undefined" && documents !== null
             // (Not item.visible: an item inside a hidden Loader reads as hidden itself.)
             visible: active && item !== null && item.attached.count > 0
-            sourceComponent: DocumentBar {}
+            sourceComponent: DocumentBar {
+                // A preset's question goes into the composer, to be edited and sent.
+                onPresetChosen: (key, text) => {
+                    composer.text = text
+                    composer.focusInput()
+                }
+            }
         }
 
         Composer {

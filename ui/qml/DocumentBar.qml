@@ -1,6 +1,9 @@
 // The documents of this chat, above the composer: one chip per attached document (title, pages,
 // tokens, pages read by OCR) and how the next reply reads them — whole, or in retrieval mode only
 // the pages most relevant to the question. Each chip removes its document from the chat.
+// Below them the one-click analyses (presets.h, in the UI language): a click puts the preset's
+// question into the composer to edit and send (presetChosen); Summary of a document too long to
+// read whole runs the map-reduce summary instead, and its result joins the chat as a reply.
 // Needs the context properties `app` (AppController) and `documents` (DocumentsController).
 import QtQuick
 import QtQuick.Controls
@@ -9,6 +12,41 @@ import QtQuick.Layouts
 ColumnLayout {
     id: root
     readonly property var attached: documents.attached
+    // Re-read when the chat or its documents change (attached.count notifies on both).
+    readonly property var presets: attached.count > 0 ? documents.presetsFor(app.currentConversationId, Qt.uiLanguage) : []
+    // The map-reduce summary running for this bar: {conversationId, question}; null when none.
+    property var pendingSummary: null
+    signal presetChosen(string key, string text)
+
+    function runPreset(key, text) {
+        if (key === "summary" && root.attached.mode === "retrieval" && documents.canSummarize) {
+            if (documents.summarize(root.attached.documentIdAt(0), text, Qt.uiLanguage)) {
+                root.pendingSummary = { conversationId: app.currentConversationId, question: text }
+                return
+            }
+        }
+        root.presetChosen(key, text)
+    }
+
+    Connections {
+        target: documents
+        // Every map-reduce summary joins a chat as a reply: the one asked here goes to the chat
+        // it was asked in; one started from the Documents panel to the current chat.
+        function onSummaryFinished(documentId, title, summary) {
+            const request = root.pendingSummary
+            root.pendingSummary = null
+            if (request !== null) {
+                app.addExchange(request.conversationId, request.question, summary)
+                return
+            }
+            const conversationId = app.ensureConversation(title)
+            if (conversationId > 0)
+                app.addExchange(conversationId, qsTr("Summarise the whole of “%1”.").arg(title), summary)
+        }
+        function onSummaryChanged() {
+            if (!documents.summarizing) root.pendingSummary = null  // failed or cancelled
+        }
+    }
     spacing: 4
 
     function chipText(title, pages, tokens, ocrPages) {
@@ -75,6 +113,43 @@ ColumnLayout {
                     }
                 }
             }
+        }
+    }
+    Flow {
+        objectName: "presetRow"
+        Layout.fillWidth: true
+        spacing: 6
+        visible: !documents.summarizing
+        Repeater {
+            model: root.presets
+            delegate: Button {
+                required property var modelData
+                objectName: "preset_" + modelData.key
+                visible: modelData.available
+                flat: true
+                text: modelData.title
+                enabled: app.modelReady && !app.generating
+                Accessible.name: qsTr("Analysis: %1").arg(modelData.title)
+                ToolTip.visible: hovered
+                ToolTip.delay: 600
+                ToolTip.text: modelData.text
+                onClicked: root.runPreset(modelData.key, modelData.text)
+            }
+        }
+    }
+    RowLayout {
+        Layout.fillWidth: true
+        visible: documents.summarizing
+        BusyIndicator { running: visible; implicitWidth: 24; implicitHeight: 24 }
+        Label {
+            objectName: "documentBarSummaryStatus"
+            Layout.fillWidth: true
+            elide: Text.ElideRight
+            text: documents.summaryStatus
+        }
+        Button {
+            text: qsTr("Cancel")
+            onClicked: documents.cancelSummary()
         }
     }
     Label {
