@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "app/documents/calculation.h"
 #include "app/documents/citations.h"
 #include "app/documents/passage_match.h"
 
@@ -338,7 +339,6 @@ QString focusText(DocumentTurn& turn, const QString& question, const DocumentTur
     const bool conflict = options.conflictCandidates && turn.kind == QuestionKind::Conflict;
     const Focus found = focusClauses(question, clauses, conflict && !isListQuestion(question));
     const QVector<ClauseRef>& focus = found.clauses;
-    const bool notFound = found.notFound;
     QStringList lines;
     // "List all conflicts" names no clause: excerpts matched on its words would be noise.
     const bool quote = !focus.isEmpty() && (!conflict || focus.size() >= 2 ||
@@ -349,6 +349,12 @@ QString focusText(DocumentTurn& turn, const QString& question, const DocumentTur
             lines << quoted(clauses[r.document][r.clause], found.terms);
     }
     if (conflict) addConflictFocus(turn, clauses, focus, chinese, lines);
+    // A figure the question asks to compute (the penalty for N days): Folio computes it.
+    std::optional<Calculation> calculation;
+    if (options.calculations && !conflict)
+        calculation = latePaymentPenalty(question, clauses, chinese);
+    if (calculation) lines << calculation->promptLine;
+    const bool notFound = found.notFound && !calculation;
     if (options.focusExcerpts && notFound && !conflict) lines << QString::fromUtf8(t.notFound);
     if (lines.isEmpty() && !options.citeInstruction) return question;
     // The question last but for the rule: a small model follows what it read most recently.
@@ -374,6 +380,7 @@ QString focusText(DocumentTurn& turn, const QString& question, const DocumentTur
         else if (notFound && options.focusExcerpts)
             start = t.startNotStated;
         if (start) turn.answerStart = QString::fromUtf8(start);
+        if (calculation) turn.answerStart = calculation->answerStart;
     }
     return lines.join('\n');
 }

@@ -38,6 +38,9 @@ struct DocumentTurnOptions {
     // two clauses differ or agree), the reply begins with that verdict and the model goes on
     // from it: a 0.5B model given the verdict in the prompt still contradicts it.
     bool steerAnswers = true;
+    // Figures the question asks to compute from the document (the late-payment penalty for N
+    // days: rate x price x days, calculation.h) are computed by Folio and begin the reply.
+    bool calculations = true;
     // Tokens of the document block in retrieval mode, at most: a look-up needs a few pages, and a
     // small model on a laptop CPU reads a few hundred prompt tokens a second. The app sets it
     // from the model's speed (retrieval_cap.h); 6000 is the 0.5B model's on 2 server cores.

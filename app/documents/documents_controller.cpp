@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QFileInfo>
 #include <QFutureWatcher>
+#include <QRegularExpression>
 #include <QUrl>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -321,6 +322,19 @@ QString DocumentsController::titleOf(qint64 documentId) const {
     return d ? d->title : QString();
 }
 
+QString DocumentsController::kindOf(qint64 documentId) const {
+    auto d = m_store->document(documentId);
+    return d ? d->kind : QString();
+}
+
+QString DocumentsController::pageText(qint64 documentId, int page) const {
+    auto pages = m_store->pages(documentId);
+    if (!pages) return {};
+    for (const PageText& p : *pages)
+        if (p.page == page) return p.text;
+    return {};
+}
+
 QString DocumentsController::linkify(qint64 conversationId, const QString& text) const {
     if (conversationId <= 0 || text.isEmpty()) return text;
     auto docs = m_store->attached(conversationId);
@@ -330,11 +344,20 @@ QString DocumentsController::linkify(qint64 conversationId, const QString& text)
     return linkifyCitations(text, targets, /*withClaims=*/true);
 }
 
+QStringList DocumentsController::citationLinks(qint64 conversationId, const QString& text) const {
+    static const QRegularExpression kLink(QStringLiteral(R"re(\]\((folio://doc/[^)\s]+)\))re"));
+    QStringList links;
+    const QString linked = linkify(conversationId, text);
+    for (auto it = kLink.globalMatch(linked); it.hasNext();) links << it.next().captured(1);
+    return links;
+}
+
 bool DocumentsController::activateCitation(const QString& url) {
     qint64 id = 0;
     int page = 0;
     QString claim;
     if (!parseCitationUrl(url, &id, &page, &claim)) return false;
+    m_lastCitation = url;
     auto d = m_store->document(id);
     emit citationActivated(id, page, d ? d->title : QString(), d ? d->pages : 0);
     if (d && d->kind == QStringLiteral("pdf") && !claim.trimmed().isEmpty())

@@ -54,6 +54,8 @@ class DocumentsController : public QObject {
     Q_PROPERTY(bool summarizing READ summarizing NOTIFY summaryChanged)
     Q_PROPERTY(QString summaryStatus READ summaryStatus NOTIFY summaryChanged)
     Q_PROPERTY(bool canSummarize READ canSummarize NOTIFY summaryChanged)
+    // The citation link opened last (activateCitation): where next / previous citation start.
+    Q_PROPERTY(QString lastCitation READ lastCitation NOTIFY citationActivated)
 
 public:
     // store must outlive the controller. ingestOptions: defaults for every file (program, limits).
@@ -70,6 +72,7 @@ public:
     bool summarizing() const { return m_summarizer && m_summarizer->running(); }
     QString summaryStatus() const { return m_summaryStatus; }
     bool canSummarize() const { return m_summarizer != nullptr; }
+    QString lastCitation() const { return m_lastCitation; }
     // The model behind summarize(); without one, summarize() says it is unavailable.
     void setSummaryGenerator(std::unique_ptr<SummaryGenerator> generator,
                              const SummaryOptions& options = {});
@@ -108,10 +111,17 @@ public:
     Q_INVOKABLE QVariantList presetsFor(qint64 conversationId, const QString& uiLanguage) const;
     // The stored title of a document ("" when unknown).
     Q_INVOKABLE QString titleOf(qint64 documentId) const;
+    // "pdf" or "text" ("" when unknown): the viewer shows a text document's page as text.
+    Q_INVOKABLE QString kindOf(qint64 documentId) const;
+    // The stored text of a page (1-based; "" when there is none).
+    Q_INVOKABLE QString pageText(qint64 documentId, int page) const;
     // Reply text with its page citations ("[p.12]", "第12页") turned into Markdown links
     // folio://doc/<id>/page/<n> to the documents attached to the conversation (unchanged when
     // none is attached).
     Q_INVOKABLE QString linkify(qint64 conversationId, const QString& text) const;
+    // The citation links of a reply, in reading order (what linkify would make of its [p.N]):
+    // what the split view steps through with next / previous citation.
+    Q_INVOKABLE QStringList citationLinks(qint64 conversationId, const QString& text) const;
     // A citation link was clicked: emits citationActivated(documentId, page, title) when the
     // link is one; false otherwise. When the link carries its claim (linkify adds it) and the
     // document is a PDF, the page's words are read in the background (folio-ingest --words) and
@@ -156,6 +166,7 @@ private:
     QString m_awaitingPassword;  // the file waiting for submitPassword()
     double m_progress = -1;
     QString m_status;
+    QString m_lastCitation;
 };
 
 }  // namespace folio

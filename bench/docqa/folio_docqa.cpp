@@ -154,13 +154,14 @@ int askAll(const AskArgs& a) {
     folio::ConversationStore conversations(db);
     folio::DocumentStore store([&db] { return db.connection(); });
     folio::DocumentTurnOptions options;
-    if (a.baseline) options = {false, false, false, false, false, 0};
+    if (a.baseline) options = {false, false, false, false, false, false, 0};
     // Ablations: each step is kept only where the benchmark shows it helps.
     options.focusExcerpts &= !a.without.contains("focus");
     options.conflictCandidates &= !a.without.contains("conflicts");
     options.checkCitations &= !a.without.contains("citations");
     options.citeInstruction |= a.with.contains("cite");
     options.steerAnswers &= !a.without.contains("steer");
+    options.calculations &= !a.without.contains("calc");
     if (a.retrievalCap >= 0) options.retrievalBudgetTokens = a.retrievalCap;
     if (a.without.contains("cap")) options.retrievalBudgetTokens = 0;
     const QString system = QString::fromLatin1(Settings::kDefaultSystemPrompt);

@@ -355,6 +355,30 @@
 <context>
     <name>Main</name>
     <message>
+        <source>Citation %1 of %2</source>
+        <translation>第 %1 处引用，共 %2 处</translation>
+    </message>
+    <message>
+        <source>‹ Previous</source>
+        <translation>‹ 上一处</translation>
+    </message>
+    <message>
+        <source>Next ›</source>
+        <translation>下一处 ›</translation>
+    </message>
+    <message>
+        <source>Previous citation</source>
+        <translation>上一处引用</translation>
+    </message>
+    <message>
+        <source>Next citation</source>
+        <translation>下一处引用</translation>
+    </message>
+    <message>
+        <source>Close the cited page</source>
+        <translation>关闭引用页面</translation>
+    </message>
+    <message>
         <source>Drop PDF, .txt or .md files to attach them to this chat</source>
         <translation>拖放 PDF、.txt 或 .md 文件以附加到此对话</translation>
     </message>
@@ -610,6 +634,18 @@
 </context>
 <context>
     <name>ShortcutsDialog</name>
+    <message>
+        <source>Stop the reply; close the cited page</source>
+        <translation>停止回复；关闭引用页面</translation>
+    </message>
+    <message>
+        <source>Next citation: its page beside the answer</source>
+        <translation>下一处引用：在回答旁显示其页面</translation>
+    </message>
+    <message>
+        <source>Previous citation</source>
+        <translation>上一处引用</translation>
+    </message>
     <message>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>

@@ -15,14 +15,17 @@ namespace folio::test {
 
 class QmlWindow {
 public:
-    // Loads the window; check window() for success. app and settings must outlive this object.
-    QmlWindow(QObject* app, QObject* settings) {
+    // Loads the window; check window() for success. app, settings and documents (optional: the
+    // DocumentsController) must outlive this object.
+    QmlWindow(QObject* app, QObject* settings, QObject* documents = nullptr) {
         folio::ui::setUpQuickStyle();
         m_engine = std::make_unique<QQmlApplicationEngine>();
         QObject::connect(m_engine.get(), &QQmlEngine::warnings, m_engine.get(),
                          [this](const QList<QQmlError>& w) { m_warnings += w; });
         m_engine->rootContext()->setContextProperty(QStringLiteral("app"), app);
         m_engine->rootContext()->setContextProperty(QStringLiteral("settings"), settings);
+        if (documents)
+            m_engine->rootContext()->setContextProperty(QStringLiteral("documents"), documents);
         m_engine->load(folio::ui::mainQmlUrl());
         if (!m_engine->rootObjects().isEmpty())
             m_window = qobject_cast<QQuickWindow*>(m_engine->rootObjects().constFirst());

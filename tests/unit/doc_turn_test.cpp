@@ -208,6 +208,45 @@ private slots:
         QVERIFY(all.userMessage.contains("90 days") && all.userMessage.contains("30 days"));
     }
 
+    // "The penalty of Art. 7 on the price of Art. 2 for 10 days": Folio computes it, the reply
+    // begins with the figure, the formula and both pages; a rate that is not daily, or a
+    // question without days, computes nothing.
+    void theLatePaymentPenaltyIsComputed() {
+        const folio::DocumentTurn zh =
+            turnFor(u("如果甲方逾期10日支付全部合同价款，违约金是多少元？"), {chineseContract(30)});
+        QVERIFY2(zh.answerStart.startsWith(u("违约金为6,400元")), qPrintable(zh.answerStart));
+        QVERIFY(zh.answerStart.contains(u("1,280,000 × 0.05% × 10")));
+        QVERIFY(zh.answerStart.contains("[p.1]") && zh.answerStart.contains("[p.2]"));
+        QVERIFY(zh.userMessage.contains(u("Folio 的计算")));
+        QVERIFY(!zh.userMessage.contains(u("文档中没有相关内容")));
+
+        folio::ContextDocument en = englishContract();
+        en.pages[1].text +=
+            "\nArticle 5. Late payment\nIf the Customer pays late, it shall pay a "
+            "late-payment penalty of 0.1% of the overdue amount for each day of "
+            "delay.";
+        const folio::DocumentTurn penalty = turnFor(
+            "If the Customer pays the whole contract price 15 days late, how much is the penalty?",
+            {en});
+        QVERIFY2(penalty.answerStart.startsWith("The penalty is 7,200"),
+                 qPrintable(penalty.answerStart));
+        QVERIFY(penalty.answerStart.contains("480,000 × 0.1% × 15 = 7,200"));
+
+        // A flat rate is not multiplied by days; no days, no figure.
+        folio::ContextDocument flat = englishContract();
+        flat.pages[1].text +=
+            "\nArticle 5. Late payment\nIf the Customer pays late, it shall "
+            "pay a late-payment penalty of 5% of the overdue amount.";
+        QVERIFY(turnFor("If the Customer pays 15 days late, how much is the penalty?", {flat})
+                    .answerStart.isEmpty());
+        QVERIFY(turnFor("How much is the late-payment penalty?", {en}).answerStart.isEmpty());
+        folio::DocumentTurnOptions off;
+        off.calculations = false;
+        QVERIFY(turnFor(u("如果甲方逾期10日支付全部合同价款，违约金是多少元？"),
+                        {chineseContract(30)}, 100000, off)
+                    .answerStart.isEmpty());
+    }
+
     void questionsAboutNothingInTheDocumentSaySo() {
         const folio::DocumentTurn turn =
             turnFor(u("合同约定的保险金额是多少？"), {chineseContract(60)});

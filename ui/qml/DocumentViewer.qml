@@ -18,6 +18,10 @@ Pane {
     property int highlightPage: 0
     // "searching" while the passage is looked up, "found", "notFound", or "" (no claim).
     property string highlightState: ""
+    // A text document (.txt, .md) has no page images: its page is shown as text, from this
+    // function (documentId, page) -> text; null for PDFs.
+    property var pageTextOf: null
+    readonly property bool textDocument: pageTextOf !== null
 
     function showHighlights(forDocument, forPage, boxes) {
         if (forDocument !== documentId) return
@@ -76,6 +80,21 @@ Pane {
         ScrollView {
             Layout.fillWidth: true
             Layout.fillHeight: true
+            visible: root.textDocument
+            clip: true
+            contentWidth: availableWidth  // wrap at the pane's width (no implicit-width loop)
+            TextArea {
+                objectName: "pageText"
+                readOnly: true
+                wrapMode: TextEdit.Wrap
+                selectByMouse: true
+                text: root.textDocument && root.documentId > 0 ? root.pageTextOf(root.documentId, root.page) : ""
+            }
+        }
+        ScrollView {
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            visible: !root.textDocument
             clip: true
             Image {
                 id: pageImage
@@ -84,7 +103,8 @@ Pane {
                 fillMode: Image.PreserveAspectFit
                 asynchronous: true
                 cache: false
-                source: root.documentId > 0 ? "image://folio-page/%1/%2".arg(root.documentId).arg(root.page) : ""
+                source: root.documentId > 0 && !root.textDocument
+                        ? "image://folio-page/%1/%2".arg(root.documentId).arg(root.page) : ""
                 Repeater {
                     objectName: "highlightRepeater"
                     model: root.page === root.highlightPage && pageImage.status === Image.Ready

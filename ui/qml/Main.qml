@@ -73,6 +73,9 @@ ApplicationWindow {
     Shortcut { sequences: ["Ctrl+Shift+C"]; onActivated: window.copyLastReply() }
     Shortcut { sequences: ["Ctrl+,"]; onActivated: settingsDialog.open() }
     Shortcut { sequences: ["F1", "Ctrl+/"]; onActivated: shortcutsDialog.open() }
+    Shortcut { sequences: ["Ctrl+]"]; enabled: window.haveDocuments; onActivated: window.stepCitation(1) }
+    Shortcut { sequences: ["Ctrl+["]; enabled: window.haveDocuments; onActivated: window.stepCitation(-1) }
+    Shortcut { sequences: ["Esc"]; enabled: window.citationOpen && !app.generating; onActivated: window.citationOpen = false }
 
     ColumnLayout {
         anchors.fill: parent
@@ -166,6 +169,59 @@ ApplicationWindow {
                 color: palette.mid
                 visible: documentsLoader.active
             }
+            // The split view: the cited page beside the answer, its passage highlighted, with
+            // next / previous citation of this chat (Ctrl+] / Ctrl+[) and close (Esc).
+            Rectangle {
+                Layout.fillHeight: true
+                implicitWidth: 1
+                color: palette.mid
+                visible: window.citationOpen
+            }
+            ColumnLayout {
+                id: citationPane
+                objectName: "citationPane"
+                Layout.fillHeight: true
+                Layout.preferredWidth: Math.round(window.width * 0.42)
+                visible: window.citationOpen
+                spacing: 0
+                RowLayout {
+                    Layout.fillWidth: true
+                    Layout.margins: 4
+                    Label {
+                        objectName: "citationPosition"
+                        Layout.fillWidth: true
+                        leftPadding: 6
+                        opacity: 0.8
+                        text: window.citationCount > 0
+                              ? qsTr("Citation %1 of %2").arg(window.citationIndex + 1).arg(window.citationCount) : ""
+                    }
+                    ToolButton {
+                        objectName: "previousCitationButton"
+                        text: qsTr("‹ Previous")
+                        enabled: window.citationIndex > 0
+                        Accessible.name: qsTr("Previous citation")
+                        onClicked: window.stepCitation(-1)
+                    }
+                    ToolButton {
+                        objectName: "nextCitationButton"
+                        text: qsTr("Next ›")
+                        enabled: window.citationIndex + 1 < window.citationCount
+                        Accessible.name: qsTr("Next citation")
+                        onClicked: window.stepCitation(1)
+                    }
+                    ToolButton {
+                        objectName: "closeCitationButton"
+                        text: "×"
+                        Accessible.name: qsTr("Close the cited page")
+                        onClicked: window.citationOpen = false
+                    }
+                }
+                DocumentViewer {
+                    id: citationViewer
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                }
+            }
             // The documents of this chat: add PDFs/text, see progress, attach to the chat.
             Loader {
                 id: documentsLoader
@@ -211,6 +267,38 @@ ApplicationWindow {
     readonly property bool haveModels: typeof models !== "undefined" && models !== null
     property bool documentsOpen: false
 
+    // The split view's citations: every citation link of this chat's replies, in reading order.
+    property bool citationOpen: false
+    property int citationIndex: -1
+    property int citationCount: 0
+    function citationLinks() {
+        let links = []
+        for (let i = 0; i < app.messages.count; ++i) {
+            const m = app.messages.get(i)
+            if (m.role === "assistant")
+                links = links.concat(documents.citationLinks(app.currentConversationId, m.text))
+        }
+        return links
+    }
+    function updateCitationPosition() {
+        const links = citationLinks()
+        citationCount = links.length
+        citationIndex = links.indexOf(documents.lastCitation)
+    }
+    // Opens the next (delta 1) or previous (-1) citation; the first or last when none is open.
+    function stepCitation(delta) {
+        const links = citationLinks()
+        if (links.length === 0) return
+        const at = links.indexOf(documents.lastCitation)
+        const next = at < 0 ? (delta > 0 ? 0 : links.length - 1)
+                            : Math.max(0, Math.min(links.length - 1, at + delta))
+        documents.activateCitation(links[next])
+    }
+    Connections {
+        target: app
+        function onCurrentConversationChanged() { window.citationOpen = false }
+    }
+
     // Attaches a document to the current chat (creating the chat when it is still new), so the
     // next questions include it.
     function attachDocument(documentId, title) {
@@ -230,7 +318,10 @@ ApplicationWindow {
             window.showMessage(fileName.length > 0 ? fileName + ": " + message : message, false)
         }
         function onCitationActivated(documentId, page, title, pageCount) {
-            citationPopup.open()
+            window.citationOpen = true
+            window.updateCitationPosition()
+            citationViewer.pageTextOf = documents.kindOf(documentId) === "text"
+                                        ? (id, page) => documents.pageText(id, page) : null
             citationViewer.documentId = documentId
             citationViewer.title = title
             citationViewer.pageCount = pageCount
@@ -239,19 +330,6 @@ ApplicationWindow {
         }
         function onCitationHighlighted(documentId, page, boxes) {
             citationViewer.showHighlights(documentId, page, boxes)
-        }
-    }
-    // The cited page of a document, opened from a [p.N] link in a reply.
-    Popup {
-        id: citationPopup
-        objectName: "citationPopup"
-        anchors.centerIn: parent
-        width: Math.min(window.width - 60, 760)
-        height: window.height - 60
-        modal: true
-        DocumentViewer {
-            id: citationViewer
-            anchors.fill: parent
         }
     }
     Loader {

@@ -16,7 +16,9 @@ Dialog {
         ["Ctrl+L", qsTr("Focus the message box")],
         ["Enter", qsTr("Send the message")],
         ["Shift+Enter", qsTr("New line in the message")],
-        ["Esc", qsTr("Stop the reply")],
+        ["Esc", qsTr("Stop the reply; close the cited page")],
+        ["Ctrl+]", qsTr("Next citation: its page beside the answer")],
+        ["Ctrl+[", qsTr("Previous citation")],
         ["Ctrl+Shift+C", qsTr("Copy the last reply")],
         ["Ctrl+,", qsTr("Settings")],
         ["F1", qsTr("This list")]
