@@ -228,9 +228,15 @@ private slots:
         const folio::DocumentTurn penalty = turnFor(
             "If the Customer pays the whole contract price 15 days late, how much is the penalty?",
             {en});
-        QVERIFY2(penalty.answerStart.startsWith("The penalty is 7,200"),
+        QVERIFY2(penalty.answerStart.startsWith("The penalty is USD 7,200"),
                  qPrintable(penalty.answerStart));
-        QVERIFY(penalty.answerStart.contains("480,000 × 0.1% × 15 = 7,200"));
+        QVERIFY(penalty.answerStart.contains("480,000 × 0.1% × 15 = USD 7,200 [p.1] [p.2]"));
+
+        // The currency is the document's, in the question's language.
+        const folio::DocumentTurn mixed =
+            turnFor(u("如果甲方逾期15日支付全部合同价款，违约金是多少？"), {en});
+        QVERIFY2(mixed.answerStart.startsWith(u("违约金为7,200美元")),
+                 qPrintable(mixed.answerStart));
 
         // A flat rate is not multiplied by days; no days, no figure.
         folio::ContextDocument flat = englishContract();

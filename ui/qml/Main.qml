@@ -117,6 +117,7 @@ ApplicationWindow {
             Item {
                 Layout.fillWidth: true
                 Layout.fillHeight: true
+                Layout.minimumWidth: 320
                 ChatArea {
                     id: chatArea
                     objectName: "chatArea"
@@ -181,7 +182,10 @@ ApplicationWindow {
                 id: citationPane
                 objectName: "citationPane"
                 Layout.fillHeight: true
+                // The page's own size (a 1,240-pixel image) must not push the answer aside.
                 Layout.preferredWidth: Math.round(window.width * 0.42)
+                Layout.maximumWidth: Math.round(window.width * 0.42)
+                Layout.minimumWidth: 280
                 visible: window.citationOpen
                 spacing: 0
                 RowLayout {
