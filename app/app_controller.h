@@ -152,6 +152,12 @@ public:
     // when it arrives (a later call supersedes an earlier one). Empty text: 0.
     Q_INVOKABLE void countDraft(const QString& text);
     Q_INVOKABLE void loadModel(const QString& path);
+    // The folder where read documents' KV blocks are saved (the engine's disk tier); set once
+    // by AppContext. Empty: nothing is saved.
+    void setSavedMemoryDirectory(const QString& dir) { m_savedMemoryDir = dir; }
+    // Bytes the saved blocks take on disk, and deleting them all (Settings shows both).
+    Q_INVOKABLE double savedMemoryBytes() const;
+    Q_INVOKABLE void clearSavedMemory();
     Q_INVOKABLE void copyToClipboard(const QString& text);
 
     // Writes conversation `id` to `path` (a local path or a file: URL) as format "markdown" or
@@ -252,6 +258,7 @@ private:
     int m_contextUsed = 0;
     int m_documentBudget = 0;
     int m_documentEstimate = -1;
+    QString m_savedMemoryDir;
     folio::PrefillSpeed m_prefillSpeed;  // of the loaded model, for the retrieval cap
     bool m_contextExact = true;
     int m_draftTokens = 0;

@@ -1,5 +1,8 @@
 // AppController, part two: building requests, streaming replies into the model and the store,
 // and the model's life cycle. (Split from app_controller.cpp to keep files short.)
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
 #include <QFileInfo>
 
 #include "app/app_controller.h"
@@ -350,6 +353,10 @@ void AppController::loadModel(const QString& path) {
     // Settings::kvCache() is always a name the cache knows ("f16" or "q8_0").
     options.kvType = folio::KvCache::typeFromName(m_settings->kvCache().toStdString())
                          .value_or(folio::KvType::F16);
+    if (!m_savedMemoryDir.isEmpty() && m_settings->savedMemoryGb() > 0) {
+        options.kvDiskDirectory = QFile::encodeName(m_savedMemoryDir).toStdString();
+        options.kvDiskMaxBytes = int64_t(m_settings->savedMemoryGb()) << 30;
+    }
     m_modelName = QFileInfo(path).completeBaseName();
     m_deviceName.clear();
     m_kvCacheType.clear();
@@ -385,4 +392,29 @@ void AppController::onModelLoaded(bool ok, const QVariantMap& summary, const QSt
     setStatus(m_databaseError.isEmpty() ? QString() : m_databaseError);
     emit modelChanged();
     updateContextUsed();
+}
+
+// --- saved memory (the engine's KV disk tier) ----------------------------------------------------
+
+namespace {
+// The saved blocks under dir (every model's folder); kv_disk.h names them *.kvb.
+QStringList savedBlockFiles(const QString& dir) {
+    QStringList files;
+    if (dir.isEmpty()) return files;
+    QDirIterator it(dir, {QStringLiteral("*.kvb")}, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) files << it.next();
+    return files;
+}
+}  // namespace
+
+double AppController::savedMemoryBytes() const {
+    double total = 0;
+    for (const QString& file : savedBlockFiles(m_savedMemoryDir)) total += QFileInfo(file).size();
+    return total;
+}
+
+// Files only: the engine keeps writing into its model folder; a block it believes saved and
+// finds gone is computed again.
+void AppController::clearSavedMemory() {
+    for (const QString& file : savedBlockFiles(m_savedMemoryDir)) QFile::remove(file);
 }

@@ -104,6 +104,13 @@ AppContext::AppContext(const AppOptions& options) {
             return turn ? *turn : folio::DocumentTurn{};
         });
     connectAttachedDocuments(m_controller.get(), m_documents->attached(), worker);
+    // Read documents' KV blocks, kept across restarts (the engine's disk tier): a cache, so
+    // under the cache location; with --data-dir, inside it (tests stay isolated).
+    m_controller->setSavedMemoryDirectory(
+        options.dataDir.isEmpty()
+            ? QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
+                  QStringLiteral("/saved-memory")
+            : QDir(m_dataDir).filePath(QStringLiteral("saved-memory")));
     if (options.headlessSmoke) return;
     m_modelPath = options.modelPath;
     if (m_modelPath.isEmpty()) m_modelPath = m_settings->modelPath();

@@ -113,6 +113,7 @@ QJsonObject statsJson(const GenerationResult& r) {
         {"tokens", r.generatedTokens},
         {"promptTokens", r.promptTokens},
         {"reusedPromptTokens", r.reusedPromptTokens},
+        {"restoredPromptTokens", r.restoredPromptTokens},
         {"prefillTokensPerSecond", r.prefillTokensPerSecond},
         {"finishReason", kReasonNames[int(r.reason)]},
     };
@@ -124,6 +125,12 @@ QString formatStats(const QJsonObject& stats) {
                        .arg(qRound(stats.value("ttftMs").toDouble()))
                        .arg(stats.value("tokensPerSecond").toDouble(), 0, 'f', 1)
                        .arg(stats.value("tokens").toInt());
+    // The prompt's start loaded from the saved KV blocks (a document read before a restart).
+    const int restored = stats.value("restoredPromptTokens").toInt();
+    if (restored > 0)
+        text += QObject::tr(" · %1 tokens read from memory in %2 s")
+                    .arg(restored)
+                    .arg(stats.value("ttftMs").toDouble() / 1000.0, 0, 'f', 1);
     // Which pages of the attached documents the reply read (document_turn.h).
     const QString pages = stats.value("documentPages").toString();
     if (!pages.isEmpty())

@@ -21,6 +21,7 @@ const Default kDefaults[] = {
     {"ui/theme", QStringLiteral("system")},
     {"ui/language", QString()},
     {"ui/fontSize", 11},
+    {"model/savedMemoryGb", 4},
 };
 
 const char* const kPresets[] = {"qwen3-thinking", "qwen3-non-thinking", "precise", "creative"};
@@ -120,4 +121,12 @@ void Settings::setLanguage(const QString& v) {
 }
 void Settings::setFontSize(int v) {
     if (store("ui/fontSize", std::clamp(v, 6, 48))) emit fontSizeChanged();
+}
+
+int Settings::savedMemoryGb() const {
+    return std::clamp(value("model/savedMemoryGb").toInt(), 0, 256);
+}
+
+void Settings::setSavedMemoryGb(int v) {
+    if (store("model/savedMemoryGb", std::clamp(v, 0, 256))) emit savedMemoryGbChanged();
 }

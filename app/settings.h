@@ -26,6 +26,10 @@ class Settings : public QObject {
     Q_PROPERTY(
         QString language READ language WRITE setLanguage NOTIFY languageChanged)     // "" = system
     Q_PROPERTY(int fontSize READ fontSize WRITE setFontSize NOTIFY fontSizeChanged)  // points
+    // The folder of saved KV blocks (read documents kept across restarts) is kept under this
+    // many GB; 0 turns saving off. Applies the next time a model loads.
+    Q_PROPERTY(
+        int savedMemoryGb READ savedMemoryGb WRITE setSavedMemoryGb NOTIFY savedMemoryGbChanged)
 
 public:
     static constexpr const char* kDefaultSystemPrompt = "You are a helpful assistant.";
@@ -46,6 +50,7 @@ public:
     QString theme() const;
     QString language() const;
     int fontSize() const;
+    int savedMemoryGb() const;
 
     void setModelPath(const QString& v);
     void setThreads(int v);
@@ -56,7 +61,8 @@ public:
     void setSystemPrompt(const QString& v);
     void setTheme(const QString& v);  // unknown names are ignored
     void setLanguage(const QString& v);
-    void setFontSize(int v);  // clamped to 6..48
+    void setFontSize(int v);       // clamped to 6..48
+    void setSavedMemoryGb(int v);  // clamped to 0..256
 
     static bool isKnownPreset(const QString& name);
 
@@ -71,6 +77,7 @@ signals:
     void themeChanged();
     void languageChanged();
     void fontSizeChanged();
+    void savedMemoryGbChanged();
 
 private:
     QVariant value(const char* key) const;

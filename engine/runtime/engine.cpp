@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <mutex>
 #include <set>
@@ -109,6 +110,7 @@ struct Engine::Impl {
         if (!gen) return gen.error();
         model = std::move(loaded.value());
         generator = std::move(gen.value());
+        if (!options.kvDiskDirectory.empty()) openDiskCache(options);
         const ModelConfig& c = model->config();
         formatter = selectChatFormatter(c.arch->name, model->tokenizer().chatTemplate());
         stopIds = endOfTurnIds(model->tokenizer(), *formatter);
@@ -120,6 +122,26 @@ struct Engine::Impl {
         }
         if (onProgress) onProgress(1.0f);
         return summary();
+    }
+
+    // The disk tier for this model and KV layout; runs without it when the folder is unusable.
+    void openDiskCache(const LoadOptions& options) {
+        const KvCache& cache = generator->cache();
+        const KvCacheConfig& kv = cache.config();
+        auto identity =
+            kvDiskIdentity(options.modelPath,
+                           {int64_t(kv.type), kv.nLayers, kv.nKvHeads, kv.headDim, kv.blockTokens});
+        Expected<std::unique_ptr<KvDiskCache>> disk =
+            identity ? KvDiskCache::open(options.kvDiskDirectory,
+                                         {*identity, kv.blockTokens, cache.blockBytes()},
+                                         options.kvDiskMaxBytes)
+                     : Expected<std::unique_ptr<KvDiskCache>>(identity.error());
+        if (!disk) {
+            std::fprintf(stderr, "folio: KV blocks are not saved to disk: %s\n",
+                         disk.error().message.c_str());
+            return;
+        }
+        generator->setDiskCache(std::move(disk.value()));
     }
 
     // Tokens a one-character user message costs beyond its text, so that the app's context meter

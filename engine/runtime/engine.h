@@ -23,6 +23,11 @@ struct LoadOptions {
     // device string then says why the GPU is not used).
     Device device = Device::Cpu;
     KvType kvType = KvType::F16;  // the CPU backend's KV cache; Q8_0 halves its memory
+    // The disk tier of the prefix cache (kv_disk.h): prompts' KV blocks saved under this folder
+    // and loaded by later prompts that start the same way, across restarts. Empty: off. A folder
+    // that cannot be used is reported on stderr and the engine runs without it.
+    std::string kvDiskDirectory;
+    int64_t kvDiskMaxBytes = int64_t(4) << 30;  // the folder is kept under this (LRU)
 };
 
 struct ModelSummary {

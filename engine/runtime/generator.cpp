@@ -64,7 +64,45 @@ int Generator::resetSequence(const std::vector<int32_t>& prompt) {
     // document) attaches them instead of recomputing.
     if (m_seq >= 0) m_cache->freeSequence(m_seq);
     m_seq = m_cache->createSequence();
-    return m_cache->attachCachedPrefix(m_seq, prompt);
+    const int attached = m_cache->attachCachedPrefix(m_seq, prompt);
+    m_lastRestored = m_disk ? restoreFromDisk(prompt, attached) : 0;
+    return attached + m_lastRestored;
+}
+
+void Generator::setDiskCache(std::unique_ptr<KvDiskCache> disk) {
+    if (disk && std::string(m_backend->name()) != "cpu") disk.reset();
+    m_disk = std::move(disk);
+}
+
+int Generator::restoreFromDisk(const std::vector<int32_t>& prompt, int attached) {
+    const size_t bt = size_t(m_cache->config().blockTokens);
+    std::vector<uint8_t> bytes(m_cache->blockBytes());
+    size_t n = size_t(attached);
+    while (n + bt < prompt.size()) {  // strictly less: leave >= 1 token to compute
+        const int32_t* ids = prompt.data() + n;
+        const uint64_t key = m_cache->nextBlockKey(m_seq, ids);
+        if (!m_disk->load(key, ids, bytes.data())) break;
+        if (!m_cache->restoreBlock(m_seq, ids, bytes.data())) break;
+        n += bt;
+    }
+    return int(n) - attached;
+}
+
+void Generator::saveToDisk(int tokens) {
+    if (!m_disk || m_seq < 0) return;
+    const size_t bt = size_t(m_cache->config().blockTokens);
+    const std::vector<uint64_t>& keys = m_cache->blockKeys(m_seq);
+    const std::vector<KvCache::BlockId>& table = m_cache->blockTable(m_seq);
+    const std::vector<int32_t>& ids = m_cache->tokens(m_seq);
+    const size_t blocks = std::min(keys.size(), size_t(tokens) / bt);
+    for (size_t i = 0; i < blocks; ++i) {
+        if (m_disk->contains(keys[i])) continue;
+        std::vector<uint8_t> bytes(m_cache->blockBytes());
+        m_cache->copyBlockOut(table[i], bytes.data());
+        m_disk->storeAsync(keys[i],
+                           std::vector<int32_t>(ids.begin() + i * bt, ids.begin() + (i + 1) * bt),
+                           std::move(bytes));
+    }
 }
 
 Status Generator::prefill(const std::vector<int32_t>& tokens, int from, float* logits,
@@ -112,6 +150,7 @@ GenerationResult Generator::generate(const std::vector<int32_t>& prompt,
     }
     const int reused = resetSequence(prompt);
     result.reusedPromptTokens = reused;
+    result.restoredPromptTokens = m_lastRestored;
     bool cancelled = false;
     if (hooks.onPrefill) hooks.onPrefill(reused, int(prompt.size()));
     if (Status s = prefill(prompt, reused, m_logits.data(), false, hooks, cancelled); !s) {
@@ -125,6 +164,7 @@ GenerationResult Generator::generate(const std::vector<int32_t>& prompt,
     }
     const double prefillMs = msSince(start);
     result.timeToFirstTokenMs = prefillMs;
+    saveToDisk(int(prompt.size()));  // copies out; the files are written in the background
     const int computed = int(prompt.size()) - reused;
     result.prefillTokensPerSecond = prefillMs > 0 ? computed * 1000.0 / prefillMs : 0;
 
@@ -201,12 +241,14 @@ Status Generator::evaluate(const std::vector<int32_t>& tokens, bool allLogits,
         if (m_seq >= 0) m_cache->freeSequence(m_seq);
         m_seq = m_cache->createSequence();
         m_lastReused = 0;
+        m_lastRestored = 0;
     }
     logits.assign(allLogits ? tokens.size() * size_t(nVocab) : size_t(nVocab), 0.0f);
     bool cancelled = false;
     if (Status s = prefill(tokens, m_lastReused, logits.data(), allLogits, hooks, cancelled); !s)
         return s;
     if (cancelled) return makeError("evaluate: cancelled");
+    if (reusePrefix && !allLogits) saveToDisk(int(tokens.size()));
     return {};
 }
 

@@ -13,6 +13,7 @@
 #include "engine/backend/backend.h"
 #include "engine/model/model.h"
 #include "engine/runtime/kv_cache.h"
+#include "engine/runtime/kv_disk.h"
 #include "engine/runtime/types.h"
 #include "engine/status.h"
 
@@ -60,6 +61,14 @@ public:
     Status evaluate(const std::vector<int32_t>& tokens, bool allLogits, std::vector<float>& logits,
                     const GenerationHooks& hooks = {}, bool reusePrefix = false);
     int lastReusedTokens() const { return m_lastReused; }
+    // Of those, loaded from the disk tier.
+    int lastRestoredTokens() const { return m_lastRestored; }
+
+    // The disk tier of the prefix cache (kv_disk.h): prompts' full blocks are saved after their
+    // prefill and loaded on a later prompt that starts with them. CPU backend only (another
+    // backend keeps its own KV storage); null turns it off.
+    void setDiskCache(std::unique_ptr<KvDiskCache> disk);
+    KvDiskCache* diskCache() const { return m_disk.get(); }
 
 private:
     Generator(const Model& model, ThreadPool& pool) : m_model(model), m_pool(pool) {}
@@ -68,9 +77,13 @@ private:
     // [nVocab] (rows before `from` untouched) : [nVocab] for the last token.
     Status prefill(const std::vector<int32_t>& tokens, int from, float* logits, bool allLogits,
                    const GenerationHooks& hooks, bool& cancelled);
-    // Starts a fresh sequence for `prompt`, attaching its longest cached prefix; returns its
-    // length.
+    // Starts a fresh sequence for `prompt`, attaching its longest cached prefix (memory, then
+    // disk); returns its length. m_lastRestored: how much of it came from disk.
     int resetSequence(const std::vector<int32_t>& prompt);
+    // Loads the blocks that follow the attached ones from disk while they are there.
+    int restoreFromDisk(const std::vector<int32_t>& prompt, int attached);
+    // Queues the sequence's full blocks within the first `tokens` that disk lacks.
+    void saveToDisk(int tokens);
 
     const Model& m_model;
     ThreadPool& m_pool;
@@ -81,6 +94,8 @@ private:
     KvCache::SeqId m_seq = -1;
     std::vector<float> m_logits;  // [nVocab]
     int m_lastReused = 0;
+    int m_lastRestored = 0;
+    std::unique_ptr<KvDiskCache> m_disk;
 };
 
 }  // namespace folio

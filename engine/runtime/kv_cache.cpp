@@ -196,4 +196,19 @@ void KvCache::store(SeqId seq, int layer, int pos, const float* k, const float* 
     }
 }
 
+void KvCache::copyBlockOut(BlockId block, uint8_t* out) const {
+    for (int layer = 0; layer < m_config.nLayers; ++layer)
+        std::memcpy(out + size_t(layer) * m_layerBlockBytes, headData(block, layer, 0, 0),
+                    m_layerBlockBytes);
+}
+
+Status KvCache::restoreBlock(SeqId seq, const int32_t* ids, const uint8_t* bytes) {
+    auto block = m_pages.appendRestoredBlock(seq, ids);
+    if (!block) return block.error();
+    for (int layer = 0; layer < m_config.nLayers; ++layer)
+        std::memcpy(headData(*block, layer, 0, 0), bytes + size_t(layer) * m_layerBlockBytes,
+                    m_layerBlockBytes);
+    return {};
+}
+
 }  // namespace folio

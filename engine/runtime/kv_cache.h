@@ -98,6 +98,19 @@ public:
     // The type typeName() names; nullopt for any other text.
     static std::optional<KvType> typeFromName(std::string_view name);
     KvStats stats() const { return m_pages.stats(); }
+
+    // The disk tier (kv_disk.h). Bytes of one block in every layer (K and V): what a saved block
+    // holds.
+    size_t blockBytes() const { return size_t(m_config.nLayers) * m_layerBlockBytes; }
+    // Copies block `block` of every layer into out[0..blockBytes()), layer by layer.
+    void copyBlockOut(BlockId block, uint8_t* out) const;
+    // Appends a full block of ids[0..blockTokens) to `seq` with the K/V in bytes (as copyBlockOut
+    // wrote them); see KvPages::appendRestoredBlock.
+    Status restoreBlock(SeqId seq, const int32_t* ids, const uint8_t* bytes);
+    uint64_t nextBlockKey(SeqId seq, const int32_t* ids) const {
+        return m_pages.nextBlockKey(seq, ids);
+    }
+    const std::vector<uint64_t>& blockKeys(SeqId seq) const { return m_pages.blockKeys(seq); }
     const KvCacheConfig& config() const { return m_config; }
     const KvPages& pages() const { return m_pages; }
 

@@ -174,6 +174,24 @@ int KvPages::attachCachedPrefix(SeqId seq, const std::vector<int32_t>& tokens) {
     return static_cast<int>(n);
 }
 
+uint64_t KvPages::nextBlockKey(SeqId seq, const int32_t* ids) const {
+    const Sequence& s = seqRef(seq);
+    assert(s.tokens.size() % static_cast<size_t>(m_blockTokens) == 0 && s.pending.empty());
+    return chainKey(s.keys.empty() ? kChainSeed : s.keys.back(), ids);
+}
+
+Expected<KvPages::BlockId> KvPages::appendRestoredBlock(SeqId seq, const int32_t* ids) {
+    Sequence& s = seqRef(seq);
+    assert(s.tokens.size() % static_cast<size_t>(m_blockTokens) == 0 && s.pending.empty());
+    assert(s.blocks.size() == s.keys.size());
+    if (availableBlocks() == 0) return makeError("the KV cache has no free block");
+    const BlockId b = allocate();
+    s.blocks.push_back(b);
+    s.tokens.insert(s.tokens.end(), ids, ids + m_blockTokens);
+    publishFullBlocks(s);
+    return b;
+}
+
 void KvPages::truncate(SeqId seq, int n) {
     Sequence& s = seqRef(seq);
     assert(n >= 0 && static_cast<size_t>(n) <= s.tokens.size());

@@ -76,6 +76,17 @@ public:
     // less than tokens.size(), so at least one token is left to compute logits for.
     int attachCachedPrefix(SeqId seq, const std::vector<int32_t>& tokens);
 
+    // The disk tier (kv_disk.h): the chain key the next full block of `seq` would have if it
+    // held ids[0..blockTokens); the sequence's committed length must be a multiple of
+    // blockTokens.
+    uint64_t nextBlockKey(SeqId seq, const int32_t* ids) const;
+    // Appends one full block holding ids[0..blockTokens) to `seq` (committed length a multiple of
+    // blockTokens, nothing reserved) as committed and published; the caller fills its storage
+    // before anything reads it. Error when no block is free or evictable.
+    Expected<BlockId> appendRestoredBlock(SeqId seq, const int32_t* ids);
+    // The chain keys of the sequence's full committed blocks, in order.
+    const std::vector<uint64_t>& blockKeys(SeqId seq) const { return seqRef(seq).keys; }
+
     // Keeps the first n committed tokens (0 <= n <= length) and drops any reservation.
     void truncate(SeqId seq, int n);
 

@@ -43,7 +43,8 @@ struct GenerationResult {
     FinishReason reason = FinishReason::EndOfText;
     std::string error;  // set when reason == Error (e.g. prompt does not fit)
     int promptTokens = 0;
-    int reusedPromptTokens = 0;  // served from the KV prefix cache
+    int reusedPromptTokens = 0;    // served from the KV prefix cache (memory or disk)
+    int restoredPromptTokens = 0;  // of those, loaded from the disk tier (kv_disk.h)
     int generatedTokens = 0;
     double timeToFirstTokenMs = 0;
     double prefillTokensPerSecond = 0;

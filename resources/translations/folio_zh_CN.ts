@@ -485,6 +485,10 @@
 <context>
     <name>QObject</name>
     <message>
+        <source> · %1 tokens read from memory in %2 s</source>
+        <translation> · 从记忆中读取 %1 个词元，用时 %2 秒</translation>
+    </message>
+    <message>
         <source>The chat database could not be opened (%1). Chats in this session will not be saved.</source>
         <translation>无法打开对话数据库（%1）。本次会话中的对话不会被保存。</translation>
     </message>
@@ -499,6 +503,30 @@
 </context>
 <context>
     <name>SettingsDialog</name>
+    <message>
+        <source>Saved memory</source>
+        <translation>保存的记忆</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>%1 GB</source>
+        <translation>%1 GB</translation>
+    </message>
+    <message>
+        <source>A document the model has read is kept on disk, so that after a restart, or in another chat with the same document, it is not read again. Applies the next time a model loads.</source>
+        <translation>模型读过的文档会保存在磁盘上，重启后或在含同一文档的其他对话中无需再次阅读。下次加载模型时生效。</translation>
+    </message>
+    <message>
+        <source>%1 MB in use</source>
+        <translation>已用 %1 MB</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
     <message>
         <source>Settings</source>
         <translation>设置</translation>

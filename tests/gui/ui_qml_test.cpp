@@ -101,6 +101,12 @@ public:
         calls << "import(" + path + ")";
         return 1;
     }
+    Q_INVOKABLE double savedMemoryBytes() const { return savedBytes; }
+    Q_INVOKABLE void clearSavedMemory() {
+        calls << "clearSavedMemory()";
+        savedBytes = 0;
+    }
+    double savedBytes = 2.5e9;
     Q_INVOKABLE void resolveOverflow(const QString& choice) {
         calls << "resolveOverflow(" + choice + ")";
     }
@@ -126,6 +132,7 @@ class FakeSettings : public QObject {
     Q_PROPERTY(int contextSize MEMBER contextSize NOTIFY changed)
     Q_PROPERTY(QString device MEMBER device NOTIFY changed)
     Q_PROPERTY(QString kvCache MEMBER kvCache NOTIFY changed)
+    Q_PROPERTY(int savedMemoryGb MEMBER savedMemoryGb NOTIFY changed)
     Q_PROPERTY(QString samplingPreset MEMBER samplingPreset NOTIFY changed)
     Q_PROPERTY(QString systemPrompt MEMBER systemPrompt NOTIFY changed)
     Q_PROPERTY(QString theme MEMBER theme NOTIFY changed)
@@ -134,6 +141,7 @@ class FakeSettings : public QObject {
 
 public:
     QString modelPath, device = "cpu", kvCache = "f16", samplingPreset = "qwen3-non-thinking";
+    int savedMemoryGb = 4;
     QString systemPrompt = "You are a helpful assistant.", theme = "light", language;
     int threads = 0, contextSize = 0, fontSize = 11;
 
@@ -331,6 +339,20 @@ private slots:
         QVERIFY(!m_qml->findAll("exportMarkdownItem").isEmpty());
         QVERIFY(!m_qml->findAll("exportJsonItem").isEmpty());
         QVERIFY2(!m_qml->hasWarnings(), qPrintable(m_qml->warnings()));
+    }
+
+    // Settings shows the saved memory's cap and use, and clears it.
+    void savedMemoryIsShownAndCleared() {
+        auto* used = find("savedMemoryUsed");
+        QCOMPARE(used->property("text").toString(), QStringLiteral("2500 MB in use"));
+        auto* box = find("savedMemoryBox");
+        QCOMPARE(box->property("value").toInt(), 4);
+        auto* clear = find("clearSavedMemoryButton");
+        QVERIFY(clear->property("enabled").toBool());
+        QMetaObject::invokeMethod(clear, "clicked");
+        QVERIFY(m_app.calls.contains("clearSavedMemory()"));
+        QCOMPARE(used->property("text").toString(), QStringLiteral("0 MB in use"));
+        QVERIFY(!clear->property("enabled").toBool());
     }
 
     void kvCacheIsASettingAndShownWhenEightBit() {

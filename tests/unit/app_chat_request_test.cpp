@@ -137,6 +137,14 @@ private slots:
         QCOMPARE(formatStats(stats),
                  QString::fromUtf8(
                      "TTFT 120 ms · 35.2 tok/s · 128 tokens · read pages 3, 5-7 (retrieved)"));
+        // A prompt loaded from the saved KV blocks says so.
+        r.restoredPromptTokens = 4992;
+        stats = statsJson(r);
+        QCOMPARE(stats.value("restoredPromptTokens").toInt(), 4992);
+        QCOMPARE(
+            formatStats(stats),
+            QString::fromUtf8(
+                "TTFT 120 ms · 35.2 tok/s · 128 tokens · 4992 tokens read from memory in 0.1 s"));
     }
 };
 

@@ -148,6 +148,44 @@ Dialog {
                 ToolTip.text: qsTr("How the processor keeps the conversation's memory; applies the next time a model loads. The GPU always uses 16 bits.")
             }
 
+            Label { text: qsTr("Saved memory") }
+            RowLayout {
+                id: savedMemoryRow
+                property double usedBytes: 0
+                function refresh() { usedBytes = app.savedMemoryBytes() }
+                Component.onCompleted: refresh()
+                Connections {
+                    target: root
+                    function onOpened() { savedMemoryRow.refresh() }
+                }
+                SpinBox {
+                    objectName: "savedMemoryBox"
+                    from: 0
+                    to: 256
+                    value: settings.savedMemoryGb
+                    textFromValue: (v, locale) => v === 0 ? qsTr("Off") : qsTr("%1 GB").arg(v)
+                    valueFromText: (text, locale) => text === qsTr("Off") ? 0 : parseInt(text)
+                    onValueModified: settings.savedMemoryGb = value
+                    ToolTip.visible: hovered
+                    ToolTip.delay: 600
+                    ToolTip.text: qsTr("A document the model has read is kept on disk, so that after a restart, or in another chat with the same document, it is not read again. Applies the next time a model loads.")
+                }
+                Label {
+                    objectName: "savedMemoryUsed"
+                    opacity: 0.8
+                    text: qsTr("%1 MB in use").arg((savedMemoryRow.usedBytes / 1e6).toFixed(0))
+                }
+                Button {
+                    objectName: "clearSavedMemoryButton"
+                    text: qsTr("Clear")
+                    enabled: savedMemoryRow.usedBytes > 0
+                    onClicked: {
+                        app.clearSavedMemory()
+                        savedMemoryRow.refresh()
+                    }
+                }
+            }
+
             Label { text: qsTr("Sampling") }
             ChoiceBox {
                 objectName: "presetBox"

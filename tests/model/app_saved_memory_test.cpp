@@ -1,0 +1,101 @@
+// Saved memory through the app (AppContext, the default model): a long prompt read in one run is
+// loaded from the KV blocks saved on disk after a restart, in a new chat: the reply's statistics
+// say how many tokens came from disk and its status line says "read from memory". Settings off
+// (0 GB) saves nothing. Prints the cold and restored times to first token.
+#include <QJsonDocument>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "app/app_controller.h"
+#include "app/application.h"
+#include "app/chat_request.h"
+#include "app/settings.h"
+#include "support/test_env.h"
+
+namespace {
+
+const int kTimeoutMs = 600000;
+
+// About 4,000 tokens of varied text.
+QString longMessage() {
+    QString text;
+    for (int i = 1; i <= 300; ++i)
+        text += QStringLiteral("Entry %1: the keeper logged wind %2 and %3 boats.\n")
+                    .arg(i)
+                    .arg(i * 7 % 13)
+                    .arg(i % 5);
+    return text + QStringLiteral("Reply with one word.");
+}
+
+// Opens the app on dataDir, loads the model, sends the message in a new chat and returns the
+// reply's statistics.
+QJsonObject askOnce(const QString& dataDir, int savedMemoryGb) {
+    AppOptions options;
+    options.dataDir = dataDir;
+    options.headlessSmoke = true;
+    AppContext context(options);
+    context.settings()->setSamplingPreset("precise");
+    context.settings()->setContextSize(8192);
+    context.settings()->setSavedMemoryGb(savedMemoryGb);
+    AppController* app = context.controller();
+    app->setMaxReplyTokens(2);
+    app->loadModel(folio::test::modelPath());
+    if (!QTest::qWaitFor([&] { return app->modelReady(); }, kTimeoutMs)) return {};
+    QSignalSpy finished(app, &AppController::replyFinished);
+    app->send(longMessage());
+    if (!finished.wait(kTimeoutMs)) return {};
+    // The reply's statistics as stored (the message model holds them formatted).
+    QJsonObject stats;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase("QSQLITE", "saved-memory-test");
+        db.setDatabaseName(context.databasePath());
+        if (db.open()) {
+            QSqlQuery q(db);
+            if (q.exec("SELECT stats FROM messages WHERE role = 'assistant' ORDER BY id DESC LIMIT "
+                       "1") &&
+                q.next())
+                stats = QJsonDocument::fromJson(q.value(0).toString().toUtf8()).object();
+        }
+    }
+    QSqlDatabase::removeDatabase("saved-memory-test");
+    return stats;
+}
+
+}  // namespace
+
+class AppSavedMemoryTest : public QObject {
+    Q_OBJECT
+
+private slots:
+    void aRestartReadsThePromptFromDisk() {
+        FOLIO_REQUIRE_MODEL();
+        QTemporaryDir dir;
+        const QJsonObject cold = askOnce(dir.path(), 4);
+        QVERIFY(!cold.isEmpty());
+        QCOMPARE(cold.value("restoredPromptTokens").toInt(), 0);
+        const int prompt = cold.value("promptTokens").toInt();
+        QVERIFY(prompt > 3000);
+        // The app is closed (its engine wrote the blocks before it stopped) and opened again.
+        const QJsonObject warm = askOnce(dir.path(), 4);
+        QVERIFY(!warm.isEmpty());
+        QCOMPARE(warm.value("restoredPromptTokens").toInt(), (prompt - 1) / 16 * 16);
+        QVERIFY(folio::formatStats(warm).contains("read from memory"));
+        const double coldMs = cold.value("ttftMs").toDouble();
+        const double warmMs = warm.value("ttftMs").toDouble();
+        qInfo("prompt %d tokens: cold TTFT %.0f ms, after a restart %.0f ms (%.1f%%)", prompt,
+              coldMs, warmMs, 100.0 * warmMs / coldMs);
+        QVERIFY(warmMs < coldMs);
+
+        // Saving off: nothing is read from disk.
+        QTemporaryDir off;
+        askOnce(off.path(), 0);
+        const QJsonObject again = askOnce(off.path(), 0);
+        QCOMPARE(again.value("restoredPromptTokens").toInt(), 0);
+    }
+};
+
+QTEST_MAIN(AppSavedMemoryTest)
+#include "app_saved_memory_test.moc"
