@@ -107,6 +107,10 @@ public:
     // The document block's tokens as AttachedDocuments estimates them: 0 when the chat has no
     // documents, -1 when not known (the meter then counts what the last reply read).
     void setDocumentEstimate(int tokens);
+    // The system message the next reply of the current chat starts with when its documents are
+    // read whole (the user's system prompt, then the document block); empty when the chat has
+    // none, they are read by retrieval, or no model is loaded. What ReadAhead prefills.
+    QString readAheadSystem();
     // The retrieval-mode cap of the document block for the loaded model on this computer.
     int retrievalCap() const { return m_prefillSpeed.retrievalCapTokens(); }
     bool contextExact() const { return m_contextExact; }
@@ -178,6 +182,8 @@ signals:
     void modelChanged();
     void statusTextChanged();
     void prefillProgressChanged();
+    // A reply's request is about to go to the engine (ReadAhead steps aside).
+    void replyStarting();
     void contextUsedChanged();
     void draftTokensChanged();
     void thinkingEnabledChanged();

@@ -27,6 +27,29 @@ QString AppController::withDocuments(const QString& system, const History& histo
     return system.isEmpty() ? block : system + QStringLiteral("\n\n") + block;
 }
 
+QString AppController::readAheadSystem() {
+    if (!m_documentProvider || m_currentId <= 0 || !m_worker->modelReady()) return {};
+    auto conversation = m_store->conversation(m_currentId);
+    auto path = m_store->activePath(m_currentId);
+    if (!conversation || !path) return {};
+    const History history = historyUpTo(*path, -1);
+    if (!history.exact) return {};
+    const QString system =
+        folio::systemWithSummary(systemPromptFor(*conversation), history.summary);
+    const int overhead = m_worker->templateOverheadPerMessage();
+    int historyTokens = 0;
+    for (const folio::HistoryTurn& t : history.turns) historyTokens += t.tokens + overhead;
+    const int systemTokens = std::max(m_worker->countTokens(system), 0) + overhead;
+    const int budget =
+        folio::documentTokenBudget(m_contextSize, systemTokens, historyTokens, m_maxReplyTokens);
+    if (budget <= 0) return {};
+    const folio::DocumentTurn turn =
+        m_documentProvider(m_currentId, QString(), budget, retrievalCap());
+    if (turn.systemBlock.isEmpty() || turn.context.mode != folio::ContextMode::WholeDocuments)
+        return {};
+    return system.isEmpty() ? turn.systemBlock : system + QStringLiteral("\n\n") + turn.systemBlock;
+}
+
 qint64 AppController::ensureConversation(const QString& title) {
     if (m_currentId > 0) return m_currentId;
     auto id = m_store->createConversation(

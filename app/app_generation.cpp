@@ -107,6 +107,7 @@ void AppController::startSummary(qint64 userMessageId) {
     m_summary = {true, userMessageId, history.ids.at(plan.droppedTurns - 1), QString()};
     m_replyConversationId = m_currentId;
     m_stopRequested = false;
+    emit replyStarting();
     m_requestId = m_worker->submit(std::move(request));
     setPrefill(0);
     setStatus(tr("Summarising %n earlier message(s)…", "", plan.droppedTurns));
@@ -248,6 +249,7 @@ void AppController::startReply(qint64 userMessageId, qint64 continueId, bool ask
     m_replyConversationId = m_currentId;
     m_stopRequested = false;
     m_replyDirty = false;
+    emit replyStarting();
     m_requestId = m_worker->submit(std::move(request));
     reloadMessages();
     m_checkpointTimer.start();

@@ -17,6 +17,7 @@
 #include "app/documents/page_renderer.h"
 #include "app/engine_worker.h"
 #include "app/models/model_manager.h"
+#include "app/read_ahead.h"
 #include "app/settings.h"
 
 namespace {
@@ -56,6 +57,27 @@ void connectAttachedDocuments(AppController* controller, folio::AttachedDocument
                          const bool known = attached->count() == 0 || attached->blockTokens() > 0;
                          controller->setDocumentEstimate(known ? attached->blockTokens() : -1);
                      });
+}
+
+// Reading the chat's documents before the question (read_ahead.h): after attachments, model
+// loads, chat switches and replies; out of the way of every reply; its progress on the bar.
+std::unique_ptr<folio::ReadAhead> makeReadAhead(AppController* controller,
+                                                folio::AttachedDocuments* attached,
+                                                EngineWorker* worker) {
+    auto readAhead = std::make_unique<folio::ReadAhead>(
+        worker, [controller] { return controller->readAheadSystem(); },
+        [controller] { return controller->generating(); });
+    folio::ReadAhead* r = readAhead.get();
+    QObject::connect(controller, &AppController::replyStarting, r, &folio::ReadAhead::cancel);
+    QObject::connect(controller, &AppController::replyFinished, r, &folio::ReadAhead::schedule);
+    QObject::connect(attached, &folio::AttachedDocuments::changed, r, &folio::ReadAhead::schedule);
+    QObject::connect(controller, &AppController::modelChanged, r, [r] {
+        r->forget();
+        r->schedule();
+    });
+    QObject::connect(r, &folio::ReadAhead::progressChanged, attached,
+                     [r, attached] { attached->setReadAheadProgress(r->progress()); });
+    return readAhead;
 }
 
 }  // namespace
@@ -104,6 +126,7 @@ AppContext::AppContext(const AppOptions& options) {
             return turn ? *turn : folio::DocumentTurn{};
         });
     connectAttachedDocuments(m_controller.get(), m_documents->attached(), worker);
+    m_readAhead = makeReadAhead(m_controller.get(), m_documents->attached(), worker);
     // Read documents' KV blocks, kept across restarts (the engine's disk tier): a cache, so
     // under the cache location; with --data-dir, inside it (tests stay isolated).
     m_controller->setSavedMemoryDirectory(
@@ -123,6 +146,7 @@ AppContext::AppContext(const AppOptions& options) {
 }
 
 AppContext::~AppContext() {
+    m_readAhead.reset();   // cancels its request on the worker
     m_documents.reset();   // stops an ingestion child process
     m_models.reset();      // pauses downloads (their partial files stay resumable)
     m_controller.reset();  // checkpoints a streaming reply

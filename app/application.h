@@ -16,6 +16,7 @@ class Database;
 class DocumentStore;
 class DocumentsController;
 class ModelManager;
+class ReadAhead;
 }  // namespace folio
 
 struct AppOptions {
@@ -41,6 +42,7 @@ public:
     Settings* settings();
     folio::DocumentsController* documents();
     folio::ModelManager* models();
+    folio::ReadAhead* readAhead() { return m_readAhead.get(); }
     // Exposes app, settings, documents and models to QML as context properties and registers the
     // "folio-page" image provider (rendered PDF pages for the citation viewer).
     void registerWithQml(QQmlEngine& engine);
@@ -59,4 +61,5 @@ private:
     std::unique_ptr<folio::DocumentStore> m_documentStore;
     std::unique_ptr<folio::DocumentsController> m_documents;
     std::unique_ptr<folio::ModelManager> m_models;
+    std::unique_ptr<folio::ReadAhead> m_readAhead;
 };

@@ -133,6 +133,38 @@ TEXTS = {
 }
 
 
+M64 = (1 << 64) - 1
+
+
+def kv_mix(h):
+    h ^= h >> 33
+    h = (h * 0xff51afd7ed558ccd) & M64
+    h ^= h >> 33
+    h = (h * 0xc4ceb9fe1a85ec53) & M64
+    return h ^ (h >> 33)
+
+
+def kv_hash(h, data):
+    """engine/runtime/kv_disk.cpp hashBytes."""
+    i = 0
+    while i + 8 <= len(data):
+        w = struct.unpack_from("<Q", data, i)[0]
+        h = ((h ^ w) * 0x9e3779b97f4a7c15) & M64
+        h ^= h >> 29
+        i += 8
+    for b in data[i:]:
+        h = ((h ^ b) * 0x100000001b3) & M64
+    return kv_mix(h ^ len(data))
+
+
+def kv_block(identity=7, key=11, ids=(1, 2, 3, 4), payload=bytes(range(64))):
+    """A saved KV block as kv_disk.cpp writes it (fuzz_kv_disk's layout)."""
+    id_bytes = struct.pack("<%di" % len(ids), *ids)
+    h = kv_hash(kv_hash(0, id_bytes), payload)
+    header = b"FOLIOKVB" + struct.pack("<IIQQQQ", 1, len(ids), identity, key, len(payload), h)
+    return header + id_bytes + payload
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus"))
@@ -167,6 +199,12 @@ def main():
     write(d, "thinking_off", bytes([0, 1]) + b"\x01hi\xff\x02<think>x</think>ok\xff\x01again\xff")
     write(d, "select_qwen2", bytes([0xF0, 1]) + b"qwen2\xff{{ '<|im_start|>' }}\xfe\x01hi\xff")
     write(d, "select_llama", bytes([0xF1, 5]) + b"26 Jul 2024\xffllama\xff<|start_header_id|>\xfe\x01hi\xff")
+
+    d = os.path.join(out, "kv_disk")
+    write(d, "valid", kv_block())
+    write(d, "other_ids", kv_block(ids=(1, 2, 3, 5)))
+    write(d, "other_model", kv_block(identity=8))
+    write(d, "truncated", kv_block()[:-7])
 
     d = os.path.join(out, "json")
     samples = {

@@ -34,7 +34,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 targets=(fuzz_gguf fuzz_tokenizer_encode fuzz_detokenizer fuzz_chat_format fuzz_json
-         fuzz_conversation_import fuzz_pdf)
+         fuzz_kv_disk fuzz_conversation_import fuzz_pdf)
 if [[ -n "$only" ]]; then
     known=0
     for t in "${targets[@]}"; do [[ "$t" == "$only" ]] && known=1; done

@@ -92,6 +92,12 @@ AttachedDocuments::~AttachedDocuments() {
     for (QFutureWatcher<int>* watcher : std::as_const(m_inFlight)) watcher->waitForFinished();
 }
 
+void AttachedDocuments::setReadAheadProgress(double progress) {
+    if (progress == m_readAhead) return;
+    m_readAhead = progress;
+    emit readAheadChanged();
+}
+
 qint64 AttachedDocuments::documentIdAt(int row) const {
     return row >= 0 && row < count() ? m_rows[row].info.id : 0;
 }

@@ -29,6 +29,8 @@ class AttachedDocuments : public QAbstractListModel {
     // Tokens of the document block of the next prompt (estimate); 0 while unknown.
     Q_PROPERTY(int blockTokens READ blockTokens NOTIFY changed)
     Q_PROPERTY(bool counting READ counting NOTIFY changed)
+    // 0..1 while the documents are read ahead of the question (app/read_ahead.h), else -1.
+    Q_PROPERTY(double readAheadProgress READ readAheadProgress NOTIFY readAheadChanged)
 
 public:
     enum Role {
@@ -61,11 +63,14 @@ public:
     // The document on a row (0 when out of range): what a one-document action acts on.
     Q_INVOKABLE qint64 documentIdAt(int row) const;
     QString mode() const;
+    double readAheadProgress() const { return m_readAhead; }
+    void setReadAheadProgress(double progress);
     int blockTokens() const;
     bool counting() const;
 
 signals:
     void changed();
+    void readAheadChanged();
 
 private:
     struct Row {
@@ -84,7 +89,8 @@ private:
     QVector<Row> m_rows;
     QHash<qint64, int> m_tokens;                     // document id -> tokens of its whole block
     QHash<qint64, QFutureWatcher<int>*> m_inFlight;  // owned by this object
-    quint64 m_generation = 0;  // bumped by setCounter: late results of an old tokenizer are dropped
+    quint64 m_generation = 0;
+    double m_readAhead = -1;  // bumped by setCounter: late results of an old tokenizer are dropped
 };
 
 }  // namespace folio

@@ -159,6 +159,9 @@ GenerationResult Generator::generate(const std::vector<int32_t>& prompt,
         return result;
     }
     if (cancelled) {
+        // What was read stays: in the memory cache, and on disk (a read-ahead cut short by the
+        // user's question has still read that much).
+        saveToDisk(m_cache->length(m_seq));
         result.reason = FinishReason::Cancelled;
         return result;
     }

@@ -1250,6 +1250,10 @@
 <context>
     <name>DocumentBar</name>
     <message>
+        <source>Reading the documents before you ask: %1%. A question sent now goes first and keeps what was read.</source>
+        <translation>正在提前阅读文档：%1%。现在发送的问题会优先处理，已读的部分会保留。</translation>
+    </message>
+    <message>
         <source>Analysis: %1</source>
         <translation>分析：%1</translation>
     </message>

@@ -12,6 +12,8 @@
 #include "app/app_controller.h"
 #include "app/application.h"
 #include "app/chat_request.h"
+#include "app/documents/documents_controller.h"
+#include "app/read_ahead.h"
 #include "app/settings.h"
 #include "support/test_env.h"
 
@@ -94,6 +96,61 @@ private slots:
         askOnce(off.path(), 0);
         const QJsonObject again = askOnce(off.path(), 0);
         QCOMPARE(again.value("restoredPromptTokens").toInt(), 0);
+    }
+
+    // An attached document is read before the question: the question then reuses it. A question
+    // sent while it is being read goes first.
+    void anAttachedDocumentIsReadAhead() {
+        FOLIO_REQUIRE_MODEL();
+        QTemporaryDir dir;
+        AppOptions options;
+        options.dataDir = dir.path();
+        options.headlessSmoke = true;
+        AppContext context(options);
+        context.settings()->setContextSize(8192);
+        AppController* app = context.controller();
+        app->setMaxReplyTokens(4);
+        app->loadModel(folio::test::modelPath());
+        QTRY_VERIFY_WITH_TIMEOUT(app->modelReady(), kTimeoutMs);
+        folio::DocumentsController* documents = context.documents();
+        folio::ReadAhead* readAhead = context.readAhead();
+
+        const QString path = dir.filePath("log.txt");
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(longMessage().toUtf8());
+        file.close();
+        QSignalSpy added(documents, &folio::DocumentsController::documentAdded);
+        QVERIFY(documents->addFile(path));
+        QVERIFY(added.wait(kTimeoutMs));
+        const qint64 chat = app->ensureConversation("Log");
+        QVERIFY(documents->attachTo(chat, added.first().at(0).toLongLong()));
+        QTRY_VERIFY_WITH_TIMEOUT(readAhead->running(), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!readAhead->running(), kTimeoutMs);
+        const int block = documents->attached()->blockTokens();
+        QVERIFY(block > 3000);
+
+        QSignalSpy finished(app, &AppController::replyFinished);
+        app->send("What did the keeper log in entry 7?");
+        QVERIFY(finished.wait(kTimeoutMs));
+        const QString stats = app->messages()->get(1).value("stats").toString();
+        qInfo("after reading ahead: %s", qPrintable(stats));
+        QVERIFY(app->lastRequestMessages().size() >= 2);
+        // The reply read only its question: TTFT well under the document's reading time.
+        const int ttft = stats.section("TTFT ", 1).section(" ms", 0, 0).toInt();
+        QVERIFY2(ttft < 4000, qPrintable(stats));
+
+        // A question while the read runs: the read steps aside, the question is answered.
+        app->newConversation();
+        const qint64 second = app->ensureConversation("Log again");
+        readAhead->forget();  // as after a model load: read again
+        QVERIFY(documents->attachTo(second, added.first().at(0).toLongLong()));
+        QTRY_VERIFY_WITH_TIMEOUT(readAhead->running(), 20000);
+        finished.clear();
+        app->send("How many entries are there?");
+        QVERIFY(finished.wait(kTimeoutMs));
+        QTRY_VERIFY(!readAhead->running());
+        QCOMPARE(app->messages()->count(), 2);
     }
 };
 

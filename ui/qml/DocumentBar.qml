@@ -57,6 +57,9 @@ ColumnLayout {
     }
     function modeText() {
         if (root.attached.counting) return qsTr("Counting the documents' tokens…")
+        if (root.attached.readAheadProgress >= 0)
+            return qsTr("Reading the documents before you ask: %1%. A question sent now goes first and keeps what was read.")
+                   .arg(Math.round(root.attached.readAheadProgress * 100))
         if (root.attached.mode === "whole")
             return qsTr("The next reply reads the whole of %n document(s) (about %1 tokens); follow-up questions reuse it.", "", root.attached.count)
                    .arg(Number(root.attached.blockTokens).toLocaleString(Qt.locale(), "f", 0))
