@@ -215,6 +215,8 @@ private:
         bool exact = true;  // false: some turns' tokens are estimates (their counts are queued)
     };
     History historyUpTo(QList<folio::PathEntry>& path, qint64 untilId);
+    // Tokens left for the document block after system, history and the reply reserve.
+    int documentBudgetFor(const QString& system, const History& history) const;
     void setOverflow(qint64 userId, int turns);
     void startSummary(qint64 userMessageId);
     void finishSummary(const folio::GenerationResult& result);

@@ -10,21 +10,29 @@
 #include "app/documents/engine_generator.h"
 #include "app/engine_worker.h"
 
-QString AppController::withDocuments(const QString& system, const History& history) {
-    m_documentTurn = {};
-    if (!m_documentProvider || m_currentId <= 0 || history.turns.isEmpty()) return system;
-    const QString question = history.turns.last().content;
+namespace {
+QString systemWithBlock(const QString& system, const QString& block) {
+    if (block.isEmpty()) return system;
+    return system.isEmpty() ? block : system + QStringLiteral("\n\n") + block;
+}
+}  // namespace
+
+int AppController::documentBudgetFor(const QString& system, const History& history) const {
     const int overhead = m_worker->templateOverheadPerMessage();
     int historyTokens = 0;
     for (const folio::HistoryTurn& t : history.turns) historyTokens += t.tokens + overhead;
     const int systemTokens = std::max(m_worker->countTokens(system), 0) + overhead;
-    const int budget =
-        folio::documentTokenBudget(m_contextSize, systemTokens, historyTokens, m_maxReplyTokens);
+    return folio::documentTokenBudget(m_contextSize, systemTokens, historyTokens, m_maxReplyTokens);
+}
+
+QString AppController::withDocuments(const QString& system, const History& history) {
+    m_documentTurn = {};
+    if (!m_documentProvider || m_currentId <= 0 || history.turns.isEmpty()) return system;
+    const int budget = documentBudgetFor(system, history);
     if (budget <= 0) return system;
+    const QString question = history.turns.last().content;
     m_documentTurn = m_documentProvider(m_currentId, question, budget, retrievalCap());
-    const QString& block = m_documentTurn.systemBlock;
-    if (block.isEmpty()) return system;
-    return system.isEmpty() ? block : system + QStringLiteral("\n\n") + block;
+    return systemWithBlock(system, m_documentTurn.systemBlock);
 }
 
 QString AppController::readAheadSystem() {
@@ -36,18 +44,13 @@ QString AppController::readAheadSystem() {
     if (!history.exact) return {};
     const QString system =
         folio::systemWithSummary(systemPromptFor(*conversation), history.summary);
-    const int overhead = m_worker->templateOverheadPerMessage();
-    int historyTokens = 0;
-    for (const folio::HistoryTurn& t : history.turns) historyTokens += t.tokens + overhead;
-    const int systemTokens = std::max(m_worker->countTokens(system), 0) + overhead;
-    const int budget =
-        folio::documentTokenBudget(m_contextSize, systemTokens, historyTokens, m_maxReplyTokens);
+    const int budget = documentBudgetFor(system, history);
     if (budget <= 0) return {};
     const folio::DocumentTurn turn =
         m_documentProvider(m_currentId, QString(), budget, retrievalCap());
     if (turn.systemBlock.isEmpty() || turn.context.mode != folio::ContextMode::WholeDocuments)
         return {};
-    return system.isEmpty() ? turn.systemBlock : system + QStringLiteral("\n\n") + turn.systemBlock;
+    return systemWithBlock(system, turn.systemBlock);
 }
 
 qint64 AppController::ensureConversation(const QString& title) {

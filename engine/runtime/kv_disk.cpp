@@ -8,6 +8,8 @@
 #include <fstream>
 #include <system_error>
 
+#include "engine/runtime/hash64.h"
+
 namespace folio {
 
 namespace fs = std::filesystem;
@@ -29,15 +31,6 @@ struct FileHeader {
     uint64_t hash;  // hashBytes over the ids, then the payload
 };
 
-uint64_t mix(uint64_t h) {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 33;
-    return h;
-}
-
 // A fast 64-bit hash of bytes, 8 at a time (not cryptographic: it catches damage, not attacks;
 // the files live in the user's own cache folder).
 uint64_t hashBytes(uint64_t h, const uint8_t* data, size_t n) {
@@ -49,7 +42,7 @@ uint64_t hashBytes(uint64_t h, const uint8_t* data, size_t n) {
         h ^= h >> 29;
     }
     for (; i < n; ++i) h = (h ^ data[i]) * 0x100000001b3ull;
-    return mix(h ^ n);
+    return mix64(h ^ n);
 }
 
 std::string hex(uint64_t v) {
@@ -93,8 +86,8 @@ Expected<uint64_t> kvDiskIdentity(const std::string& modelPath, const std::vecto
     const auto size = fs::file_size(modelPath, ec);
     if (ec) return makeError("cannot read the size of " + modelPath);
     uint64_t h = hashBytes(KvDiskCache::kFormatVersion, head.data(), head.size());
-    h = mix(h ^ uint64_t(size));
-    for (int64_t v : shape) h = mix(h ^ uint64_t(v));
+    h = mix64(h ^ uint64_t(size));
+    for (int64_t v : shape) h = mix64(h ^ uint64_t(v));
     return h;
 }
 

@@ -4,20 +4,13 @@
 #include <cassert>
 #include <string>
 
+#include "engine/runtime/hash64.h"
+
 namespace folio {
 
 namespace {
 // Chain key of the (non-existent) block before the first one.
 constexpr uint64_t kChainSeed = 0x6a09e667f3bcc908ull;
-
-uint64_t mix64(uint64_t h) {
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
-    h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 33;
-    return h;
-}
 
 int blocksFor(int64_t tokens, int blockTokens) {
     return static_cast<int>((tokens + blockTokens - 1) / blockTokens);
