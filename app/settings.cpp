@@ -22,6 +22,8 @@ const Default kDefaults[] = {
     {"ui/language", QString()},
     {"ui/fontSize", 11},
     {"model/savedMemoryGb", 4},
+    {"ui/windowWidth", 0},
+    {"ui/windowHeight", 0},
 };
 
 const char* const kPresets[] = {"qwen3-thinking", "qwen3-non-thinking", "precise", "creative"};
@@ -125,6 +127,22 @@ void Settings::setFontSize(int v) {
 
 int Settings::savedMemoryGb() const {
     return std::clamp(value("model/savedMemoryGb").toInt(), 0, 256);
+}
+
+int Settings::windowWidth() const {
+    return std::clamp(value("ui/windowWidth").toInt(), 0, 16384);
+}
+
+int Settings::windowHeight() const {
+    return std::clamp(value("ui/windowHeight").toInt(), 0, 16384);
+}
+
+void Settings::setWindowWidth(int v) {
+    if (store("ui/windowWidth", std::clamp(v, 0, 16384))) emit windowSizeChanged();
+}
+
+void Settings::setWindowHeight(int v) {
+    if (store("ui/windowHeight", std::clamp(v, 0, 16384))) emit windowSizeChanged();
 }
 
 void Settings::setSavedMemoryGb(int v) {

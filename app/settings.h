@@ -30,6 +30,9 @@ class Settings : public QObject {
     // many GB; 0 turns saving off. Applies the next time a model loads.
     Q_PROPERTY(
         int savedMemoryGb READ savedMemoryGb WRITE setSavedMemoryGb NOTIFY savedMemoryGbChanged)
+    // The window's size when it was last closed; 0 = not yet (the window then fits the screen).
+    Q_PROPERTY(int windowWidth READ windowWidth WRITE setWindowWidth NOTIFY windowSizeChanged)
+    Q_PROPERTY(int windowHeight READ windowHeight WRITE setWindowHeight NOTIFY windowSizeChanged)
 
 public:
     static constexpr const char* kDefaultSystemPrompt = "You are a helpful assistant.";
@@ -51,6 +54,8 @@ public:
     QString language() const;
     int fontSize() const;
     int savedMemoryGb() const;
+    int windowWidth() const;
+    int windowHeight() const;
 
     void setModelPath(const QString& v);
     void setThreads(int v);
@@ -63,6 +68,8 @@ public:
     void setLanguage(const QString& v);
     void setFontSize(int v);       // clamped to 6..48
     void setSavedMemoryGb(int v);  // clamped to 0..256
+    void setWindowWidth(int v);    // clamped to 0..16384
+    void setWindowHeight(int v);   // clamped to 0..16384
 
     static bool isKnownPreset(const QString& name);
 
@@ -78,6 +85,7 @@ signals:
     void languageChanged();
     void fontSizeChanged();
     void savedMemoryGbChanged();
+    void windowSizeChanged();
 
 private:
     QVariant value(const char* key) const;

@@ -205,6 +205,7 @@ def main():
     write(d, "other_ids", kv_block(ids=(1, 2, 3, 5)))
     write(d, "other_model", kv_block(identity=8))
     write(d, "truncated", kv_block()[:-7])
+    write(d, "trailing_byte", kv_block() + b"@")  # found by the fuzzer: was loaded
 
     d = os.path.join(out, "json")
     samples = {

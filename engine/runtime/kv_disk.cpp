@@ -159,6 +159,7 @@ bool KvDiskCache::load(uint64_t key, const int32_t* ids, uint8_t* out) {
     if (!in.read(reinterpret_cast<char*>(saved.data()), std::streamsize(idBytes)) ||
         !in.read(reinterpret_cast<char*>(out), std::streamsize(m_layout.blockBytes)))
         return reject("truncated");
+    if (in.peek() != std::char_traits<char>::eof()) return reject("bytes after the block");
     const uint64_t hash =
         hashBytes(hashBytes(0, reinterpret_cast<const uint8_t*>(saved.data()), idBytes), out,
                   m_layout.blockBytes);

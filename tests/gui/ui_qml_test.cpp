@@ -133,6 +133,8 @@ class FakeSettings : public QObject {
     Q_PROPERTY(QString device MEMBER device NOTIFY changed)
     Q_PROPERTY(QString kvCache MEMBER kvCache NOTIFY changed)
     Q_PROPERTY(int savedMemoryGb MEMBER savedMemoryGb NOTIFY changed)
+    Q_PROPERTY(int windowWidth MEMBER windowWidth NOTIFY changed)
+    Q_PROPERTY(int windowHeight MEMBER windowHeight NOTIFY changed)
     Q_PROPERTY(QString samplingPreset MEMBER samplingPreset NOTIFY changed)
     Q_PROPERTY(QString systemPrompt MEMBER systemPrompt NOTIFY changed)
     Q_PROPERTY(QString theme MEMBER theme NOTIFY changed)
@@ -141,7 +143,7 @@ class FakeSettings : public QObject {
 
 public:
     QString modelPath, device = "cpu", kvCache = "f16", samplingPreset = "qwen3-non-thinking";
-    int savedMemoryGb = 4;
+    int savedMemoryGb = 4, windowWidth = 0, windowHeight = 0;
     QString systemPrompt = "You are a helpful assistant.", theme = "light", language;
     int threads = 0, contextSize = 0, fontSize = 11;
 

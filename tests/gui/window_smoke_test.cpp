@@ -1,6 +1,7 @@
 // The real window on the real app objects (AppContext with a fresh data dir, no model), and the
 // folio executable's --version and --smoke-test modes.
 #include <QProcess>
+#include <QScreen>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -49,6 +50,33 @@ private slots:
             QTRY_VERIFY(qml.window()->property("dark").toBool());
             QVERIFY2(!qml.hasWarnings(), qPrintable(qml.warnings()));
         }
+    }
+
+    // A first start fits the screen (90% of it, up to 1440 x 960); a closed window's size is
+    // remembered for the next start.
+    void windowFitsTheScreenAndRemembersItsSize() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        AppOptions options;
+        options.dataDir = dir.path();
+        AppContext context(options);
+        {
+            folio::test::QmlWindow qml(context.controller(), context.settings(), nullptr, true);
+            QVERIFY2(qml.window(), qPrintable(qml.warnings()));
+            QVERIFY(QTest::qWaitForWindowExposed(qml.window()));
+            const QRect screen = qml.window()->screen()->availableVirtualGeometry();
+            QCOMPARE(qml.window()->width(), qRound(std::min(screen.width() * 0.9, 1440.0)));
+            QCOMPARE(qml.window()->height(), qRound(std::min(screen.height() * 0.9, 960.0)));
+            qml.window()->resize(700, 500);
+            QTRY_COMPARE(qml.window()->width(), 700);
+            qml.window()->close();
+            QCOMPARE(context.settings()->windowWidth(), 700);
+            QCOMPARE(context.settings()->windowHeight(), 500);
+        }
+        folio::test::QmlWindow again(context.controller(), context.settings(), nullptr, true);
+        QVERIFY(again.window());
+        QCOMPARE(again.window()->width(), 700);
+        QCOMPARE(again.window()->height(), 500);
     }
 
     void versionPrintsBackends() {

@@ -15,9 +15,15 @@ namespace folio::test {
 
 class QmlWindow {
 public:
+    // The size the GUI suites lay the window out at (the offscreen platform's screen is
+    // 800 x 600, smaller than any desktop the window is made for).
+    static constexpr int kTestWidth = 1100;
+    static constexpr int kTestHeight = 740;
+
     // Loads the window; check window() for success. app, settings and documents (optional: the
-    // DocumentsController) must outlive this object.
-    QmlWindow(QObject* app, QObject* settings, QObject* documents = nullptr) {
+    // DocumentsController) must outlive this object. ownSize: keep the size Main.qml chooses
+    // instead of kTestWidth x kTestHeight.
+    QmlWindow(QObject* app, QObject* settings, QObject* documents = nullptr, bool ownSize = false) {
         folio::ui::setUpQuickStyle();
         m_engine = std::make_unique<QQmlApplicationEngine>();
         QObject::connect(m_engine.get(), &QQmlEngine::warnings, m_engine.get(),
@@ -29,6 +35,7 @@ public:
         m_engine->load(folio::ui::mainQmlUrl());
         if (!m_engine->rootObjects().isEmpty())
             m_window = qobject_cast<QQuickWindow*>(m_engine->rootObjects().constFirst());
+        if (m_window && !ownSize) m_window->resize(kTestWidth, kTestHeight);
     }
 
     QQuickWindow* window() const { return m_window; }

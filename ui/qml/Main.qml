@@ -8,8 +8,18 @@ import QtQuick.Layouts
 ApplicationWindow {
     id: window
     objectName: "mainWindow"
-    width: 1100
-    height: 740
+    // The size it had when last closed (never larger than the screen), else 90% of the screen
+    // up to 1440 x 960.
+    width: Math.round(settings.windowWidth > 0 ? Math.min(settings.windowWidth, Screen.desktopAvailableWidth)
+                                               : Math.min(Screen.desktopAvailableWidth * 0.9, 1440))
+    height: Math.round(settings.windowHeight > 0 ? Math.min(settings.windowHeight, Screen.desktopAvailableHeight)
+                                                 : Math.min(Screen.desktopAvailableHeight * 0.9, 960))
+    onClosing: {
+        // Both read first: storing the width re-evaluates the height's binding.
+        const size = Qt.size(width, height)
+        settings.windowWidth = size.width
+        settings.windowHeight = size.height
+    }
     minimumWidth: 640
     minimumHeight: 420
     visible: true
