@@ -38,12 +38,15 @@ void AttachedDocuments::setBudget(int budgetTokens, int retrievalCapTokens) {
 
 void AttachedDocuments::refresh() {
     QVector<Row> rows;
+    QHash<qint64, QVector<PageText>> pagesById;  // read once: for the OCR count and the counting
     if (m_conversationId > 0) {
         if (auto docs = m_store->attached(m_conversationId)) {
             for (const DocumentInfo& info : *docs) {
                 Row row{info, 0};
-                if (auto pages = m_store->pages(info.id))
+                if (auto pages = m_store->pages(info.id)) {
                     for (const PageText& p : *pages) row.ocrPages += p.ocr ? 1 : 0;
+                    pagesById.insert(info.id, std::move(*pages));
+                }
                 rows << row;
             }
         }
@@ -52,19 +55,24 @@ void AttachedDocuments::refresh() {
     m_rows = std::move(rows);
     endResetModel();
     emit changed();
-    countMissing();
+    countMissing(pagesById);
 }
 
 // Counts each attached document not counted yet on the global thread pool; a watcher owned by
 // this object brings the result back to this thread (dropped when the tokenizer changed).
-void AttachedDocuments::countMissing() {
+// pagesById: pages already read (refresh); the others are read from the store.
+void AttachedDocuments::countMissing(const QHash<qint64, QVector<PageText>>& pagesById) {
     if (!m_counter) return;
     for (const Row& row : m_rows) {
         const qint64 id = row.info.id;
         if (m_tokens.contains(id) || m_inFlight.contains(id)) continue;
-        auto pages = m_store->pages(id);
-        if (!pages) continue;
-        const ContextDocument doc{id, row.info.title, std::move(*pages)};
+        QVector<PageText> pages = pagesById.value(id);
+        if (!pagesById.contains(id)) {
+            auto stored = m_store->pages(id);
+            if (!stored) continue;
+            pages = std::move(*stored);
+        }
+        const ContextDocument doc{id, row.info.title, std::move(pages)};
         const Counter counter = m_counter;
         QFuture<int> future = QtConcurrent::run([doc, counter] {
             auto block = buildDocumentContext(QString(), {doc}, INT_MAX, counter, {});

@@ -77,7 +77,7 @@ private:
         DocumentInfo info;
         int ocrPages = 0;
     };
-    void countMissing();
+    void countMissing(const QHash<qint64, QVector<PageText>>& pagesById = {});
     int tokensOf(qint64 documentId) const;
     bool fitsWhole() const;
 

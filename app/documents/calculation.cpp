@@ -63,11 +63,15 @@ const Currency* currencyOf(const QString& sentence) {
     return nullptr;
 }
 
+// "1,280,000" / "6,400.50": thousands grouped, cents only when there are any.
+QString grouped(double value) {
+    const bool whole = std::abs(value - std::round(value)) < 0.005;
+    return QLocale(QLocale::English).toString(value, 'f', whole ? 0 : 2);
+}
+
 // "1,280,000元" / "USD 1,280,000"; no unit when the sentence names no currency (zh: 元).
 QString money(double value, const Currency* currency, bool chinese) {
-    const QString number =
-        QLocale(QLocale::English)
-            .toString(value, 'f', std::abs(value - std::round(value)) < 0.005 ? 0 : 2);
+    const QString number = grouped(value);
     if (chinese) return number + QString::fromUtf8(currency ? currency->zhSuffix : "元");
     return currency ? QString::fromUtf8(currency->enPrefix) + number : number;
 }
@@ -88,11 +92,6 @@ Found findFact(const QVector<QVector<Clause>>& clauses, FactKind kind, const QSt
                 if (ok && value > 0) return {&clause, value, fact.value, fact.quote};
             }
     return {};
-}
-
-QString grouped(double value) {
-    const bool whole = std::abs(value - std::round(value)) < 0.005;
-    return QLocale(QLocale::English).toString(value, 'f', whole ? 0 : 2);
 }
 
 // "[p.2] [p.5]": the two clauses' pages (one when they share it).

@@ -83,6 +83,8 @@ public:
     void setSpeedEstimate(const SpeedEstimate& estimate) { m_estimate = estimate; }
     double prefillTokensPerSecond() const { return m_estimate.prefillTokensPerSecond; }
     double decodeTokensPerSecond() const { return m_estimate.decodeTokensPerSecond; }
+    // Estimated seconds to read `tokens` of prompt on this computer; -1 unknown.
+    Q_INVOKABLE int secondsToRead(int tokens) const { return m_estimate.secondsToRead(tokens); }
 
 signals:
     void stateChanged();

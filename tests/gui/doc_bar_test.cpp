@@ -77,16 +77,6 @@ public:
     QString modelKey() const override { return QStringLiteral("instant"); }
 };
 
-folio::IngestedDocument contract(const QString& sha, const QString& title, int pages) {
-    folio::IngestedDocument doc;
-    doc.path = "/tmp/" + title + ".pdf";
-    doc.kind = "pdf";
-    doc.title = title;
-    doc.sha256 = sha;
-    for (int p = 1; p <= pages; ++p) doc.pages.push_back({p, folio::test::pageText(p), false});
-    return doc;
-}
-
 using folio::test::findNamed;
 
 bool shown(QObject* item) {
@@ -137,7 +127,9 @@ private slots:
     }
 
     void chipsAndPresetsFollowTheAttachments() {
-        const qint64 supply = m_store->add(contract(QString(64, 'a'), "Supply Agreement", 4))->id;
+        const qint64 supply =
+            m_store->add(folio::test::ingestedContract(QString(64, 'a'), "Supply Agreement", 4))
+                ->id;
         QVERIFY(m_controller->attachTo(m_app.conversationId, supply));
         QTRY_COMPARE(folio::test::findAllNamed(m_window.get(), "documentChip").size(), 1);
         QObject* chip = findNamed(m_window.get(), "documentChip");
@@ -156,7 +148,8 @@ private slots:
         QCOMPARE(m_window->property("chosenKey").toString(), QString("conflicts"));
         QVERIFY(m_window->property("chosenText").toString().contains("Supply Agreement"));
 
-        const qint64 lease = m_store->add(contract(QString(64, 'b'), "Lease Agreement", 3))->id;
+        const qint64 lease =
+            m_store->add(folio::test::ingestedContract(QString(64, 'b'), "Lease Agreement", 3))->id;
         QVERIFY(m_controller->attachTo(m_app.conversationId, lease));
         QTRY_VERIFY(shown(findNamed(m_window.get(), "preset_compare")));
         QMetaObject::invokeMethod(findNamed(m_window.get(), "preset_compare"), "clicked");

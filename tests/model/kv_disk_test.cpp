@@ -17,6 +17,7 @@
 #include "engine/model/model.h"
 #include "engine/runtime/generator.h"
 #include "engine/runtime/thread_pool.h"
+#include "support/random_tokens.h"
 #include "support/synthetic_model.h"
 #include "support/test_env.h"
 
@@ -24,16 +25,11 @@ using namespace folio;
 
 namespace {
 
+using folio::test::maxRelDiff;
+using folio::test::randomTokens;
+
 constexpr int kBlockTokens = 16;
 constexpr size_t kBlockBytes = 4096;
-
-std::vector<int32_t> randomTokens(int n, uint32_t seed) {
-    std::mt19937 rng(seed);
-    std::uniform_int_distribution<int> d(0, 150000);
-    std::vector<int32_t> t(static_cast<size_t>(n));
-    for (auto& x : t) x = d(rng);
-    return t;
-}
 
 std::vector<uint8_t> randomBytes(size_t n, uint32_t seed) {
     std::mt19937 rng(seed);
@@ -58,15 +54,6 @@ QString onlyFile(const QString& dir) {
         for (const QString& f : QDir(root.filePath(sub)).entryList({"*.kvb"}, QDir::Files))
             found << root.filePath(sub + "/" + f);
     return found.size() == 1 ? found.front() : QString();
-}
-
-double maxRelDiff(const std::vector<float>& a, const std::vector<float>& b) {
-    double scale = 0, diff = 0;
-    for (size_t i = 0; i < a.size(); ++i) {
-        scale = std::max(scale, double(std::abs(b[i])));
-        diff = std::max(diff, double(std::abs(a[i] - b[i])));
-    }
-    return diff / std::max(scale, 1e-9);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "engine/runtime/generator.h"
 #include "engine/runtime/kv_cache.h"
 #include "engine/runtime/thread_pool.h"
+#include "support/random_tokens.h"
 #include "support/synthetic_model.h"
 #include "support/test_env.h"
 
@@ -19,22 +20,8 @@ using namespace folio;
 
 namespace {
 
-std::vector<int32_t> randomTokens(int n, uint32_t seed) {
-    std::mt19937 rng(seed);
-    std::uniform_int_distribution<int> d(0, 150000);
-    std::vector<int32_t> t(static_cast<size_t>(n));
-    for (auto& x : t) x = d(rng);
-    return t;
-}
-
-double maxRelDiff(const std::vector<float>& a, const std::vector<float>& b) {
-    double scale = 0, diff = 0;
-    for (size_t i = 0; i < a.size(); ++i) {
-        scale = std::max(scale, double(std::abs(b[i])));
-        diff = std::max(diff, double(std::abs(a[i] - b[i])));
-    }
-    return diff / std::max(scale, 1e-9);
-}
+using folio::test::maxRelDiff;
+using folio::test::randomTokens;
 
 // Runs `tokens` (appended after what seq already holds) through the model in chunks.
 void runTokens(ForwardPass& fwd, KvCache& cache, KvCache::SeqId seq,

@@ -21,14 +21,7 @@ using folio::AttachedDocuments;
 namespace {
 
 folio::IngestedDocument contract(const QString& sha, int pages, int ocrPage = 0) {
-    folio::IngestedDocument doc;
-    doc.path = "/tmp/contract.pdf";
-    doc.kind = "pdf";
-    doc.title = "Supply Agreement " + sha.left(1);
-    doc.sha256 = sha;
-    for (int p = 1; p <= pages; ++p)
-        doc.pages.push_back({p, folio::test::pageText(p), p == ocrPage});
-    return doc;
+    return folio::test::ingestedContract(sha, "Supply Agreement " + sha.left(1), pages, ocrPage);
 }
 
 int role(const AttachedDocuments& m, int row, AttachedDocuments::Role r) {

@@ -12,6 +12,8 @@
 #include <QString>
 #include <QStringList>
 
+#include "app/documents/ingestor.h"
+
 namespace folio::test {
 
 // The clauses the tests look for, and the page each is written on (1-based).
@@ -48,6 +50,20 @@ inline QString pageText(int page) {
     for (const KnownClause& c : kKnownClauses)
         if (c.page == page) lines << QString::fromUtf8(c.text);
     return lines.join('\n');
+}
+
+// The contract as a parsed document, ready for DocumentStore::add: `pages` pages of pageText(),
+// page ocrPage (0: none) marked as read by OCR.
+inline folio::IngestedDocument ingestedContract(
+    const QString& sha256, const QString& title = QStringLiteral("Supply Agreement"),
+    int pages = 32, int ocrPage = 0) {
+    folio::IngestedDocument doc;
+    doc.path = QStringLiteral("/tmp/") + title + QStringLiteral(".pdf");
+    doc.kind = QStringLiteral("pdf");
+    doc.title = title;
+    doc.sha256 = sha256;
+    for (int p = 1; p <= pages; ++p) doc.pages.push_back({p, pageText(p), p == ocrPage});
+    return doc;
 }
 
 // Writes a pageCount-page PDF; returns false on failure. imagePage > 0: that page holds only an

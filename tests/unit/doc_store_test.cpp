@@ -17,13 +17,8 @@ using folio::DocumentStore;
 namespace {
 
 folio::IngestedDocument contract(const QString& sha = QString(64, 'a')) {
-    folio::IngestedDocument doc;
-    doc.path = "/tmp/contract.pdf";
-    doc.kind = "pdf";
-    doc.title = "Supply Agreement";
+    folio::IngestedDocument doc = folio::test::ingestedContract(sha, "Supply Agreement", 32, 3);
     doc.author = "Legal";
-    doc.sha256 = sha;
-    for (int p = 1; p <= 32; ++p) doc.pages.push_back({p, folio::test::pageText(p), p == 3});
     return doc;
 }
 

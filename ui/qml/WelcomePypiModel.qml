@@ -37,8 +37,8 @@ Frame {
         return ""
     }
     function speedText() {
-        if (fetch.prefillTokensPerSecond <= 0) return ""
-        const readSeconds = Math.max(1, Math.ceil(root.sampleTokens / fetch.prefillTokensPerSecond))
+        const readSeconds = fetch.secondsToRead(root.sampleTokens)
+        if (readSeconds < 0) return ""
         const words = Math.max(1, Math.round(fetch.decodeTokensPerSecond * root.wordsPerToken))
         return qsTr("On this computer (%1 cores, %2), estimated: reads a 10-page document in about %3, then writes about %4 words a second.")
                .arg(models.hostCores).arg(models.hostLevel).arg(root.formatter.formatSeconds(readSeconds)).arg(words)
