@@ -9,6 +9,7 @@
 #include "app/chat_request.h"
 #include "app/conversation_export.h"
 #include "app/engine_worker.h"
+#include "app/saved_tags.h"
 #include "app/settings.h"
 
 using folio::MessageState;
@@ -178,6 +179,9 @@ void AppController::deleteConversation(qint64 id) {
         (id == m_waiting.conversationId && m_waiting.userId != 0))
         stop();
     if (failed(m_store->deleteConversation(id))) return;
+    // What was saved of this chat's text goes now (undo brings the chat back; it is then read
+    // again): a deleted chat leaves nothing of itself in the cache folder.
+    forgetSavedMemory(folio::conversationTag(id));
     m_lastDeletedId = id;
     m_conversations.remove(id);
     if (id == m_currentId) {

@@ -21,6 +21,7 @@
 #include "app/conversation_store.h"
 #include "app/documents/document_turn.h"
 #include "app/documents/retrieval_cap.h"
+#include "app/read_ahead.h"
 #include "app/think_parser.h"
 #include "app/token_counter.h"
 #include "ui/conversation_list_model.h"
@@ -110,7 +111,8 @@ public:
     // The system message the next reply of the current chat starts with when its documents are
     // read whole (the user's system prompt, then the document block); empty when the chat has
     // none, they are read by retrieval, or no model is loaded. What ReadAhead prefills.
-    QString readAheadSystem();
+    // With the tags of its chat and documents (saved_tags.h).
+    folio::ReadAheadPrompt readAheadPrompt();
     // The retrieval-mode cap of the document block for the loaded model on this computer.
     int retrievalCap() const { return m_prefillSpeed.retrievalCapTokens(); }
     bool contextExact() const { return m_contextExact; }
@@ -162,6 +164,9 @@ public:
     // Bytes the saved blocks take on disk, and deleting them all (Settings shows both).
     Q_INVOKABLE double savedMemoryBytes() const;
     Q_INVOKABLE void clearSavedMemory();
+    // Deletes the saved blocks that hold a source's text (saved_tags.h: a deleted document's
+    // "doc-N"); deleteConversation does it for the chat.
+    void forgetSavedMemory(const std::string& tag);
     Q_INVOKABLE void copyToClipboard(const QString& text);
 
     // Writes conversation `id` to `path` (a local path or a file: URL) as format "markdown" or

@@ -9,6 +9,7 @@
 #include "app/documents/document_context.h"
 #include "app/documents/engine_generator.h"
 #include "app/engine_worker.h"
+#include "app/saved_tags.h"
 
 namespace {
 QString systemWithBlock(const QString& system, const QString& block) {
@@ -35,7 +36,7 @@ QString AppController::withDocuments(const QString& system, const History& histo
     return systemWithBlock(system, m_documentTurn.systemBlock);
 }
 
-QString AppController::readAheadSystem() {
+folio::ReadAheadPrompt AppController::readAheadPrompt() {
     if (!m_documentProvider || m_currentId <= 0 || !m_worker->modelReady()) return {};
     auto conversation = m_store->conversation(m_currentId);
     auto path = m_store->activePath(m_currentId);
@@ -50,7 +51,8 @@ QString AppController::readAheadSystem() {
         m_documentProvider(m_currentId, QString(), budget, retrievalCap());
     if (turn.systemBlock.isEmpty() || turn.context.mode != folio::ContextMode::WholeDocuments)
         return {};
-    return systemWithBlock(system, turn.systemBlock);
+    return {systemWithBlock(system, turn.systemBlock),
+            folio::savedTagsFor(m_currentId, turn.documents)};
 }
 
 qint64 AppController::ensureConversation(const QString& title) {
@@ -104,6 +106,7 @@ public:
         request.messages = {{"system", system.toStdString()}, {"user", user.toStdString()}};
         request.sampling = folio::samplingForPreset(QStringLiteral("precise"));
         request.maxTokens = maxTokens;
+        request.savedTags = m_savedTags;
         m_text.clear();
         m_done = std::move(done);
         m_request = m_worker->submit(std::move(request));
@@ -113,11 +116,13 @@ public:
     }
     int countTokens(const QString& text) const override { return m_worker->countTokens(text); }
     QString modelKey() const override { return m_modelKey ? m_modelKey() : QString(); }
+    void setDocument(qint64 documentId) override { m_savedTags = {folio::documentTag(documentId)}; }
 
 private:
     EngineWorker* m_worker;
     std::function<QString()> m_modelKey;
     quint64 m_request = 0;  // 0: none running
+    std::vector<std::string> m_savedTags;
     QString m_text;
     std::function<void(folio::Expected<QString>)> m_done;
 };

@@ -8,6 +8,7 @@
 #include "app/app_controller.h"
 #include "app/chat_request.h"
 #include "app/engine_worker.h"
+#include "app/saved_tags.h"
 #include "app/settings.h"
 #include "engine/runtime/kv_cache.h"
 
@@ -103,6 +104,7 @@ void AppController::startSummary(qint64 userMessageId) {
     request.thinking = false;
     request.sampling = folio::samplingForPreset("precise");
     request.maxTokens = summaryTokens;
+    request.savedTags = {folio::conversationTag(m_currentId)};
     m_lastRequestMessages = request.messages;
     m_summary = {true, userMessageId, history.ids.at(plan.droppedTurns - 1), QString()};
     m_replyConversationId = m_currentId;
@@ -204,6 +206,7 @@ void AppController::startReply(qint64 userMessageId, qint64 continueId, bool ask
     request.sampling = folio::samplingForPreset(m_settings->samplingPreset());
     request.maxTokens = m_maxReplyTokens;
     request.ignoreEndOfGeneration = m_ignoreEndOfText;
+    request.savedTags = folio::savedTagsFor(m_currentId, m_documentTurn.documents);
     m_lastRequestMessages = request.messages;
 
     m_replyText.clear();
@@ -413,6 +416,11 @@ double AppController::savedMemoryBytes() const {
     double total = 0;
     for (const QString& file : savedBlockFiles(m_savedMemoryDir)) total += QFileInfo(file).size();
     return total;
+}
+
+void AppController::forgetSavedMemory(const std::string& tag) {
+    if (!m_savedMemoryDir.isEmpty())
+        m_worker->forgetSaved(m_savedMemoryDir, QString::fromStdString(tag));
 }
 
 // Files only: the engine keeps writing into its model folder; a block it believes saved and

@@ -6,6 +6,7 @@
 #include <QQmlEngine>
 #include <QStandardPaths>
 
+#include "app/api/api_server.h"
 #include "app/app_controller.h"
 #include "app/conversation_store.h"
 #include "app/database.h"
@@ -18,6 +19,7 @@
 #include "app/engine_worker.h"
 #include "app/models/model_manager.h"
 #include "app/read_ahead.h"
+#include "app/saved_tags.h"
 #include "app/settings.h"
 
 namespace {
@@ -65,7 +67,7 @@ std::unique_ptr<folio::ReadAhead> makeReadAhead(AppController* controller,
                                                 folio::AttachedDocuments* attached,
                                                 EngineWorker* worker) {
     auto readAhead = std::make_unique<folio::ReadAhead>(
-        worker, [controller] { return controller->readAheadSystem(); },
+        worker, [controller] { return controller->readAheadPrompt(); },
         [controller] { return controller->generating(); });
     folio::ReadAhead* r = readAhead.get();
     QObject::connect(controller, &AppController::replyStarting, r, &folio::ReadAhead::cancel);
@@ -127,6 +129,10 @@ AppContext::AppContext(const AppOptions& options) {
         });
     connectAttachedDocuments(m_controller.get(), m_documents->attached(), worker);
     m_readAhead = makeReadAhead(m_controller.get(), m_documents->attached(), worker);
+    QObject::connect(m_documents.get(), &folio::DocumentsController::documentRemoved, controller,
+                     [controller](qint64 documentId) {
+                         controller->forgetSavedMemory(folio::documentTag(documentId));
+                     });
     // Read documents' KV blocks, kept across restarts (the engine's disk tier): a cache, so
     // under the cache location; with --data-dir, inside it (tests stay isolated).
     m_controller->setSavedMemoryDirectory(
@@ -134,6 +140,14 @@ AppContext::AppContext(const AppOptions& options) {
             ? QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
                   QStringLiteral("/saved-memory")
             : QDir(m_dataDir).filePath(QStringLiteral("saved-memory")));
+    m_api = std::make_unique<folio::ApiServer>(worker);
+    QObject::connect(controller, &AppController::modelChanged, m_api.get(), [this] {
+        m_api->setModel(m_controller->modelReady() ? m_controller->modelName() : QString(),
+                        m_controller->contextSize());
+    });
+    QObject::connect(m_settings.get(), &Settings::apiChanged, m_api.get(),
+                     [this] { applyApiSettings(); });
+    applyApiSettings();
     if (options.headlessSmoke) return;
     m_modelPath = options.modelPath;
     if (m_modelPath.isEmpty()) m_modelPath = m_settings->modelPath();
@@ -145,7 +159,25 @@ AppContext::AppContext(const AppOptions& options) {
     if (!m_modelPath.isEmpty()) m_controller->loadModel(m_modelPath);
 }
 
+void AppContext::applyApiSettings() {
+    if (!m_settings->apiEnabled()) {
+        m_api->stop();
+        return;
+    }
+    if (m_settings->apiToken().isEmpty()) {
+        m_settings->setApiToken(folio::newApiToken());  // emits apiChanged: applied from there
+        return;
+    }
+    folio::ApiServer::Options options;
+    options.host =
+        m_settings->apiAllowNetwork() ? QStringLiteral("0.0.0.0") : QStringLiteral("127.0.0.1");
+    options.port = m_settings->apiPort();
+    options.token = m_settings->apiToken();
+    m_api->start(options);
+}
+
 AppContext::~AppContext() {
+    m_api.reset();         // cancels its requests, joins its threads
     m_readAhead.reset();   // cancels its request on the worker
     m_documents.reset();   // stops an ingestion child process
     m_models.reset();      // pauses downloads (their partial files stay resumable)
@@ -179,6 +211,7 @@ void AppContext::registerWithQml(QQmlEngine& engine) {
     root->setContextProperty(QStringLiteral("settings"), m_settings.get());
     root->setContextProperty(QStringLiteral("documents"), m_documents.get());
     root->setContextProperty(QStringLiteral("models"), m_models.get());
+    root->setContextProperty(QStringLiteral("api"), m_api.get());
     // Runs on Qt Quick's image loader threads: Database::connection() is per thread.
     folio::DocumentStore* docs = m_documentStore.get();
     engine.addImageProvider(QStringLiteral("folio-page"),

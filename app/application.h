@@ -11,6 +11,7 @@ class EngineWorker;
 class QQmlEngine;
 class Settings;
 namespace folio {
+class ApiServer;
 class ConversationStore;
 class Database;
 class DocumentStore;
@@ -43,6 +44,8 @@ public:
     folio::DocumentsController* documents();
     folio::ModelManager* models();
     folio::ReadAhead* readAhead() { return m_readAhead.get(); }
+    EngineWorker* worker() { return m_worker.get(); }
+    folio::ApiServer* api() { return m_api.get(); }
     // Exposes app, settings, documents and models to QML as context properties and registers the
     // "folio-page" image provider (rendered PDF pages for the citation viewer).
     void registerWithQml(QQmlEngine& engine);
@@ -62,4 +65,8 @@ private:
     std::unique_ptr<folio::DocumentsController> m_documents;
     std::unique_ptr<folio::ModelManager> m_models;
     std::unique_ptr<folio::ReadAhead> m_readAhead;
+    std::unique_ptr<folio::ApiServer> m_api;
+
+    // Starts, restarts or stops the API server as Settings say (a token is made on first use).
+    void applyApiSettings();
 };

@@ -1,5 +1,6 @@
 #include "app/engine_worker.h"
 
+#include <QFile>
 #include <QMetaObject>
 
 namespace {
@@ -120,8 +121,22 @@ void EngineWorker::flush() {
         if (!it.value().empty()) emit textArrived(it.key(), QString::fromStdString(it.value()));
 }
 
+quint64 EngineWorker::submitDirect(folio::GenerationRequest request,
+                                   folio::GenerationCallbacks callbacks) {
+    return m_engine->submit(std::move(request), std::move(callbacks));
+}
+
 void EngineWorker::cancel(quint64 requestId) {
     m_engine->cancel(requestId);
+}
+
+void EngineWorker::forgetSaved(const QString& directory, const QString& tag) {
+    m_engine->forgetSaved(
+        QFile::encodeName(directory).toStdString(), tag.toStdString(), [this, tag](int files) {
+            QMetaObject::invokeMethod(
+                this, [this, tag, files] { emit savedMemoryForgotten(tag, files); },
+                Qt::QueuedConnection);
+        });
 }
 
 void EngineWorker::cancelAll() {

@@ -32,8 +32,15 @@ public:
     void loadModel(const folio::LoadOptions& options);
     // Queues a generation; returns its id (> 0).
     quint64 submit(folio::GenerationRequest request);
+    // For a caller on another thread (the API server, app/api): the engine's own callbacks, run
+    // on the engine thread; nothing reaches this object's signals, so the window's replies never
+    // see these requests. Thread-safe, as cancel() is.
+    quint64 submitDirect(folio::GenerationRequest request, folio::GenerationCallbacks callbacks);
     void cancel(quint64 requestId);
     void cancelAll();
+    // Deletes the KV blocks saved under directory that hold text tagged `tag` (a deleted chat or
+    // document; Engine::forgetSaved), after the queued requests; savedMemoryForgotten follows.
+    void forgetSaved(const QString& directory, const QString& tag);
 
     bool modelReady() const { return m_ready; }
     // Token count of plain text with the loaded tokenizer; -1 without a model.
@@ -48,6 +55,7 @@ signals:
     void textArrived(quint64 requestId, const QString& batch);
     void prefillProgress(quint64 requestId, int done, int total);
     void finished(quint64 requestId, const folio::GenerationResult& result);
+    void savedMemoryForgotten(const QString& tag, int files);
 
 private:
     // Called on the engine thread.

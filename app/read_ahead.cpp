@@ -34,7 +34,8 @@ void ReadAhead::forget() {
 
 void ReadAhead::start() {
     if (!m_worker->modelReady() || m_busy()) return;
-    const QString system = m_source();
+    ReadAheadPrompt prompt = m_source();
+    const QString system = prompt.system;
     if (system.isEmpty() || system == m_read) return;
     if (m_requestId != 0) {
         if (system == m_reading) return;
@@ -48,6 +49,7 @@ void ReadAhead::start() {
     request.messages = {{"system", system.toStdString()}, {"user", std::string()}};
     request.sampling = samplingForPreset(QStringLiteral("precise"));
     request.maxTokens = 1;
+    request.savedTags = std::move(prompt.savedTags);
     m_reading = system;
     m_requestId = m_worker->submit(std::move(request));
     setProgress(0);

@@ -11,12 +11,21 @@
 #include <QObject>
 #include <QTimer>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "engine/runtime/types.h"
 
 class EngineWorker;
 
 namespace folio {
+
+// What to read ahead: the system message the next reply starts with, and where its text comes
+// from (saved_tags.h). An empty system: nothing to read.
+struct ReadAheadPrompt {
+    QString system;
+    std::vector<std::string> savedTags;
+};
 
 class ReadAhead : public QObject {
     Q_OBJECT
@@ -26,7 +35,7 @@ class ReadAhead : public QObject {
 public:
     // The system message the next reply starts with, when it holds whole documents; empty when
     // there is nothing to read ahead.
-    using SystemSource = std::function<QString()>;
+    using SystemSource = std::function<ReadAheadPrompt()>;
     // Whether a reply is running or waiting (read-ahead then waits for the next schedule()).
     using Busy = std::function<bool()>;
 

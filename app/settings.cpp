@@ -24,6 +24,10 @@ const Default kDefaults[] = {
     {"model/savedMemoryGb", 4},
     {"ui/windowWidth", 0},
     {"ui/windowHeight", 0},
+    {"api/enabled", false},
+    {"api/port", 8080},
+    {"api/token", QString()},
+    {"api/allowNetwork", false},
 };
 
 const char* const kPresets[] = {"qwen3-thinking", "qwen3-non-thinking", "precise", "creative"};
@@ -143,6 +147,38 @@ void Settings::setWindowWidth(int v) {
 
 void Settings::setWindowHeight(int v) {
     if (store("ui/windowHeight", std::clamp(v, 0, 16384))) emit windowSizeChanged();
+}
+
+bool Settings::apiEnabled() const {
+    return value("api/enabled").toBool();
+}
+
+int Settings::apiPort() const {
+    return std::clamp(value("api/port").toInt(), 1024, 65535);
+}
+
+QString Settings::apiToken() const {
+    return value("api/token").toString();
+}
+
+bool Settings::apiAllowNetwork() const {
+    return value("api/allowNetwork").toBool();
+}
+
+void Settings::setApiEnabled(bool v) {
+    if (store("api/enabled", v)) emit apiChanged();
+}
+
+void Settings::setApiPort(int v) {
+    if (store("api/port", std::clamp(v, 1024, 65535))) emit apiChanged();
+}
+
+void Settings::setApiToken(const QString& v) {
+    if (store("api/token", v)) emit apiChanged();
+}
+
+void Settings::setApiAllowNetwork(bool v) {
+    if (store("api/allowNetwork", v)) emit apiChanged();
 }
 
 void Settings::setSavedMemoryGb(int v) {

@@ -33,6 +33,13 @@ class Settings : public QObject {
     // The window's size when it was last closed; 0 = not yet (the window then fits the screen).
     Q_PROPERTY(int windowWidth READ windowWidth WRITE setWindowWidth NOTIFY windowSizeChanged)
     Q_PROPERTY(int windowHeight READ windowHeight WRITE setWindowHeight NOTIFY windowSizeChanged)
+    // The OpenAI-compatible API server (app/api): off by default; on 127.0.0.1 unless other
+    // computers are allowed; every request needs the token (made when the server is first
+    // turned on).
+    Q_PROPERTY(bool apiEnabled READ apiEnabled WRITE setApiEnabled NOTIFY apiChanged)
+    Q_PROPERTY(int apiPort READ apiPort WRITE setApiPort NOTIFY apiChanged)  // 1024..65535
+    Q_PROPERTY(QString apiToken READ apiToken WRITE setApiToken NOTIFY apiChanged)
+    Q_PROPERTY(bool apiAllowNetwork READ apiAllowNetwork WRITE setApiAllowNetwork NOTIFY apiChanged)
 
 public:
     static constexpr const char* kDefaultSystemPrompt = "You are a helpful assistant.";
@@ -56,6 +63,10 @@ public:
     int savedMemoryGb() const;
     int windowWidth() const;
     int windowHeight() const;
+    bool apiEnabled() const;
+    int apiPort() const;
+    QString apiToken() const;
+    bool apiAllowNetwork() const;
 
     void setModelPath(const QString& v);
     void setThreads(int v);
@@ -70,6 +81,10 @@ public:
     void setSavedMemoryGb(int v);  // clamped to 0..256
     void setWindowWidth(int v);    // clamped to 0..16384
     void setWindowHeight(int v);   // clamped to 0..16384
+    void setApiEnabled(bool v);
+    void setApiPort(int v);  // clamped to 1024..65535
+    void setApiToken(const QString& v);
+    void setApiAllowNetwork(bool v);
 
     static bool isKnownPreset(const QString& name);
 
@@ -86,6 +101,7 @@ signals:
     void fontSizeChanged();
     void savedMemoryGbChanged();
     void windowSizeChanged();
+    void apiChanged();
 
 private:
     QVariant value(const char* key) const;

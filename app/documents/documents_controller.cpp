@@ -211,6 +211,7 @@ void DocumentsController::cancel() {
 bool DocumentsController::remove(qint64 documentId) {
     const Status s = m_store->remove(documentId);
     if (!s.ok()) setStatus(QString::fromStdString(s.message()));
+    if (s.ok()) emit documentRemoved(documentId);
     reload();
     return s.ok();
 }

@@ -134,6 +134,8 @@ signals:
     void statusTextChanged();
     void ocrEnabledChanged();
     void documentAdded(qint64 documentId, bool alreadyStored);
+    // Deleted from the library (what the engine saved of its text goes with it).
+    void documentRemoved(qint64 documentId);
     void attachmentsChanged(qint64 conversationId);
     void summaryChanged();
     void summaryFinished(qint64 documentId, const QString& title, const QString& summary);

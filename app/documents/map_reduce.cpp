@@ -120,6 +120,7 @@ Status MapReduceSummarizer::start(qint64 documentId, const QString& request,
     Expected<QVector<PageText>> pages = m_store->pages(documentId);
     if (!pages) return pages.error();
     m_options = options;
+    m_generator->setDocument(documentId);
     const QVector<PageChunk> chunks =
         chunkPages(*pages, m_options.chunkTokens,
                    [this](const QString& t) { return m_generator->countTokens(t); });

@@ -38,6 +38,9 @@ public:
     virtual int countTokens(const QString& text) const = 0;
     // Names the model, so partial summaries of another model are not reused.
     virtual QString modelKey() const = 0;
+    // The document the following generations read (what the engine saves of their prompts is
+    // tagged with it, saved_tags.h, and deleted with the document).
+    virtual void setDocument(qint64 documentId) { Q_UNUSED(documentId); }
 };
 
 // A run of whole pages (or part of one page too long for a chunk), with page markers.

@@ -13,6 +13,12 @@ std::vector<int32_t> buildChatPrompt(const Tokenizer& tokenizer, const ChatForma
     return tokenizer.encodePrompt(prompt);
 }
 
+std::vector<int32_t> buildPlainPrompt(const Tokenizer& tokenizer, const std::string& text) {
+    PromptText prompt;
+    prompt.appendText(text);
+    return tokenizer.encodePrompt(prompt);
+}
+
 std::vector<int32_t> endOfTurnIds(const Tokenizer& tokenizer, const ChatFormatter& formatter) {
     std::vector<int32_t> ids;
     for (const std::string& t : formatter.endOfTurnTokens())

@@ -17,6 +17,9 @@ std::vector<int32_t> buildChatPrompt(const Tokenizer& tokenizer, const ChatForma
                                      const std::vector<ChatMessage>& messages, bool thinking,
                                      const std::string& continueAssistant);
 
+// Plain text, no template and no special tokens parsed (a raw completion).
+std::vector<int32_t> buildPlainPrompt(const Tokenizer& tokenizer, const std::string& text);
+
 // Token ids of the formatter's end-of-turn tokens that exist in the vocabulary.
 std::vector<int32_t> endOfTurnIds(const Tokenizer& tokenizer, const ChatFormatter& formatter);
 

@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -19,6 +20,7 @@
 #include "engine/quant/kernels.h"
 #include "engine/runtime/chat_prompt.h"
 #include "engine/runtime/generator.h"
+#include "engine/runtime/kv_disk.h"
 #include "engine/runtime/thread_pool.h"
 
 namespace folio {
@@ -203,15 +205,19 @@ struct Engine::Impl {
             result.error = "no model is loaded";
         } else {
             std::vector<int32_t> prompt =
-                buildChatPrompt(model->tokenizer(), *formatter, request.messages, request.thinking,
-                                request.continueAssistant);
+                request.rawPrompt
+                    ? buildPlainPrompt(model->tokenizer(), *request.rawPrompt)
+                    : buildChatPrompt(model->tokenizer(), *formatter, request.messages,
+                                      request.thinking, request.continueAssistant);
             GenerationHooks hooks;
             hooks.cancelled = [this] { return cancelRunning.load(std::memory_order_relaxed); };
             hooks.onPrefill = cb.onPrefill;
             hooks.onText = cb.onText;
             hooks.ignoreEndOfGeneration = request.ignoreEndOfGeneration;
+            generator->setSavedTags(request.savedTags);
             result =
                 generator->generate(prompt, request.sampling, request.maxTokens, stopIds, hooks);
+            generator->setSavedTags({});
             runningId.store(0);
         }
         if (cb.onFinished) cb.onFinished(result);
@@ -262,6 +268,20 @@ uint64_t Engine::submit(GenerationRequest request, GenerationCallbacks callbacks
     m_impl->post([impl = m_impl.get(), id, request = std::move(request),
                   callbacks = std::move(callbacks)] { impl->doGenerate(id, request, callbacks); });
     return id;
+}
+
+void Engine::forgetSaved(std::string directory, std::string tag,
+                         std::function<void(int files)> onDone) {
+    m_impl->post([impl = m_impl.get(), directory = std::move(directory), tag = std::move(tag),
+                  onDone = std::move(onDone)] {
+        // The open cache (when it is this directory's) forgets through itself, so that its
+        // in-memory view stays true; otherwise the files alone.
+        KvDiskCache* disk = impl->generator ? impl->generator->diskCache() : nullptr;
+        std::error_code ec;
+        const bool open = disk && std::filesystem::equivalent(disk->root(), directory, ec) && !ec;
+        const int files = open ? disk->forget(tag) : forgetKvDiskTag(directory, tag);
+        if (onDone) onDone(files);
+    });
 }
 
 void Engine::cancel(uint64_t requestId) {

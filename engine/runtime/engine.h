@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,7 +47,10 @@ struct ModelSummary {
 
 struct GenerationRequest {
     std::vector<ChatMessage> messages;  // rendered with the model's chat template
-    bool thinking = false;              // Qwen3: false renders an empty think block
+    // A plain completion (the API's /v1/completions): when set, the prompt is this text as is,
+    // with no chat template and no special tokens parsed in it; messages are ignored.
+    std::optional<std::string> rawPrompt;
+    bool thinking = false;  // Qwen3: false renders an empty think block
     // When non-empty, the last assistant turn is continued (not closed) with this text.
     std::string continueAssistant;
     SamplingParams sampling;
@@ -54,6 +58,10 @@ struct GenerationRequest {
     // Benchmarks and stress tests: end-of-text tokens do not end the reply, so exactly
     // maxTokens are generated (unless cancelled or a stop string matches).
     bool ignoreEndOfGeneration = false;
+    // Where the prompt's text comes from, for the disk tier of the prefix cache (the app:
+    // "conv-12", "doc-7"; [A-Za-z0-9_-]). A saved block keeps the tags that every prompt using it
+    // carried; Engine::forgetSaved(tag) deletes the blocks that hold that source's text.
+    std::vector<std::string> savedTags;
 };
 
 // Callbacks run on the engine thread, in this order: onPrefill* (onText)* onFinished (exactly
@@ -88,6 +96,12 @@ public:
     // Takes effect before the next token or prefill chunk; onFinished reports Cancelled.
     void cancel(uint64_t requestId);
     void cancelAll();
+
+    // Deletes the KV blocks saved under directory (LoadOptions::kvDiskDirectory) whose tags
+    // include tag (GenerationRequest::savedTags), for every model, after the queued requests;
+    // onDone (engine thread) gets how many files were deleted. Works with or without a model.
+    void forgetSaved(std::string directory, std::string tag,
+                     std::function<void(int files)> onDone = {});
 
     // Thread-safe, may be called from the GUI thread: token count of plain text (no special
     // tokens) with the loaded tokenizer, or -1 when no model is loaded.

@@ -96,13 +96,21 @@ void Generator::saveToDisk(int tokens) {
     const std::vector<int32_t>& ids = m_cache->tokens(m_seq);
     const size_t blocks = std::min(keys.size(), size_t(tokens) / bt);
     for (size_t i = 0; i < blocks; ++i) {
-        if (m_disk->contains(keys[i])) continue;
+        if (m_disk->contains(keys[i])) {
+            m_disk->noteUse(keys[i], m_savedTags);
+            continue;
+        }
         std::vector<uint8_t> bytes(m_cache->blockBytes());
         m_cache->copyBlockOut(table[i], bytes.data());
         m_disk->storeAsync(keys[i],
                            std::vector<int32_t>(ids.begin() + i * bt, ids.begin() + (i + 1) * bt),
-                           std::move(bytes));
+                           std::move(bytes), m_savedTags);
     }
+    m_disk->saveTags();
+}
+
+void Generator::setSavedTags(std::vector<std::string> tags) {
+    m_savedTags = KvDiskCache::normalizeTags(std::move(tags));
 }
 
 Status Generator::prefill(const std::vector<int32_t>& tokens, int from, float* logits,
@@ -167,7 +175,13 @@ GenerationResult Generator::generate(const std::vector<int32_t>& prompt,
     }
     const double prefillMs = msSince(start);
     result.timeToFirstTokenMs = prefillMs;
-    saveToDisk(int(prompt.size()));  // copies out; the files are written in the background
+    // The prompt's blocks are copied out for the disk tier after the first token is shown (the
+    // files are written in the background): the copy never delays the first token.
+    bool saved = false;
+    const auto save = [&] {
+        if (!saved) saveToDisk(int(prompt.size()));
+        saved = true;
+    };
     const int computed = int(prompt.size()) - reused;
     result.prefillTokensPerSecond = prefillMs > 0 ? computed * 1000.0 / prefillMs : 0;
 
@@ -198,6 +212,7 @@ GenerationResult Generator::generate(const std::vector<int32_t>& prompt,
         if (i == 0) result.timeToFirstTokenMs = msSince(start);
         auto r = stops.push(detok.push(id));
         emit(r.text);
+        save();
         if (r.stopped) {
             result.reason = FinishReason::StopString;
             break;
@@ -219,6 +234,7 @@ GenerationResult Generator::generate(const std::vector<int32_t>& prompt,
         m_cache->commit(m_seq);
         ++pos;
     }
+    save();
     if (result.reason != FinishReason::StopString) {
         auto r = stops.push(detok.flush());
         emit(r.text);

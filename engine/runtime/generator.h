@@ -69,6 +69,9 @@ public:
     // backend keeps its own KV storage); null turns it off.
     void setDiskCache(std::unique_ptr<KvDiskCache> disk);
     KvDiskCache* diskCache() const { return m_disk.get(); }
+    // The tags of the prompts that follow (GenerationRequest::savedTags): saved blocks remember
+    // them so that forgetting a source deletes its blocks (kv_disk.h).
+    void setSavedTags(std::vector<std::string> tags);
 
 private:
     Generator(const Model& model, ThreadPool& pool) : m_model(model), m_pool(pool) {}
@@ -96,6 +99,7 @@ private:
     int m_lastReused = 0;
     int m_lastRestored = 0;
     std::unique_ptr<KvDiskCache> m_disk;
+    std::vector<std::string> m_savedTags;  // normalized (KvDiskCache::normalizeTags)
 };
 
 }  // namespace folio

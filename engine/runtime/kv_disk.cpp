@@ -1,11 +1,14 @@
 #include "engine/runtime/kv_disk.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <system_error>
 
 #include "engine/runtime/hash64.h"
@@ -18,6 +21,7 @@ namespace {
 
 constexpr char kMagic[8] = {'F', 'O', 'L', 'I', 'O', 'K', 'V', 'B'};
 constexpr const char* kExtension = ".kvb";
+constexpr const char* kTagIndex = "tags.idx";
 constexpr size_t kIdentityBytes = size_t(4) << 20;  // the model file's first 4 MiB
 constexpr double kEvictTo = 0.9;                    // of maxBytes, after going over it
 
@@ -74,7 +78,107 @@ std::vector<SavedFile> listSaved(const std::string& root) {
     return out;
 }
 
+using TagMap = std::unordered_map<uint64_t, std::vector<std::string>>;
+
+// One line per tagged block: "<key in hex> tag tag...". Lines that do not parse are skipped:
+// the index only narrows what forget() deletes, a block missing from it counts as untagged.
+TagMap readTagIndex(const fs::path& folder) {
+    TagMap out;
+    std::ifstream in(folder / kTagIndex);
+    std::string line;
+    while (std::getline(in, line)) {
+        std::istringstream fields(line);
+        std::string key;
+        fields >> key;
+        char* end = nullptr;
+        const uint64_t k = std::strtoull(key.c_str(), &end, 16);
+        if (key.empty() || *end != '\0') continue;
+        std::vector<std::string> tags;
+        for (std::string t; fields >> t;) tags.push_back(t);
+        tags = KvDiskCache::normalizeTags(std::move(tags));
+        if (!tags.empty()) out[k] = std::move(tags);
+    }
+    return out;
+}
+
+void writeTagIndex(const fs::path& folder, const TagMap& tags) {
+    const fs::path path = folder / kTagIndex;
+    const fs::path tmp = folder / (std::string(kTagIndex) + ".tmp");
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        for (const auto& [key, list] : tags) {
+            out << hex(key);
+            for (const std::string& t : list) out << ' ' << t;
+            out << '\n';
+        }
+        if (!out.flush()) {
+            std::fprintf(stderr, "folio: could not write %s\n", tmp.string().c_str());
+            return;
+        }
+    }
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+}
+
+struct Forgotten {
+    int files = 0;
+    int64_t bytes = 0;
+    std::vector<uint64_t> keys;
+};
+
+// Deletes the blocks of one identity folder whose tags include tag, and their index lines.
+Forgotten forgetInFolder(const fs::path& folder, TagMap& tags, const std::string& tag) {
+    Forgotten f;
+    for (auto it = tags.begin(); it != tags.end();) {
+        if (!std::binary_search(it->second.begin(), it->second.end(), tag)) {
+            ++it;
+            continue;
+        }
+        const fs::path file = folder / (hex(it->first) + kExtension);
+        std::error_code ec;
+        const auto size = fs::file_size(file, ec);
+        const int64_t bytes = ec ? 0 : int64_t(size);
+        if (fs::remove(file, ec)) {
+            ++f.files;
+            f.bytes += bytes;
+        }
+        f.keys.push_back(it->first);
+        it = tags.erase(it);
+    }
+    if (!f.keys.empty()) writeTagIndex(folder, tags);
+    return f;
+}
+
+std::vector<fs::path> identityFolders(const std::string& root) {
+    std::vector<fs::path> out;
+    std::error_code ec;
+    for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec))
+        if (it->is_directory(ec)) out.push_back(it->path());
+    return out;
+}
+
 }  // namespace
+
+std::vector<std::string> KvDiskCache::normalizeTags(std::vector<std::string> tags) {
+    for (std::string& t : tags)
+        for (char& c : t)
+            if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') c = '_';
+    tags.erase(std::remove(tags.begin(), tags.end(), std::string()), tags.end());
+    std::sort(tags.begin(), tags.end());
+    tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+    return tags;
+}
+
+int forgetKvDiskTag(const std::string& directory, const std::string& tag) {
+    const std::vector<std::string> t = KvDiskCache::normalizeTags({tag});
+    if (t.empty()) return 0;
+    int files = 0;
+    for (const fs::path& folder : identityFolders(directory)) {
+        TagMap tags = readTagIndex(folder);
+        files += forgetInFolder(folder, tags, t[0]).files;
+    }
+    return files;
+}
 
 Expected<uint64_t> kvDiskIdentity(const std::string& modelPath, const std::vector<int64_t>& shape) {
     std::ifstream in(modelPath, std::ios::binary);
@@ -112,6 +216,15 @@ KvDiskCache::KvDiskCache(std::string root, std::string folder, const KvDiskLayou
             const std::string stem = f.path.stem().string();
             m_known.insert(std::strtoull(stem.c_str(), nullptr, 16));
         }
+    }
+    m_tags = readTagIndex(m_folder);
+    for (auto it = m_tags.begin(); it != m_tags.end();) {
+        if (m_known.count(it->first) != 0) {
+            ++it;
+            continue;
+        }
+        it = m_tags.erase(it);  // evicted or deleted since
+        m_tagsChanged = true;
     }
     m_writer = std::thread([this] { writerLoop(); });
 }
@@ -170,16 +283,61 @@ bool KvDiskCache::load(uint64_t key, const int32_t* ids, uint8_t* out) {
     return true;
 }
 
-void KvDiskCache::storeAsync(uint64_t key, std::vector<int32_t> ids, std::vector<uint8_t> bytes) {
+void KvDiskCache::storeAsync(uint64_t key, std::vector<int32_t> ids, std::vector<uint8_t> bytes,
+                             const std::vector<std::string>& tags) {
     if (contains(key) || ids.size() != size_t(m_layout.blockTokens) ||
         bytes.size() != m_layout.blockBytes)
         return;
     m_known.insert(key);
+    if (!tags.empty()) {
+        m_tags[key] = tags;
+        m_tagsChanged = true;
+    }
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_jobs.push_back({key, std::move(ids), std::move(bytes)});
     }
     m_wake.notify_one();
+}
+
+void KvDiskCache::noteUse(uint64_t key, const std::vector<std::string>& tags) {
+    auto it = m_tags.find(key);
+    if (it == m_tags.end()) return;  // untagged: some prompt without tags used it already
+    std::vector<std::string> common;
+    std::set_intersection(it->second.begin(), it->second.end(), tags.begin(), tags.end(),
+                          std::back_inserter(common));
+    if (common.size() == it->second.size()) return;
+    m_tagsChanged = true;
+    if (common.empty())
+        m_tags.erase(it);
+    else
+        it->second = std::move(common);
+}
+
+void KvDiskCache::saveTags() {
+    if (!m_tagsChanged) return;
+    writeTagIndex(m_folder, m_tags);
+    m_tagsChanged = false;
+}
+
+int KvDiskCache::forget(const std::string& tag) {
+    const std::vector<std::string> t = normalizeTags({tag});
+    if (t.empty()) return 0;
+    flush();  // no queued block may land after its tag is forgotten
+    int files = 0;
+    int64_t bytes = 0;
+    for (const fs::path& folder : identityFolders(m_root)) {
+        const bool own = folder == fs::path(m_folder);
+        TagMap other = own ? TagMap() : readTagIndex(folder);
+        const Forgotten f = forgetInFolder(folder, own ? m_tags : other, t[0]);
+        if (own)
+            for (uint64_t key : f.keys) m_known.erase(key);
+        files += f.files;
+        bytes += f.bytes;
+    }
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_used = std::max<int64_t>(0, m_used - bytes);
+    return files;
 }
 
 void KvDiskCache::flush() {
@@ -200,8 +358,14 @@ void KvDiskCache::clear() {
         std::error_code ec;
         fs::remove(f.path, ec);
     }
+    for (const fs::path& folder : identityFolders(m_root)) {
+        std::error_code ec;
+        fs::remove(folder / kTagIndex, ec);
+    }
     m_used = 0;
     m_known.clear();
+    m_tags.clear();
+    m_tagsChanged = false;
 }
 
 void KvDiskCache::writerLoop() {

@@ -354,6 +354,20 @@
 </context>
 <context>
     <name>Main</name>
+    <message numerus="yes">
+        <source>API: %n request(s)</source>
+        <translation>
+            <numerusform>API：%n 个请求</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>API on</source>
+        <translation>API 已开启</translation>
+    </message>
+    <message>
+        <source>Other programs can use the model at %1</source>
+        <translation>其他程序可以通过 %1 使用该模型</translation>
+    </message>
     <message>
         <source>Citation %1 of %2</source>
         <translation>第 %1 处引用，共 %2 处</translation>
@@ -503,6 +517,46 @@
 </context>
 <context>
     <name>SettingsDialog</name>
+    <message>
+        <source>API server</source>
+        <translation>API 服务</translation>
+    </message>
+    <message>
+        <source>Let other programs use the model (OpenAI-compatible API)</source>
+        <translation>允许其他程序使用该模型（兼容 OpenAI 的 API）</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>密钥</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>New key</source>
+        <translation>新密钥</translation>
+    </message>
+    <message>
+        <source>Programs using the old key are refused from now on.</source>
+        <translation>从现在起，使用旧密钥的程序将被拒绝。</translation>
+    </message>
+    <message>
+        <source>Allow other computers on the network</source>
+        <translation>允许网络中的其他计算机访问</translation>
+    </message>
+    <message>
+        <source>Anyone on your network who has the key can use the model, and what they send is not encrypted. Turn this on only on a network you trust.</source>
+        <translation>网络中任何拥有密钥的人都可以使用该模型，且发送的内容不加密。请仅在可信的网络中开启。</translation>
+    </message>
     <message>
         <source>Saved memory</source>
         <translation>保存的记忆</translation>
@@ -1302,6 +1356,13 @@
     <message>
         <source>Remove from this chat (the document stays in Documents)</source>
         <translation>从此对话中移除（文档仍保留在“文档”中）</translation>
+    </message>
+</context>
+<context>
+    <name>folio::ApiServer</name>
+    <message>
+        <source>Cannot listen on %1:%2 (is the port in use?)</source>
+        <translation>无法在 %1:%2 上监听（端口是否已被占用？）</translation>
     </message>
 </context>
 </TS>

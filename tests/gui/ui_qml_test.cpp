@@ -140,8 +140,15 @@ class FakeSettings : public QObject {
     Q_PROPERTY(QString theme MEMBER theme NOTIFY changed)
     Q_PROPERTY(QString language MEMBER language NOTIFY changed)
     Q_PROPERTY(int fontSize MEMBER fontSize NOTIFY changed)
+    Q_PROPERTY(bool apiEnabled MEMBER apiEnabled NOTIFY changed)
+    Q_PROPERTY(int apiPort MEMBER apiPort NOTIFY changed)
+    Q_PROPERTY(QString apiToken MEMBER apiToken NOTIFY changed)
+    Q_PROPERTY(bool apiAllowNetwork MEMBER apiAllowNetwork NOTIFY changed)
 
 public:
+    bool apiEnabled = false, apiAllowNetwork = false;
+    int apiPort = 8080;
+    QString apiToken;
     QString modelPath, device = "cpu", kvCache = "f16", samplingPreset = "qwen3-non-thinking";
     int savedMemoryGb = 4, windowWidth = 0, windowHeight = 0;
     QString systemPrompt = "You are a helpful assistant.", theme = "light", language;

@@ -1,7 +1,9 @@
 // Saved memory through the app (AppContext, the default model): a long prompt read in one run is
 // loaded from the KV blocks saved on disk after a restart, in a new chat: the reply's statistics
 // say how many tokens came from disk and its status line says "read from memory". Settings off
-// (0 GB) saves nothing. Prints the cold and restored times to first token.
+// (0 GB) saves nothing. Deleting a chat or a document deletes what was saved of its text. Prints
+// the cold and restored times to first token.
+#include <QDirIterator>
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QSqlDatabase>
@@ -13,6 +15,7 @@
 #include "app/application.h"
 #include "app/chat_request.h"
 #include "app/documents/documents_controller.h"
+#include "app/engine_worker.h"
 #include "app/read_ahead.h"
 #include "app/settings.h"
 #include "support/test_env.h"
@@ -151,6 +154,74 @@ private slots:
         QVERIFY(finished.wait(kTimeoutMs));
         QTRY_VERIFY(!readAhead->running());
         QCOMPARE(app->messages()->count(), 2);
+    }
+
+    // What the engine saved of a chat's or a document's text goes when it is deleted; blocks
+    // that another chat still uses stay until their last source goes.
+    void deletingAChatOrADocumentDeletesItsSavedText() {
+        FOLIO_REQUIRE_MODEL();
+        QTemporaryDir dir;
+        AppOptions options;
+        options.dataDir = dir.path();
+        options.headlessSmoke = true;
+        AppContext context(options);
+        context.settings()->setContextSize(8192);
+        AppController* app = context.controller();
+        app->setMaxReplyTokens(2);
+        app->loadModel(folio::test::modelPath());
+        QTRY_VERIFY_WITH_TIMEOUT(app->modelReady(), kTimeoutMs);
+        folio::DocumentsController* documents = context.documents();
+        const auto savedBlocks = [&] {
+            int n = 0;
+            QDirIterator it(dir.filePath("saved-memory"), {"*.kvb"}, QDir::Files,
+                            QDirIterator::Subdirectories);
+            while (it.hasNext()) n += !it.next().isEmpty();
+            return n;
+        };
+
+        const QString path = dir.filePath("log.txt");
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(longMessage().toUtf8());
+        file.close();
+        QSignalSpy added(documents, &folio::DocumentsController::documentAdded);
+        QVERIFY(documents->addFile(path));
+        QVERIFY(added.wait(kTimeoutMs));
+        const qint64 document = added.first().at(0).toLongLong();
+        QSignalSpy finished(app, &AppController::replyFinished);
+        const qint64 first = app->ensureConversation("First");
+        QVERIFY(documents->attachTo(first, document));
+        app->send("What did the keeper log in entry 7? " +
+                  QString("Tell me in detail. ").repeated(8));
+        QVERIFY(finished.wait(kTimeoutMs));
+        app->newConversation();
+        const qint64 second = app->ensureConversation("Second");
+        QVERIFY(documents->attachTo(second, document));
+        app->send("How many entries are there?");
+        QVERIFY(finished.wait(kTimeoutMs));
+        context.readAhead()->cancel();
+        QTRY_VERIFY_WITH_TIMEOUT(!context.readAhead()->running(), kTimeoutMs);
+        const int documentBlocks = documents->attached()->blockTokens() / 16;
+        const int before = savedBlocks();
+        QVERIFY2(before >= documentBlocks, qPrintable(QString::number(before)));
+
+        // The first chat goes: its question's blocks, not the document's (the second chat uses it).
+        QSignalSpy forgotten(context.worker(), &EngineWorker::savedMemoryForgotten);
+        app->deleteConversation(first);
+        QVERIFY(forgotten.wait(kTimeoutMs));
+        const int afterChat = forgotten.first().at(1).toInt();
+        QVERIFY2(afterChat >= 1, "the first question's own blocks");
+        QCOMPARE(savedBlocks(), before - afterChat);
+        QVERIFY(savedBlocks() >= documentBlocks);
+
+        // The document goes: every block holding its text, in the other chat too.
+        forgotten.clear();
+        QVERIFY(documents->remove(document));
+        QVERIFY(forgotten.wait(kTimeoutMs));
+        QVERIFY(forgotten.first().at(1).toInt() >= documentBlocks);
+        qInfo("saved blocks: %d; the first chat deleted %d; the document then %d, left %d", before,
+              afterChat, forgotten.first().at(1).toInt(), savedBlocks());
+        QVERIFY(savedBlocks() <= 2);  // at most the blocks before the document (none here)
     }
 };
 

@@ -1,10 +1,11 @@
 // The disk tier of the KV prefix cache (engine/runtime/kv_disk.h). Without a model: a block
 // round-trips; a file that is flipped, truncated, made for another layout or holding other
 // tokens is ignored (and deleted), never loaded; the folder stays under its cap; clear empties
-// it. With a synthetic Qwen3 model: a second Generator with an empty memory cache (a restart)
-// loads the prompt's blocks from disk, computes only the rest, and gives exactly the logits of
-// an in-memory prefix hit (the same split of reused and computed tokens), close to a fresh
-// prefill; a damaged block is recomputed with the right logits.
+// it; forgetting a tag deletes the blocks of that source only. With a synthetic Qwen3 model: a
+// second Generator with an empty memory cache (a restart) loads the prompt's blocks from disk,
+// computes only the rest, and gives exactly the logits of an in-memory prefix hit (the same split
+// of reused and computed tokens), close to a fresh prefill; a damaged block is recomputed with the
+// right logits.
 #include "engine/runtime/kv_disk.h"
 
 #include <QDir>
@@ -162,6 +163,49 @@ private slots:
         disk->clear();
         QCOMPARE(disk->usedBytes(), int64_t(0));
         QVERIFY(!disk->contains(30));
+    }
+
+    // A block keeps the tags every prompt using it carried; forgetting a tag deletes exactly
+    // the blocks that hold that source's text, in every model's folder, after a restart too.
+    void forgettingATagDeletesOnlyItsBlocks() {
+        QTemporaryDir dir;
+        const auto block = [](uint32_t seed) { return randomTokens(kBlockTokens, seed); };
+        const auto bytes = [](uint32_t seed) { return randomBytes(kBlockBytes, seed); };
+        {
+            auto disk = openDisk(dir.path(), 7);
+            disk->storeAsync(1, block(1), bytes(1), {"conv-1", "doc-5"});  // system + document
+            disk->storeAsync(2, block(2), bytes(2), {"conv-1", "doc-5"});  // chat 1's question
+            disk->storeAsync(3, block(3), bytes(3));                       // a plain chat
+            disk->noteUse(1, {"conv-2", "doc-5"});  // chat 2 asks about the same document
+            disk->noteUse(3, {"conv-3"});           // untagged stays untagged
+            disk->saveTags();
+            QCOMPARE(disk->forget("conv-1"), 1);
+            QVERIFY(disk->contains(1));
+            QVERIFY(!disk->contains(2));
+            QVERIFY(disk->contains(3));
+        }
+        {
+            auto other = openDisk(dir.path(), 8);  // another model read the document too
+            other->storeAsync(9, block(9), bytes(9), {"doc-5"});
+            other->storeAsync(10, block(10), bytes(10), {"doc-6"});
+            other->saveTags();
+        }
+        {
+            auto disk = openDisk(dir.path(), 7);  // after a restart: the tags were saved
+            const int64_t before = disk->usedBytes();
+            QCOMPARE(disk->forget("doc-5"), 2);  // block 1 here, block 9 in model 8's folder
+            QVERIFY(!disk->contains(1));
+            QVERIFY(disk->contains(3));
+            QVERIFY(disk->usedBytes() < before);
+        }
+        QCOMPARE(forgetKvDiskTag(dir.path().toStdString(), "doc-6"), 1);  // no cache open
+        QCOMPARE(forgetKvDiskTag(dir.path().toStdString(), "doc-6"), 0);
+        QStringList left;
+        for (const QString& sub : QDir(dir.path()).entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+            left << QDir(dir.path() + "/" + sub).entryList({"*.kvb"}, QDir::Files);
+        QCOMPARE(left, QStringList{"0000000000000003.kvb"});
+        const std::vector<std::string> norm = KvDiskCache::normalizeTags({"b x", "a", "a", ""});
+        QCOMPARE(norm, (std::vector<std::string>{"a", "b_x"}));
     }
 
     void initTestCase() { QVERIFY(m_models.isValid()); }

@@ -258,6 +258,20 @@ ApplicationWindow {
                 objectName: "statusBar"
                 Layout.fillWidth: true
             }
+            Label {
+                // Other programs use the model through the API server: say so, and when they
+                // are busy with it (the window's next reply then waits its turn).
+                objectName: "apiIndicator"
+                visible: window.haveApi && api.running
+                rightPadding: 8
+                opacity: window.haveApi && api.activeRequests > 0 ? 1.0 : 0.7
+                text: !window.haveApi ? "" : api.activeRequests > 0
+                      ? qsTr("API: %n request(s)", "", api.activeRequests)
+                      : qsTr("API on")
+                HoverHandler { id: apiHover }
+                ToolTip.visible: apiHover.hovered
+                ToolTip.text: window.haveApi ? qsTr("Other programs can use the model at %1").arg(api.baseUrl) : ""
+            }
             ToolButton {
                 objectName: "documentsButton"
                 visible: window.haveDocuments
@@ -279,6 +293,7 @@ ApplicationWindow {
     // models (ModelManager).
     readonly property bool haveDocuments: typeof documents !== "undefined" && documents !== null
     readonly property bool haveModels: typeof models !== "undefined" && models !== null
+    readonly property bool haveApi: typeof api !== "undefined" && api !== null
     property bool documentsOpen: false
 
     // The split view's citations: every citation link of this chat's replies, in reading order.

@@ -186,6 +186,92 @@ Dialog {
                 }
             }
 
+            Label {
+                text: qsTr("API server")
+                Layout.alignment: Qt.AlignTop
+                visible: apiSection.visible
+            }
+            ColumnLayout {
+                id: apiSection
+                // The OpenAI-compatible server (app/api); absent in some tests.
+                readonly property bool haveApi: typeof api !== "undefined" && api !== null
+                visible: haveApi
+                Layout.fillWidth: true
+                RowLayout {
+                    CheckBox {
+                        objectName: "apiEnabledBox"
+                        text: qsTr("Let other programs use the model (OpenAI-compatible API)")
+                        checked: settings.apiEnabled
+                        onToggled: settings.apiEnabled = checked
+                    }
+                    Label { text: qsTr("Port") }
+                    SpinBox {
+                        objectName: "apiPortBox"
+                        from: 1024
+                        to: 65535
+                        editable: true
+                        value: settings.apiPort
+                        textFromValue: (v, locale) => String(v)
+                        valueFromText: (text, locale) => parseInt(text)
+                        onValueModified: settings.apiPort = value
+                    }
+                }
+                RowLayout {
+                    visible: settings.apiEnabled
+                    Layout.fillWidth: true
+                    Label { text: qsTr("Address") }
+                    TextField {
+                        objectName: "apiAddressField"
+                        readOnly: true
+                        selectByMouse: true
+                        Layout.fillWidth: true
+                        text: apiSection.haveApi ? api.baseUrl : ""
+                    }
+                }
+                RowLayout {
+                    visible: settings.apiEnabled
+                    Layout.fillWidth: true
+                    Label { text: qsTr("Key") }
+                    TextField {
+                        objectName: "apiTokenField"
+                        readOnly: true
+                        selectByMouse: true
+                        Layout.fillWidth: true
+                        text: settings.apiToken
+                    }
+                    Button {
+                        objectName: "apiCopyTokenButton"
+                        text: qsTr("Copy")
+                        onClicked: app.copyToClipboard(settings.apiToken)
+                    }
+                    Button {
+                        objectName: "apiNewTokenButton"
+                        text: qsTr("New key")
+                        ToolTip.visible: hovered
+                        ToolTip.delay: 600
+                        ToolTip.text: qsTr("Programs using the old key are refused from now on.")
+                        onClicked: settings.apiToken = ""
+                    }
+                }
+                CheckBox {
+                    objectName: "apiNetworkBox"
+                    visible: settings.apiEnabled
+                    text: qsTr("Allow other computers on the network")
+                    checked: settings.apiAllowNetwork
+                    onToggled: settings.apiAllowNetwork = checked
+                }
+                Label {
+                    objectName: "apiWarning"
+                    Layout.fillWidth: true
+                    wrapMode: Text.Wrap
+                    visible: settings.apiEnabled && (settings.apiAllowNetwork || (apiSection.haveApi && api.error !== ""))
+                    color: "#c0392b"
+                    text: apiSection.haveApi && api.error !== ""
+                          ? api.error
+                          : qsTr("Anyone on your network who has the key can use the model, and what they send is not encrypted. Turn this on only on a network you trust.")
+                }
+            }
+
             Label { text: qsTr("Sampling") }
             ChoiceBox {
                 objectName: "presetBox"
