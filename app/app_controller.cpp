@@ -157,12 +157,65 @@ void AppController::selectConversation(qint64 id) {
     if (m_overflow.userId != 0 && id != m_currentId) setOverflow(0, 0);
     m_currentId = id;
     m_currentTitle = c->title;
+    applyEngine(c->engine);
     if (m_thinkingEnabled != c->thinkingEnabled) {
         m_thinkingEnabled = c->thinkingEnabled;
         emit thinkingEnabledChanged();
     }
     emit currentConversationChanged();
     reloadMessages();
+}
+
+// --- the chat's engine: this computer or the remote server (issue 23) ---------------------------
+
+void AppController::setRemoteEngine(folio::RemoteEngine* remote) {
+    m_remote = remote;
+    m_worker->setRemoteEngine(remote);
+}
+
+void AppController::setConversationEngine(const QString& engine) {
+    const QString chosen = engine == QLatin1String("remote") && m_remote ? engine : QString();
+    if (m_currentId > 0 && failed(m_store->setEngine(m_currentId, chosen))) return;
+    applyEngine(chosen);
+}
+
+void AppController::applyEngine(const QString& engine) {
+    const QString chosen = engine == QLatin1String("remote") && m_remote ? engine : QString();
+    if (chosen == m_engine) return;
+    if (m_requestId != 0) stop();  // a reply runs on the engine it started on
+    m_engine = chosen;
+    m_worker->setUseRemote(!chosen.isEmpty());
+    m_messageTokens.clear();  // counted by another tokenizer (or estimated)
+    m_textTokens.clear();
+    emit modelChanged();
+    updateContextUsed();
+}
+
+void AppController::remoteEngineChanged() {
+    if (m_engine.isEmpty()) return;
+    if (!m_remote->configured()) {
+        applyEngine(QString());
+        return;
+    }
+    emit modelChanged();
+    updateContextUsed();
+}
+
+bool AppController::localModelReady() const {
+    return m_worker->localModelReady();
+}
+
+QString AppController::modelName() const {
+    return m_worker->usingRemote() ? m_remote->endpoint().model : m_modelName;
+}
+
+QString AppController::deviceName() const {
+    if (!m_worker->usingRemote()) return m_deviceName;
+    return tr("Remote: %1").arg(QUrl(m_remote->endpoint().baseUrl).host());
+}
+
+int AppController::contextSize() const {
+    return m_worker->usingRemote() ? m_remote->endpoint().contextLength : m_contextSize;
 }
 
 void AppController::renameConversation(qint64 id, const QString& title) {
@@ -403,7 +456,7 @@ void AppController::updateContextUsed() {
         flushCounts();
     }
     const int budget =
-        m_worker->modelReady() ? std::max(0, m_contextSize - used - m_maxReplyTokens) : 0;
+        m_worker->modelReady() ? std::max(0, contextSize() - used - m_maxReplyTokens) : 0;
     used += m_documentEstimate >= 0 ? m_documentEstimate : lastDocumentTokens;
     if (used == m_contextUsed && exact == m_contextExact && budget == m_documentBudget) return;
     m_contextUsed = used;
@@ -427,6 +480,7 @@ void AppController::send(const QString& text) {
         }
         m_currentId = *id;
         m_currentTitle = titleFrom(trimmed);
+        if (!m_engine.isEmpty()) failed(m_store->setEngine(m_currentId, m_engine));
         emit currentConversationChanged();
     }
     auto path = m_store->activePath(m_currentId);

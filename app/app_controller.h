@@ -22,6 +22,7 @@
 #include "app/documents/document_turn.h"
 #include "app/documents/retrieval_cap.h"
 #include "app/read_ahead.h"
+#include "app/remote/remote_engine.h"
 #include "app/think_parser.h"
 #include "app/token_counter.h"
 #include "ui/conversation_list_model.h"
@@ -52,6 +53,12 @@ class AppController : public QObject {
     Q_PROPERTY(
         double prefillProgress READ prefillProgress NOTIFY prefillProgressChanged)  // 0..1, -1 idle
     Q_PROPERTY(int contextSize READ contextSize NOTIFY modelChanged)
+    // Which engine the current chat runs on (issue 23): "" this computer's model, "remote" the
+    // server set in Settings (text then leaves this computer: the window says so).
+    Q_PROPERTY(QString conversationEngine READ conversationEngine NOTIFY modelChanged)
+    // The model name, device, context size and readiness above follow the chat's engine; the
+    // local model's own, for what always runs here (the API server):
+    Q_PROPERTY(bool localModelReady READ localModelReady NOTIFY modelChanged)
     // Tokens the next turn will use (system prompt + history + the attached documents' block).
     // While a message's exact count is computed off the GUI thread it holds an estimate and
     // contextExact is false. The document block is the estimate set by setDocumentEstimate, or
@@ -94,13 +101,24 @@ public:
     // still being computed (before the request reaches the engine).
     bool generating() const { return m_requestId != 0 || m_waiting.userId != 0; }
     bool modelReady() const;
-    QString modelName() const { return m_modelName; }
-    QString deviceName() const { return m_deviceName; }
+    QString modelName() const;
+    QString deviceName() const;
+    QString localModelName() const { return m_modelName; }
+    int localContextSize() const { return m_contextSize; }
+    bool localModelReady() const;
+    QString conversationEngine() const { return m_engine; }
+    // The remote engine the chats may run on (AppContext sets it once).
+    void setRemoteEngine(folio::RemoteEngine* remote);
+    // Runs the current chat (a new chat: from its first message) on "" or "remote".
+    Q_INVOKABLE void setConversationEngine(const QString& engine);
+    // The remote server or model changed (Settings): the chat's model, context and readiness
+    // follow; a chat on a server that was forgotten runs here again.
+    void remoteEngineChanged();
     QString kvCacheType() const { return m_kvCacheType; }
     double kvBytesPerToken() const { return m_kvBytesPerToken; }
     QString statusText() const { return m_statusText; }
     double prefillProgress() const { return m_prefillProgress; }
-    int contextSize() const { return m_contextSize; }
+    int contextSize() const;
     int contextUsed() const { return m_contextUsed; }
     // Tokens left for the document block of the next prompt (context - system - history - reply
     // reserve), updated with contextUsed; what AttachedDocuments decides whole vs retrieval by.
@@ -268,6 +286,10 @@ private:
     QString m_kvCacheType;
     double m_kvBytesPerToken = 0;
     int m_contextSize = 0;
+    folio::RemoteEngine* m_remote = nullptr;
+    QString m_engine;  // the current chat's: "" or "remote"
+    // Follows the current chat's engine (its stored choice; a new chat keeps the last one).
+    void applyEngine(const QString& engine);
     int m_contextUsed = 0;
     int m_documentBudget = 0;
     int m_documentEstimate = -1;

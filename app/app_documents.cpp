@@ -23,7 +23,7 @@ int AppController::documentBudgetFor(const QString& system, const History& histo
     int historyTokens = 0;
     for (const folio::HistoryTurn& t : history.turns) historyTokens += t.tokens + overhead;
     const int systemTokens = std::max(m_worker->countTokens(system), 0) + overhead;
-    return folio::documentTokenBudget(m_contextSize, systemTokens, historyTokens, m_maxReplyTokens);
+    return folio::documentTokenBudget(contextSize(), systemTokens, historyTokens, m_maxReplyTokens);
 }
 
 QString AppController::withDocuments(const QString& system, const History& history) {
@@ -65,6 +65,7 @@ qint64 AppController::ensureConversation(const QString& title) {
     }
     m_currentId = *id;
     m_currentTitle = title.trimmed();
+    if (!m_engine.isEmpty()) failed(m_store->setEngine(m_currentId, m_engine));
     emit currentConversationChanged();
     refreshConversations();
     return m_currentId;

@@ -85,7 +85,7 @@ void AppController::startSummary(qint64 userMessageId) {
     const History history = historyUpTo(*path, userMessageId);
     const QString system =
         folio::systemWithSummary(systemPromptFor(*conversation), history.summary);
-    const int budget = folio::promptBudgetTokens(m_contextSize, m_maxReplyTokens);
+    const int budget = folio::promptBudgetTokens(contextSize(), m_maxReplyTokens);
     const int summaryTokens = folio::summaryBudgetTokens(budget);
     // Summarise enough turns that what is left, with the summary, fits.
     const folio::HistoryPlan plan =
@@ -97,7 +97,7 @@ void AppController::startSummary(qint64 userMessageId) {
     }
     // The summary request: instructions, then the transcript ("User: " etc. per turn).
     const int inputBudget = std::max(
-        m_contextSize - summaryTokens - kSummaryInstructionTokens - 4 * plan.droppedTurns, 0);
+        contextSize() - summaryTokens - kSummaryInstructionTokens - 4 * plan.droppedTurns, 0);
     folio::GenerationRequest request;
     request.messages = folio::summaryRequest(history.summary, history.turns, plan.droppedTurns,
                                              summaryTokens, inputBudget);
@@ -178,7 +178,7 @@ void AppController::startReply(qint64 userMessageId, qint64 continueId, bool ask
         waitForCounts(userMessageId, continueId, askOnOverflow);
         return;
     }
-    const int budget = folio::promptBudgetTokens(m_contextSize, m_maxReplyTokens);
+    const int budget = folio::promptBudgetTokens(contextSize(), m_maxReplyTokens);
     folio::HistoryPlan plan = folio::planHistory(system, systemTokens, history.turns,
                                                  m_worker->templateOverheadPerMessage(), budget);
     if (plan.droppedTurns > 0 && askOnOverflow && continueId == 0) {

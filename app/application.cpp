@@ -19,6 +19,7 @@
 #include "app/engine_worker.h"
 #include "app/models/model_manager.h"
 #include "app/read_ahead.h"
+#include "app/remote/remote_engines.h"
 #include "app/saved_tags.h"
 #include "app/settings.h"
 
@@ -140,10 +141,16 @@ AppContext::AppContext(const AppOptions& options) {
             ? QStandardPaths::writableLocation(QStandardPaths::CacheLocation) +
                   QStringLiteral("/saved-memory")
             : QDir(m_dataDir).filePath(QStringLiteral("saved-memory")));
+    m_remote = std::make_unique<folio::RemoteEngines>(
+        m_settings.get(), QDir(m_dataDir).filePath(QStringLiteral("remote-engine.key")));
+    m_controller->setRemoteEngine(m_remote->engine());
+    QObject::connect(m_remote.get(), &folio::RemoteEngines::changed, controller,
+                     [controller] { controller->remoteEngineChanged(); });
     m_api = std::make_unique<folio::ApiServer>(worker);
     QObject::connect(controller, &AppController::modelChanged, m_api.get(), [this] {
-        m_api->setModel(m_controller->modelReady() ? m_controller->modelName() : QString(),
-                        m_controller->contextSize());
+        m_api->setModel(
+            m_controller->localModelReady() ? m_controller->localModelName() : QString(),
+            m_controller->localContextSize());
     });
     QObject::connect(m_settings.get(), &Settings::apiChanged, m_api.get(),
                      [this] { applyApiSettings(); });
@@ -177,7 +184,9 @@ void AppContext::applyApiSettings() {
 }
 
 AppContext::~AppContext() {
-    m_api.reset();         // cancels its requests, joins its threads
+    m_api.reset();  // cancels its requests, joins its threads
+    m_controller->setRemoteEngine(nullptr);
+    m_remote.reset();      // aborts remote requests
     m_readAhead.reset();   // cancels its request on the worker
     m_documents.reset();   // stops an ingestion child process
     m_models.reset();      // pauses downloads (their partial files stay resumable)
@@ -212,6 +221,7 @@ void AppContext::registerWithQml(QQmlEngine& engine) {
     root->setContextProperty(QStringLiteral("documents"), m_documents.get());
     root->setContextProperty(QStringLiteral("models"), m_models.get());
     root->setContextProperty(QStringLiteral("api"), m_api.get());
+    root->setContextProperty(QStringLiteral("remote"), m_remote.get());
     // Runs on Qt Quick's image loader threads: Database::connection() is per thread.
     folio::DocumentStore* docs = m_documentStore.get();
     engine.addImageProvider(QStringLiteral("folio-page"),

@@ -12,6 +12,7 @@ class QQmlEngine;
 class Settings;
 namespace folio {
 class ApiServer;
+class RemoteEngines;
 class ConversationStore;
 class Database;
 class DocumentStore;
@@ -46,6 +47,7 @@ public:
     folio::ReadAhead* readAhead() { return m_readAhead.get(); }
     EngineWorker* worker() { return m_worker.get(); }
     folio::ApiServer* api() { return m_api.get(); }
+    folio::RemoteEngines* remoteEngines() { return m_remote.get(); }
     // Exposes app, settings, documents and models to QML as context properties and registers the
     // "folio-page" image provider (rendered PDF pages for the citation viewer).
     void registerWithQml(QQmlEngine& engine);
@@ -66,6 +68,7 @@ private:
     std::unique_ptr<folio::ModelManager> m_models;
     std::unique_ptr<folio::ReadAhead> m_readAhead;
     std::unique_ptr<folio::ApiServer> m_api;
+    std::unique_ptr<folio::RemoteEngines> m_remote;
 
     // Starts, restarts or stops the API server as Settings say (a token is made on first use).
     void applyApiSettings();

@@ -15,7 +15,8 @@ namespace {
 
 // --- SQL, all in one place -----------------------------------------------------------------------
 const char* const kConversationColumns =
-    "c.id, c.title, c.created_at, c.updated_at, c.pinned, c.thinking_enabled, c.system_prompt";
+    "c.id, c.title, c.created_at, c.updated_at, c.pinned, c.thinking_enabled, c.system_prompt, "
+    "c.engine";
 const char* const kOrderConversations = " ORDER BY c.pinned DESC, c.updated_at DESC, c.id DESC";
 const char* const kSqlInsertConversation =
     "INSERT INTO conversations (title, created_at, updated_at, pinned, thinking_enabled, "
@@ -24,6 +25,7 @@ const char* const kSqlRename = "UPDATE conversations SET title = ?, updated_at =
 const char* const kSqlSetPinned = "UPDATE conversations SET pinned = ? WHERE id = ?";
 const char* const kSqlSetThinking = "UPDATE conversations SET thinking_enabled = ? WHERE id = ?";
 const char* const kSqlSetSystemPrompt = "UPDATE conversations SET system_prompt = ? WHERE id = ?";
+const char* const kSqlSetEngine = "UPDATE conversations SET engine = ? WHERE id = ?";
 const char* const kSqlSoftDelete =
     "UPDATE conversations SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL";
 const char* const kSqlUndoDelete = "UPDATE conversations SET deleted_at = NULL WHERE id = ?";
@@ -95,6 +97,7 @@ ConversationRecord readConversation(const QSqlQuery& q) {
     c.thinkingEnabled = q.value(5).toBool();
     c.hasSystemPrompt = !q.value(6).isNull();
     c.systemPrompt = q.value(6).toString();
+    c.engine = q.value(7).toString();
     return c;
 }
 
@@ -234,6 +237,11 @@ Status ConversationStore::setThinkingEnabled(qint64 id, bool enabled) {
 Status ConversationStore::setSystemPrompt(qint64 id, const QString& prompt, bool hasPrompt) {
     const QVariant value = hasPrompt ? QVariant(prompt) : QVariant(QMetaType::fromType<QString>());
     return runUpdate(m_db, kSqlSetSystemPrompt, {value, id}, "set system prompt");
+}
+
+Status ConversationStore::setEngine(qint64 id, const QString& engine) {
+    const QVariant value = engine.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : engine;
+    return runUpdate(m_db, kSqlSetEngine, {value, id}, "set engine");
 }
 
 Status ConversationStore::deleteConversation(qint64 id) {

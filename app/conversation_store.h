@@ -32,6 +32,8 @@ public:
     Status setThinkingEnabled(qint64 id, bool enabled);
     // hasPrompt=false returns the conversation to the settings' default prompt.
     Status setSystemPrompt(qint64 id, const QString& prompt, bool hasPrompt);
+    // "" (this computer) or "remote" (ConversationRecord::engine).
+    Status setEngine(qint64 id, const QString& engine);
     // Soft delete: hidden from lists and search until undoDelete() or purgeDeleted().
     Status deleteConversation(qint64 id);
     Status undoDelete(qint64 id);

@@ -3,6 +3,8 @@
 #include <QFile>
 #include <QMetaObject>
 
+#include "app/remote/remote_engine.h"
+
 namespace {
 
 QVariantMap summaryMap(const folio::ModelSummary& s) {
@@ -54,7 +56,27 @@ void EngineWorker::loadModel(const folio::LoadOptions& options) {
         });
 }
 
+void EngineWorker::setRemoteEngine(folio::RemoteEngine* remote) {
+    if (m_remote) m_remote->disconnect(this);
+    m_remote = remote;
+    if (!remote) {
+        m_useRemote = false;
+        return;
+    }
+    connect(remote, &folio::RemoteEngine::textArrived, this, &EngineWorker::textArrived);
+    connect(remote, &folio::RemoteEngine::finished, this, &EngineWorker::finished);
+}
+
+void EngineWorker::setUseRemote(bool on) {
+    m_useRemote = on;
+}
+
+bool EngineWorker::modelReady() const {
+    return usingRemote() ? m_remote->configured() : m_ready;
+}
+
 quint64 EngineWorker::submit(folio::GenerationRequest request) {
+    if (usingRemote()) return m_remote->submit(request);
     // The engine may start (and call back) before submit() returns the id, so the callbacks read
     // the id from this cell under m_mutex, which is held until the cell is filled. The engine
     // thread can wait here only for the length of Engine::submit (it just queues the request).
@@ -127,6 +149,7 @@ quint64 EngineWorker::submitDirect(folio::GenerationRequest request,
 }
 
 void EngineWorker::cancel(quint64 requestId) {
+    if (m_remote && requestId >= folio::RemoteEngine::kFirstId) return m_remote->cancel(requestId);
     m_engine->cancel(requestId);
 }
 
@@ -144,9 +167,15 @@ void EngineWorker::cancelAll() {
 }
 
 int EngineWorker::countTokens(const QString& text) const {
+    if (!m_ready && usingRemote()) {
+        qsizetype bytes = 0;
+        for (const QChar c : text) bytes += c.unicode() < 0x80 ? 1 : 3;
+        return int((bytes + 2) / 3);
+    }
     return m_engine->countTokens(text.toStdString());
 }
 
 int EngineWorker::templateOverheadPerMessage() const {
+    if (!m_ready && usingRemote()) return 5;  // ChatML's <|im_start|>role\n ... <|im_end|>\n
     return m_engine->templateOverheadPerMessage();
 }

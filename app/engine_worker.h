@@ -21,6 +21,10 @@
 
 Q_DECLARE_METATYPE(folio::GenerationResult)
 
+namespace folio {
+class RemoteEngine;
+}
+
 class EngineWorker : public QObject {
     Q_OBJECT
 
@@ -42,8 +46,19 @@ public:
     // document; Engine::forgetSaved), after the queued requests; savedMemoryForgotten follows.
     void forgetSaved(const QString& directory, const QString& tag);
 
-    bool modelReady() const { return m_ready; }
-    // Token count of plain text with the loaded tokenizer; -1 without a model.
+    // Where submit() sends requests: the local engine, or (useRemote) the remote engine
+    // (issue 23), whose signals come out as this object's, so its callers need not know. The
+    // API server's submitDirect always runs locally.
+    void setRemoteEngine(folio::RemoteEngine* remote);
+    void setUseRemote(bool on);
+    bool usingRemote() const { return m_useRemote && m_remote; }
+
+    // A model answers: the local one is loaded, or the remote engine is in use and set up.
+    bool modelReady() const;
+    bool localModelReady() const { return m_ready; }
+    // Token count of plain text with the loaded tokenizer; -1 without a model. On the remote
+    // engine without a local model: an estimate (a token per 3 UTF-8 bytes, one per CJK
+    // character; English text counts high, which keeps budgets safe).
     int countTokens(const QString& text) const;
     int templateOverheadPerMessage() const;
 
@@ -65,6 +80,8 @@ private:
 
     std::unique_ptr<folio::Engine> m_engine;
     bool m_ready = false;
+    folio::RemoteEngine* m_remote = nullptr;
+    bool m_useRemote = false;
 
     std::mutex m_mutex;                     // guards the two members below
     QHash<quint64, std::string> m_pending;  // request id -> UTF-8 not yet delivered

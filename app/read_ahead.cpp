@@ -33,7 +33,8 @@ void ReadAhead::forget() {
 }
 
 void ReadAhead::start() {
-    if (!m_worker->modelReady() || m_busy()) return;
+    // Not on a remote engine: its server keeps (or not) its own cache.
+    if (!m_worker->modelReady() || m_worker->usingRemote() || m_busy()) return;
     ReadAheadPrompt prompt = m_source();
     const QString system = prompt.system;
     if (system.isEmpty() || system == m_read) return;

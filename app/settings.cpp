@@ -28,6 +28,9 @@ const Default kDefaults[] = {
     {"api/port", 8080},
     {"api/token", QString()},
     {"api/allowNetwork", false},
+    {"remote/baseUrl", QString()},
+    {"remote/model", QString()},
+    {"remote/contextLength", 32768},
 };
 
 const char* const kPresets[] = {"qwen3-thinking", "qwen3-non-thinking", "precise", "creative"};
@@ -179,6 +182,24 @@ void Settings::setApiToken(const QString& v) {
 
 void Settings::setApiAllowNetwork(bool v) {
     if (store("api/allowNetwork", v)) emit apiChanged();
+}
+
+QString Settings::remoteBaseUrl() const {
+    return value("remote/baseUrl").toString();
+}
+
+QString Settings::remoteModel() const {
+    return value("remote/model").toString();
+}
+
+int Settings::remoteContextLength() const {
+    return std::clamp(value("remote/contextLength").toInt(), 512, 1 << 21);
+}
+
+void Settings::setRemote(const QString& baseUrl, const QString& model, int contextLength) {
+    store("remote/baseUrl", baseUrl);
+    store("remote/model", model);
+    store("remote/contextLength", std::clamp(contextLength, 512, 1 << 21));
 }
 
 void Settings::setSavedMemoryGb(int v) {

@@ -67,6 +67,12 @@ public:
     int apiPort() const;
     QString apiToken() const;
     bool apiAllowNetwork() const;
+    // The remote engine (app/remote): its base URL, chosen model and context length; the key is
+    // not kept here (RemoteEngines keeps it in a file only the user can read).
+    QString remoteBaseUrl() const;
+    QString remoteModel() const;
+    int remoteContextLength() const;
+    void setRemote(const QString& baseUrl, const QString& model, int contextLength);
 
     void setModelPath(const QString& v);
     void setThreads(int v);

@@ -23,6 +23,7 @@ struct ConversationRecord {
     bool thinkingEnabled = false;
     QString systemPrompt;          // meaningful only when hasSystemPrompt
     bool hasSystemPrompt = false;  // false: use the settings' default prompt
+    QString engine;                // "": the local model; "remote": the remote engine (Settings)
 };
 
 struct MessageRecord {

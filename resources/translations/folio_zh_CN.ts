@@ -4,6 +4,10 @@
 <context>
     <name>AppController</name>
     <message>
+        <source>Remote: %1</source>
+        <translation>远程：%1</translation>
+    </message>
+    <message>
         <source>New chat</source>
         <translation>新对话</translation>
     </message>
@@ -518,6 +522,38 @@
 <context>
     <name>SettingsDialog</name>
     <message>
+        <source>Remote engine</source>
+        <translation>远程引擎</translation>
+    </message>
+    <message>
+        <source>Server address, like http://gpu-box:8000/v1</source>
+        <translation>服务器地址，例如 http://gpu-box:8000/v1</translation>
+    </message>
+    <message>
+        <source>Key saved</source>
+        <translation>密钥已保存</translation>
+    </message>
+    <message>
+        <source>API key (optional)</source>
+        <translation>API 密钥（可选）</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Forget</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>A chat set to the server (in the status bar) sends its messages and documents there: they leave this computer.</source>
+        <translation>设置为使用服务器（在状态栏中选择）的对话会将其消息和文档发送到该服务器：它们会离开这台计算机。</translation>
+    </message>
+    <message>
         <source>API server</source>
         <translation>API 服务</translation>
     </message>
@@ -826,6 +862,26 @@
 <context>
     <name>StatusBar</name>
     <message>
+        <source>This computer</source>
+        <translation>本机</translation>
+    </message>
+    <message>
+        <source>Server %1</source>
+        <translation>服务器 %1</translation>
+    </message>
+    <message>
+        <source>Engine for this chat</source>
+        <translation>此对话使用的引擎</translation>
+    </message>
+    <message>
+        <source>Text leaves this computer</source>
+        <translation>文本会离开本机</translation>
+    </message>
+    <message>
+        <source>This chat&apos;s messages and documents are sent to %1.</source>
+        <translation>此对话的消息和文档会发送到 %1。</translation>
+    </message>
+    <message>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
@@ -840,6 +896,10 @@
 </context>
 <context>
     <name>WelcomePane</name>
+    <message>
+        <source>This chat runs on %1 (%2): your messages and documents are sent there. Conversations are stored only here.</source>
+        <translation>此对话运行在 %1（%2）上：你的消息和文档会发送到那里。对话记录只保存在本机。</translation>
+    </message>
     <message>
         <source>What can I help you with?</source>
         <translation>有什么可以帮你？</translation>
@@ -1363,6 +1423,42 @@
     <message>
         <source>Cannot listen on %1:%2 (is the port in use?)</source>
         <translation>无法在 %1:%2 上监听（端口是否已被占用？）</translation>
+    </message>
+</context>
+<context>
+    <name>folio::RemoteEngines</name>
+    <message>
+        <source>Enter the server&apos;s address, like http://gpu-box:8000/v1</source>
+        <translation>请输入服务器地址，例如 http://gpu-box:8000/v1</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>正在连接 %1…</translation>
+    </message>
+    <message>
+        <source>Connected, but the key could not be saved in %1</source>
+        <translation>已连接，但无法将密钥保存到 %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Connected: %n model(s)</source>
+        <translation>
+            <numerusform>已连接：%n 个模型</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>folio::RemoteEngine</name>
+    <message>
+        <source>The server answered %1: %2</source>
+        <translation>服务器返回 %1：%2</translation>
+    </message>
+    <message>
+        <source>The server could not be reached: %1</source>
+        <translation>无法连接服务器：%1</translation>
+    </message>
+    <message>
+        <source>The server lists no models.</source>
+        <translation>服务器没有列出任何模型。</translation>
     </message>
 </context>
 </TS>

@@ -20,6 +20,7 @@ class FakeApp : public QObject {
     Q_PROPERTY(bool modelReady MEMBER m_modelReady NOTIFY modelChanged)
     Q_PROPERTY(QString modelName MEMBER m_modelName NOTIFY modelChanged)
     Q_PROPERTY(QString deviceName MEMBER m_deviceName NOTIFY modelChanged)
+    Q_PROPERTY(QString conversationEngine MEMBER m_conversationEngine NOTIFY modelChanged)
     Q_PROPERTY(QString kvCacheType MEMBER m_kvCacheType NOTIFY modelChanged)
     Q_PROPERTY(double kvBytesPerToken MEMBER m_kvBytesPerToken NOTIFY modelChanged)
     Q_PROPERTY(QString statusText MEMBER m_statusText NOTIFY statusTextChanged)
@@ -51,7 +52,7 @@ public:
     QString m_title;
     bool m_generating = false;
     bool m_modelReady = false;
-    QString m_modelName, m_deviceName, m_statusText, m_databaseError;
+    QString m_modelName, m_deviceName, m_statusText, m_databaseError, m_conversationEngine;
     QString m_kvCacheType = "f16";
     double m_kvBytesPerToken = 12288;
     double m_prefill = -1;

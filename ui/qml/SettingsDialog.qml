@@ -197,13 +197,15 @@ Dialog {
                 readonly property bool haveApi: typeof api !== "undefined" && api !== null
                 visible: haveApi
                 Layout.fillWidth: true
+                CheckBox {
+                    objectName: "apiEnabledBox"
+                    text: qsTr("Let other programs use the model (OpenAI-compatible API)")
+                    checked: settings.apiEnabled
+                    onToggled: settings.apiEnabled = checked
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 200
+                }
                 RowLayout {
-                    CheckBox {
-                        objectName: "apiEnabledBox"
-                        text: qsTr("Let other programs use the model (OpenAI-compatible API)")
-                        checked: settings.apiEnabled
-                        onToggled: settings.apiEnabled = checked
-                    }
                     Label { text: qsTr("Port") }
                     SpinBox {
                         objectName: "apiPortBox"
@@ -225,6 +227,7 @@ Dialog {
                         readOnly: true
                         selectByMouse: true
                         Layout.fillWidth: true
+                        Layout.preferredWidth: 200
                         text: apiSection.haveApi ? api.baseUrl : ""
                     }
                 }
@@ -237,6 +240,7 @@ Dialog {
                         readOnly: true
                         selectByMouse: true
                         Layout.fillWidth: true
+                        Layout.preferredWidth: 200
                         text: settings.apiToken
                     }
                     Button {
@@ -263,12 +267,84 @@ Dialog {
                 Label {
                     objectName: "apiWarning"
                     Layout.fillWidth: true
+                    Layout.preferredWidth: 200
                     wrapMode: Text.Wrap
                     visible: settings.apiEnabled && (settings.apiAllowNetwork || (apiSection.haveApi && api.error !== ""))
                     color: "#c0392b"
                     text: apiSection.haveApi && api.error !== ""
                           ? api.error
                           : qsTr("Anyone on your network who has the key can use the model, and what they send is not encrypted. Turn this on only on a network you trust.")
+                }
+            }
+
+            Label {
+                text: qsTr("Remote engine")
+                Layout.alignment: Qt.AlignTop
+                visible: remoteSection.visible
+            }
+            ColumnLayout {
+                id: remoteSection
+                // An OpenAI-compatible server chats can run on (app/remote); absent in some tests.
+                readonly property bool haveRemote: typeof remote !== "undefined" && remote !== null
+                visible: haveRemote
+                Layout.fillWidth: true
+                RowLayout {
+                    Layout.fillWidth: true
+                    TextField {
+                        id: remoteUrlField
+                        objectName: "remoteUrlField"
+                        Layout.fillWidth: true
+                        Layout.preferredWidth: 200
+                        selectByMouse: true
+                        placeholderText: qsTr("Server address, like http://gpu-box:8000/v1")
+                        text: remoteSection.haveRemote ? remote.baseUrl : ""
+                    }
+                    TextField {
+                        id: remoteKeyField
+                        objectName: "remoteKeyField"
+                        Layout.preferredWidth: 160
+                        echoMode: TextInput.Password
+                        placeholderText: remoteSection.haveRemote && remote.hasKey ? qsTr("Key saved") : qsTr("API key (optional)")
+                    }
+                    Button {
+                        objectName: "remoteConnectButton"
+                        text: qsTr("Connect")
+                        enabled: remoteSection.haveRemote && !remote.busy && remoteUrlField.text.length > 0
+                        onClicked: remote.connectTo(remoteUrlField.text, remoteKeyField.text)
+                    }
+                }
+                RowLayout {
+                    visible: remoteSection.haveRemote && remote.models.length > 0
+                    Label { text: qsTr("Model") }
+                    ComboBox {
+                        objectName: "remoteModelBox"
+                        Layout.fillWidth: true
+                        Layout.preferredWidth: 200
+                        model: remoteSection.haveRemote ? remote.models : []
+                        currentIndex: remoteSection.haveRemote ? remote.models.indexOf(remote.model) : -1
+                        onActivated: index => remote.chooseModel(remote.models[index])
+                    }
+                    Button {
+                        objectName: "remoteForgetButton"
+                        text: qsTr("Forget")
+                        onClicked: remote.forget()
+                    }
+                }
+                Label {
+                    objectName: "remoteStatus"
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 200
+                    wrapMode: Text.Wrap
+                    opacity: 0.8
+                    visible: text.length > 0
+                    text: remoteSection.haveRemote ? remote.statusText : ""
+                }
+                Label {
+                    Layout.fillWidth: true
+                    Layout.preferredWidth: 200
+                    wrapMode: Text.Wrap
+                    opacity: 0.7
+                    text: qsTr("A chat set to the server (in the status bar) sends its messages and documents there: they leave this computer.")
                 }
             }
 

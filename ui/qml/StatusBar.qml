@@ -26,8 +26,33 @@ Pane {
         Label {
             objectName: "deviceLabel"
             visible: app.modelReady && app.deviceName.length > 0
+                     && !(engineBox.haveRemote && app.conversationEngine === "remote")
             text: app.deviceName
             opacity: 0.75
+        }
+        ComboBox {
+            // Which engine this chat runs on: this computer, or the remote server of Settings.
+            id: engineBox
+            objectName: "engineBox"
+            readonly property bool haveRemote: typeof remote !== "undefined" && remote !== null
+                                               && remote.configured
+            visible: haveRemote
+            enabled: !app.generating
+            implicitContentWidthPolicy: ComboBox.WidestText
+            model: haveRemote ? [qsTr("This computer"), qsTr("Server %1").arg(remote.host)] : []
+            currentIndex: haveRemote && app.conversationEngine === "remote" ? 1 : 0
+            onActivated: index => app.setConversationEngine(index === 1 ? "remote" : "")
+            Accessible.name: qsTr("Engine for this chat")
+        }
+        Label {
+            objectName: "leavesComputerLabel"
+            visible: engineBox.haveRemote && app.conversationEngine === "remote"
+            text: qsTr("Text leaves this computer")
+            color: "#d35400"
+            font.bold: true
+            HoverHandler { id: leavesHover }
+            ToolTip.visible: leavesHover.hovered
+            ToolTip.text: engineBox.haveRemote ? qsTr("This chat's messages and documents are sent to %1.").arg(remote.host) : ""
         }
         Label {
             objectName: "kvCacheLabel"

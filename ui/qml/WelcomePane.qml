@@ -23,7 +23,9 @@ ColumnLayout {
         wrapMode: Text.Wrap
         opacity: 0.8
         textFormat: Text.StyledText
-        text: app.modelReady
+        text: app.modelReady && app.conversationEngine === "remote"
+              ? qsTr("This chat runs on %1 (%2): your messages and documents are sent there. Conversations are stored only here.").arg(app.modelName).arg(app.deviceName)
+              : app.modelReady
               ? qsTr("Everything stays on this computer: the model runs locally and your conversations are stored only here.")
               : qsTr("No model is loaded yet. Folio runs language models in the GGUF format on this computer.<br><br>"
                      + "1. Download a GGUF model, for example <b>Qwen2.5-Coder-0.5B-Instruct (Q4_K_M)</b>.<br>"
