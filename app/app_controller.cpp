@@ -423,6 +423,7 @@ void AppController::setDocumentEstimate(int tokens) {
 void AppController::updateContextUsed() {
     m_syncCountChars = kSyncCountChars;
     int used = 0;
+    ContextParts parts;
     int lastDocumentTokens = 0;
     bool exact = true;
     if (m_worker->modelReady()) {
@@ -433,6 +434,7 @@ void AppController::updateContextUsed() {
             if (auto path = m_store->activePath(m_currentId)) {
                 const History history = historyUpTo(*path, -1);
                 for (const folio::HistoryTurn& t : history.turns) used += t.tokens + overhead;
+                parts.history = used;
                 // The attached documents as the last reply read them (its stats say how many
                 // tokens of them were in the prompt).
                 for (auto it = path->crbegin(); it != path->crend(); ++it)
@@ -452,14 +454,19 @@ void AppController::updateContextUsed() {
                 exact = false;
             }
             used += n + overhead;
+            parts.system = n + overhead;
         }
         flushCounts();
     }
     const int budget =
         m_worker->modelReady() ? std::max(0, contextSize() - used - m_maxReplyTokens) : 0;
-    used += m_documentEstimate >= 0 ? m_documentEstimate : lastDocumentTokens;
-    if (used == m_contextUsed && exact == m_contextExact && budget == m_documentBudget) return;
+    parts.documents = m_documentEstimate >= 0 ? m_documentEstimate : lastDocumentTokens;
+    used += parts.documents;
+    if (used == m_contextUsed && exact == m_contextExact && budget == m_documentBudget &&
+        parts == m_contextParts)
+        return;
     m_contextUsed = used;
+    m_contextParts = parts;
     m_contextExact = exact;
     m_documentBudget = budget;
     emit contextUsedChanged();

@@ -65,6 +65,12 @@ class AppController : public QObject {
     // without one what the last reply read.
     Q_PROPERTY(int contextUsed READ contextUsed NOTIFY contextUsedChanged)
     Q_PROPERTY(bool contextExact READ contextExact NOTIFY contextUsedChanged)
+    // contextUsed in parts, for the meter's segments: the system prompt (with a history summary),
+    // the documents' block, the conversation; and the tokens kept free for the reply.
+    Q_PROPERTY(int contextSystem READ contextSystem NOTIFY contextUsedChanged)
+    Q_PROPERTY(int contextDocuments READ contextDocuments NOTIFY contextUsedChanged)
+    Q_PROPERTY(int contextHistory READ contextHistory NOTIFY contextUsedChanged)
+    Q_PROPERTY(int replyReserve READ replyReserve NOTIFY contextUsedChanged)
     // Tokens of the composer's draft (see countDraft()): an estimate at once, exact shortly after.
     Q_PROPERTY(int draftTokens READ draftTokens NOTIFY draftTokensChanged)
     Q_PROPERTY(bool thinkingEnabled READ thinkingEnabled WRITE setThinkingEnabled NOTIFY
@@ -120,6 +126,10 @@ public:
     double prefillProgress() const { return m_prefillProgress; }
     int contextSize() const;
     int contextUsed() const { return m_contextUsed; }
+    int contextSystem() const { return m_contextParts.system; }
+    int contextDocuments() const { return m_contextParts.documents; }
+    int contextHistory() const { return m_contextParts.history; }
+    int replyReserve() const { return m_maxReplyTokens; }
     // Tokens left for the document block of the next prompt (context - system - history - reply
     // reserve), updated with contextUsed; what AttachedDocuments decides whole vs retrieval by.
     int documentBudget() const { return m_documentBudget; }
@@ -291,6 +301,10 @@ private:
     // Follows the current chat's engine (its stored choice; a new chat keeps the last one).
     void applyEngine(const QString& engine);
     int m_contextUsed = 0;
+    struct ContextParts {
+        int system = 0, documents = 0, history = 0;
+        bool operator==(const ContextParts&) const = default;
+    } m_contextParts;
     int m_documentBudget = 0;
     int m_documentEstimate = -1;
     QString m_savedMemoryDir;

@@ -4,6 +4,7 @@
 // follows the theme. Needs only folio_ui, so it runs while the app layer changes.
 #include <QTranslator>
 #include <QtTest>
+#include <functional>
 #include <memory>
 
 #include "gui/window_test_util.h"
@@ -27,6 +28,10 @@ class FakeApp : public QObject {
     Q_PROPERTY(double prefillProgress MEMBER m_prefill NOTIFY prefillProgressChanged)
     Q_PROPERTY(int contextSize MEMBER m_contextSize NOTIFY modelChanged)
     Q_PROPERTY(int contextUsed MEMBER m_contextUsed NOTIFY contextUsedChanged)
+    Q_PROPERTY(int contextSystem MEMBER m_contextSystem NOTIFY contextUsedChanged)
+    Q_PROPERTY(int contextDocuments MEMBER m_contextDocuments NOTIFY contextUsedChanged)
+    Q_PROPERTY(int contextHistory MEMBER m_contextHistory NOTIFY contextUsedChanged)
+    Q_PROPERTY(int replyReserve MEMBER m_replyReserve NOTIFY contextUsedChanged)
     Q_PROPERTY(int draftTokens MEMBER m_draftTokens NOTIFY draftTokensChanged)
     Q_PROPERTY(bool thinkingEnabled MEMBER m_thinking NOTIFY thinkingEnabledChanged)
     Q_PROPERTY(QString databaseError MEMBER m_databaseError CONSTANT)
@@ -58,6 +63,7 @@ public:
     double m_prefill = -1;
     int m_contextSize = 0;
     int m_contextUsed = 0;
+    int m_contextSystem = 0, m_contextDocuments = 0, m_contextHistory = 0, m_replyReserve = 0;
     int m_draftTokens = 0;
     bool m_thinking = false;
     bool m_overflow = false;
@@ -224,6 +230,35 @@ private slots:
         QCOMPARE(find("composerInput")->property("text").toString(), QString());
         QCOMPARE(find("modelLabel")->property("text").toString(),
                  QStringLiteral("Qwen2.5 Coder 0.5B"));
+
+        // The meter in segments: each part's width is its share of the context, and hovering
+        // (or a screen reader) reads the numbers.
+        m_app.m_contextSystem = 100;
+        m_app.m_contextDocuments = 1024;
+        m_app.m_contextHistory = 300;
+        m_app.m_replyReserve = 512;
+        m_app.m_contextUsed = 1424;
+        emit m_app.contextUsedChanged();
+        auto* bar = find<QQuickItem>("contextBar");
+        QVERIFY(bar);
+        QTRY_COMPARE(bar->property("usedTokens").toInt(), 1936);
+        QVariant summary;
+        QMetaObject::invokeMethod(bar, "summary", Q_RETURN_ARG(QVariant, summary));
+        QVERIFY2(summary.toString().contains("Documents: 1,024"), qPrintable(summary.toString()));
+        QVERIFY(summary.toString().contains("Kept for the reply: 512"));
+        QVERIFY(summary.toString().contains("Free: 2,160"));
+        QList<QQuickItem*> segments;  // in drawing order (visual children, not QObject ones)
+        std::function<void(QQuickItem*)> collect = [&](QQuickItem* item) {
+            for (QQuickItem* child : item->childItems()) {
+                if (child->objectName() == "meterSegment") segments << child;
+                collect(child);
+            }
+        };
+        collect(bar);
+        QCOMPARE(segments.size(), 5);
+        const double trackWidth = bar->width() - 2;
+        QVERIFY(qAbs(segments[1]->width() - trackWidth * 1024 / 4096) < 1.0);  // documents
+        QVERIFY(segments[1]->width() > segments[0]->width());
     }
 
     void messagesShowStreamingBranchesAndStats() {

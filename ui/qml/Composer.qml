@@ -1,6 +1,7 @@
 // The prompt editor: Enter sends, Shift+Enter starts a new line; Send turns into Stop while a
 // reply is generated. The meter shows the context the next turn will use:
-// app.contextUsed (system prompt + history) + the draft's tokens, of app.contextSize. Tokens are
+// app.contextUsed (system prompt + history + documents) + the draft's tokens, of app.contextSize,
+// drawn in segments with the reply's reserve (ContextMeter.qml). Tokens are
 // counted off the GUI thread (app.countDraft): an estimate first, marked "≈", then the exact count.
 import QtQuick
 import QtQuick.Controls
@@ -84,11 +85,11 @@ Pane {
             Layout.fillWidth: true
             visible: app.contextSize > 0
             spacing: 8
-            ProgressBar {
-                Layout.preferredWidth: 140
-                from: 0
-                to: 1
-                value: Math.min(1, root.usedFraction)
+            ContextMeter {
+                objectName: "contextBar"
+                Layout.preferredWidth: 160
+                Layout.preferredHeight: 10
+                draftTokens: root.draftTokens
             }
             Label {
                 text: (app.contextExact === false ? "≈ " : "")
