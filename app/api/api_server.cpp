@@ -265,8 +265,9 @@ void ApiServer::Impl::reply(const api::ReplyHead& head, Endpoint endpoint, quint
     release(id);
     const QString finish = api::finishReasonName(result.reason);
     if (finish.isEmpty()) return sendError(res, errorOf(result));
-    const QByteArray body = api::completionBody(endpoint, head, text, finish,
-                                                {result.promptTokens, result.generatedTokens});
+    const QByteArray body = api::completionBody(
+        endpoint, head, text, finish,
+        {result.promptTokens, result.generatedTokens, result.reusedPromptTokens});
     res.set_content(body.constData(), size_t(body.size()), "application/json");
 }
 
@@ -302,7 +303,8 @@ void ApiServer::Impl::stream(const api::ReplyHead& head, const ApiRequest& reque
                     out += api::finishChunk(endpoint, head, finish);
                     if (includeUsage)
                         out += api::usageChunk(endpoint, head,
-                                               {result.promptTokens, result.generatedTokens});
+                                               {result.promptTokens, result.generatedTokens,
+                                                result.reusedPromptTokens});
                 }
                 out += api::doneEvent();
             }

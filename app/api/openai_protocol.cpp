@@ -136,7 +136,8 @@ QJsonValue finishValue(const QString& finishReason) {
 QJsonObject usageObject(const Usage& u) {
     return {{"prompt_tokens", u.promptTokens},
             {"completion_tokens", u.completionTokens},
-            {"total_tokens", u.promptTokens + u.completionTokens}};
+            {"total_tokens", u.promptTokens + u.completionTokens},
+            {"prompt_tokens_details", QJsonObject{{"cached_tokens", u.cachedTokens}}}};
 }
 
 QByteArray event(const QJsonObject& o) {

@@ -58,6 +58,7 @@ struct ReplyHead {
 struct Usage {
     int promptTokens = 0;
     int completionTokens = 0;
+    int cachedTokens = 0;  // of the prompt, served from the engine's prefix cache
 };
 
 // The whole reply (stream = false).

@@ -7,12 +7,11 @@
 #include <QJsonObject>
 #include <QNetworkReply>
 #include <QUrl>
+#include <algorithm>
 
 namespace folio {
 
 namespace {
-
-constexpr int kTransferTimeoutMs = 600000;  // a reply may wait long for a busy server
 
 QJsonObject bodyFor(const GenerationRequest& request, const QString& model) {
     QJsonObject body{{"model", model},
@@ -44,10 +43,15 @@ QJsonObject bodyFor(const GenerationRequest& request, const QString& model) {
     return body;
 }
 
-// The message of an OpenAI-style error body, else the HTTP reason.
-QString errorMessage(QNetworkReply* reply, const QByteArray& body) {
+// The message of an OpenAI-style error body, else the HTTP reason; a timeout says so.
+QString errorMessage(QNetworkReply* reply, const QByteArray& body, int timeoutMs) {
     const QJsonObject e = QJsonDocument::fromJson(body).object().value("error").toObject();
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status <= 0 && reply->error() == QNetworkReply::OperationCanceledError)
+        return QCoreApplication::translate("folio::RemoteEngine",
+                                           "The server sent nothing for %1 s; the request was "
+                                           "stopped.")
+            .arg(timeoutMs / 1000.0);
     const QString what = !e.value("message").toString().isEmpty() ? e.value("message").toString()
                                                                   : reply->errorString();
     return status > 0
@@ -78,13 +82,13 @@ RemoteEngine::~RemoteEngine() {
 }
 
 QNetworkRequest RemoteEngine::requestFor(const QString& path, const QString& baseUrl,
-                                         const QString& apiKey) const {
+                                         const QString& apiKey, int timeoutMs) const {
     QString base = baseUrl.trimmed();
     while (base.endsWith('/')) base.chop(1);
     QNetworkRequest request(QUrl(base + path));
     request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
     if (!apiKey.isEmpty()) request.setRawHeader("Authorization", "Bearer " + apiKey.toUtf8());
-    request.setTransferTimeout(kTransferTimeoutMs);
+    request.setTransferTimeout(timeoutMs);
     return request;
 }
 
@@ -96,7 +100,9 @@ quint64 RemoteEngine::submit(const GenerationRequest& request) {
         QJsonDocument(bodyFor(request, m_endpoint.model)).toJson(QJsonDocument::Compact);
     Stream& s = m_streams[id];
     s.startMs = QDateTime::currentMSecsSinceEpoch();
-    s.reply = m_network.post(requestFor(path, m_endpoint.baseUrl, m_endpoint.apiKey), body);
+    s.timeoutMs = m_endpoint.timeoutMs;
+    s.reply = m_network.post(
+        requestFor(path, m_endpoint.baseUrl, m_endpoint.apiKey, m_endpoint.timeoutMs), body);
     connect(s.reply, &QNetworkReply::readyRead, this, [this, id] { onReadyRead(id); });
     connect(s.reply, &QNetworkReply::finished, this, [this, id] { onFinished(id); });
     return id;
@@ -133,7 +139,15 @@ void RemoteEngine::handleEvent(quint64 id, Stream& s, const QByteArray& data) {
         s.done = true;
         return;
     }
-    const QJsonObject o = QJsonDocument::fromJson(data).object();
+    QJsonParseError parseError;
+    const QJsonObject o = QJsonDocument::fromJson(data, &parseError).object();
+    if (parseError.error != QJsonParseError::NoError) {
+        s.error = QCoreApplication::translate("folio::RemoteEngine",
+                                              "The server sent a stream Folio cannot read (%1).")
+                      .arg(parseError.errorString());
+        QMetaObject::invokeMethod(s.reply, &QNetworkReply::abort, Qt::QueuedConnection);
+        return;
+    }
     if (o.contains("error")) {
         s.error = o.value("error").toObject().value("message").toString();
         return;
@@ -161,7 +175,8 @@ void RemoteEngine::onFinished(quint64 id) {
     if (it == m_streams.end()) return;
     QNetworkReply* reply = it->reply;
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status < 400 && !it->cancelled) onReadyRead(id);  // the last bytes
+    if (reply->error() == QNetworkReply::NoError && status < 400)
+        onReadyRead(id);  // the last bytes
     Stream s = m_streams.take(id);
     reply->deleteLater();
     GenerationResult result = s.result;
@@ -172,25 +187,32 @@ void RemoteEngine::onFinished(quint64 id) {
         result.reason = FinishReason::Cancelled;
     } else if (reply->error() != QNetworkReply::NoError || status >= 400) {
         result.reason = FinishReason::Error;
-        result.error = errorMessage(reply, reply->readAll()).toStdString();
+        const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
+        result.error = s.error.isEmpty() ? errorMessage(reply, body, s.timeoutMs).toStdString()
+                                         : s.error.toStdString();
     } else if (!s.error.isEmpty()) {
         result.reason = FinishReason::Error;
         result.error = s.error.toStdString();
     } else if (!s.done) {
         result.reason = FinishReason::Error;
-        result.error = "the server closed the stream before its end";
+        result.error =
+            QCoreApplication::translate("folio::RemoteEngine",
+                                        "The server closed the stream before the reply's end.")
+                .toStdString();
     }
     emit finished(id, result);
 }
 
 void RemoteEngine::listModels(const QString& baseUrl, const QString& apiKey,
                               std::function<void(RemoteModels, QString)> done) {
-    QNetworkReply* reply = m_network.get(requestFor(QStringLiteral("/models"), baseUrl, apiKey));
-    connect(reply, &QNetworkReply::finished, this, [reply, done = std::move(done)] {
+    const int timeoutMs = std::min(m_endpoint.timeoutMs, 30000);
+    QNetworkReply* reply =
+        m_network.get(requestFor(QStringLiteral("/models"), baseUrl, apiKey, timeoutMs));
+    connect(reply, &QNetworkReply::finished, this, [reply, timeoutMs, done = std::move(done)] {
         reply->deleteLater();
         const QByteArray body = reply->readAll();
         if (reply->error() != QNetworkReply::NoError) {
-            done({}, errorMessage(reply, body));
+            done({}, errorMessage(reply, body, timeoutMs));
             return;
         }
         RemoteModels models;

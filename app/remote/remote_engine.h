@@ -25,6 +25,9 @@ struct RemoteEndpoint {
     QString apiKey;             // sent as a bearer token when set
     QString model;              // one of listModels()
     int contextLength = 32768;  // what the server said, else a common default
+    // A request fails when the server sends nothing for this long (a busy server reading a long
+    // prompt still sends; Folio's own API server sends a comment line every second).
+    int timeoutMs = 600000;
 };
 
 // What /v1/models said: the ids, and the context length when the server tells it (vLLM's
@@ -67,11 +70,12 @@ private:
         qint64 startMs = 0;
         bool cancelled = false;
         bool done = false;
+        int timeoutMs = 0;
         QString error;
     };
 
-    QNetworkRequest requestFor(const QString& path, const QString& baseUrl,
-                               const QString& apiKey) const;
+    QNetworkRequest requestFor(const QString& path, const QString& baseUrl, const QString& apiKey,
+                               int timeoutMs) const;
     void onReadyRead(quint64 id);
     void onFinished(quint64 id);
     void handleEvent(quint64 id, Stream& s, const QByteArray& data);

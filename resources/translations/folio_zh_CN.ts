@@ -1449,6 +1449,18 @@
 <context>
     <name>folio::RemoteEngine</name>
     <message>
+        <source>The server sent nothing for %1 s; the request was stopped.</source>
+        <translation>服务器在 %1 秒内没有发送任何内容，请求已停止。</translation>
+    </message>
+    <message>
+        <source>The server sent a stream Folio cannot read (%1).</source>
+        <translation>服务器发送的数据流 Folio 无法读取（%1）。</translation>
+    </message>
+    <message>
+        <source>The server closed the stream before the reply&apos;s end.</source>
+        <translation>服务器在回复结束前关闭了数据流。</translation>
+    </message>
+    <message>
         <source>The server answered %1: %2</source>
         <translation>服务器返回 %1：%2</translation>
     </message>
@@ -1459,6 +1471,41 @@
     <message>
         <source>The server lists no models.</source>
         <translation>服务器没有列出任何模型。</translation>
+    </message>
+</context>
+<context>
+    <name>ContextMeter</name>
+    <message>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <source>Conversation</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>Your message</source>
+        <translation>你的消息</translation>
+    </message>
+    <message>
+        <source>Kept for the reply</source>
+        <translation>为回复预留</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Free: %1</source>
+        <translation>剩余：%1</translation>
+    </message>
+    <message>
+        <source>Context window</source>
+        <translation>上下文窗口</translation>
     </message>
 </context>
 </TS>

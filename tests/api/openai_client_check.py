@@ -201,6 +201,28 @@ def check_chat_stream(ctx):
     check_usage(usages[0].usage, max_completion=8)
 
 
+def check_prefix_reuse(ctx):
+    """A client that resends the same long system prompt pays for it once: the second request's
+    usage.prompt_tokens_details.cached_tokens covers (nearly) all of it."""
+    system = " ".join(f"Rule {i}: answer politely and keep item {i * 7 % 13} in mind."
+                      for i in range(120))
+    usages = []
+    for question in ("Say yes.", "Say no."):
+        reply = ctx.client().chat.completions.create(
+            model=ctx.model(), max_tokens=2, temperature=0,
+            messages=[{"role": "system", "content": system}, {"role": "user", "content": question}])
+        usages.append(reply.usage)
+    details = usages[1].prompt_tokens_details
+    cached = details.cached_tokens if details is not None else None
+    expect(cached is not None, f"no prompt_tokens_details.cached_tokens: {usages[1]!r}")
+    expect(usages[0].prompt_tokens > 1000, f"the system prompt is short: {usages[0].prompt_tokens}")
+    expect(cached >= usages[0].prompt_tokens - 32,
+           f"cached {cached} of {usages[1].prompt_tokens} tokens; the first request had "
+           f"{usages[0].prompt_tokens}")
+    print(f"INFO prefix_reuse {cached} of {usages[1].prompt_tokens} prompt tokens cached",
+          flush=True)
+
+
 def check_seed(ctx):
     client = ctx.client()
     contents = []
@@ -435,6 +457,7 @@ PHASES = {
         ("chat", check_chat),
         ("chat_stream", check_chat_stream),
         ("seed", check_seed),
+        ("prefix_reuse", check_prefix_reuse),
         ("stop", check_stop),
         ("completions", check_completions),
         ("unauthorized", check_unauthorized),

@@ -190,6 +190,14 @@ private slots:
         const QJsonObject usage = eventJson(usageChunk(Endpoint::Chat, head, {3, 4}));
         QVERIFY(usage.value("choices").toArray().isEmpty());
         QCOMPARE(usage.value("usage").toObject().value("completion_tokens").toInt(), 4);
+        QCOMPARE(json(completionBody(Endpoint::Chat, head, "x", "stop", {10, 1, 8}))
+                     .value("usage")
+                     .toObject()
+                     .value("prompt_tokens_details")
+                     .toObject()
+                     .value("cached_tokens")
+                     .toInt(),
+                 8);
         QCOMPARE(eventJson(textChunk(Endpoint::Completion, head, "x"))
                      .value("choices")
                      .toArray()
