@@ -16,18 +16,13 @@
 #include "app/app_controller.h"
 #include "app/application.h"
 #include "app/settings.h"
+#include "support/headless_app.h"
 #include "support/synthetic_model.h"
 #include "support/test_env.h"
 
 namespace {
 
 const int kTimeoutMs = 900000;
-
-int freePort() {
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
 
 QString checkScript() {
     return folio::test::sourceDir() + "/tests/api/openai_client_check.py";
@@ -65,15 +60,13 @@ class ApiServerTest : public QObject {
 private slots:
     void settingsTurnTheServerOnAndOff() {
         QTemporaryDir dir;
-        AppOptions options;
-        options.dataDir = dir.path();
-        options.headlessSmoke = true;
-        AppContext context(options);
+        const std::unique_ptr<AppContext> owner = folio::test::headlessApp(dir.path());
+        AppContext& context = *owner;
         Settings* settings = context.settings();
         folio::ApiServer* api = context.api();
         QVERIFY(!api->running());  // off by default
         QVERIFY(settings->apiToken().isEmpty());
-        const int port = freePort();
+        const int port = folio::test::freeLoopbackPort();
         settings->setApiPort(port);
         settings->setApiEnabled(true);
         QVERIFY(api->running());
@@ -109,13 +102,11 @@ private slots:
         if (!haveOpenAiClient())
             QSKIP("the openai Python package is missing (scripts/setup installs it into .venv)");
         QTemporaryDir dir;
-        AppOptions options;
-        options.dataDir = dir.path();
-        options.headlessSmoke = true;
-        AppContext context(options);
+        const std::unique_ptr<AppContext> owner = folio::test::headlessApp(dir.path());
+        AppContext& context = *owner;
         Settings* settings = context.settings();
         settings->setContextSize(8192);
-        settings->setApiPort(freePort());
+        settings->setApiPort(folio::test::freeLoopbackPort());
         settings->setApiEnabled(true);
         folio::ApiServer* api = context.api();
         QVERIFY(api->running());

@@ -16,6 +16,7 @@
 #include "app/engine_worker.h"
 #include "app/remote/remote_engines.h"
 #include "app/settings.h"
+#include "support/headless_app.h"
 #include "support/test_env.h"
 
 namespace {
@@ -23,11 +24,9 @@ namespace {
 const int kTimeoutMs = 600000;
 const char* const kToken = "folio-remote-test-key";
 
+// An app without a model of its own.
 AppContext* openClient(const QString& dir, std::unique_ptr<AppContext>& holder) {
-    AppOptions options;
-    options.dataDir = dir;
-    options.headlessSmoke = true;  // no local model
-    holder = std::make_unique<AppContext>(options);
+    holder = folio::test::headlessApp(dir);
     return holder.get();
 }
 

@@ -16,6 +16,7 @@
 #include "app/application.h"
 #include "app/documents/documents_controller.h"
 #include "app/remote/remote_engines.h"
+#include "support/headless_app.h"
 #include "support/test_env.h"
 #include "ui/message_list_model.h"
 
@@ -30,12 +31,6 @@ QString llamaServer() {
     return QDir::homePath() + "/.cache/folio/llama-server/build/bin/llama-server";
 }
 
-int freePort() {
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
-
 }  // namespace
 
 class RemoteLlamaServerTest : public QObject {
@@ -46,7 +41,7 @@ class RemoteLlamaServerTest : public QObject {
 private slots:
     void initTestCase() {
         if (!folio::test::haveModel() || !QFileInfo(llamaServer()).isExecutable()) return;
-        const int port = freePort();
+        const int port = folio::test::freeLoopbackPort();
         m_server.setProcessChannelMode(QProcess::MergedChannels);
         m_server.start(llamaServer(), {"-m", folio::test::modelPath(), "--host", "127.0.0.1",
                                        "--port", QString::number(port), "-c", "4096", "-t", "2",
@@ -60,10 +55,8 @@ private slots:
         if (m_baseUrl.isEmpty())
             QSKIP("llama-server is not built (scripts/build-llama-server; FOLIO_LLAMA_SERVER)");
         QTemporaryDir dir;
-        AppOptions options;
-        options.dataDir = dir.path();
-        options.headlessSmoke = true;
-        AppContext context(options);
+        const std::unique_ptr<AppContext> owner = folio::test::headlessApp(dir.path());
+        AppContext& context = *owner;
         AppController* app = context.controller();
         folio::RemoteEngines* remote = context.remoteEngines();
 

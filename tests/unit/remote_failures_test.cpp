@@ -12,6 +12,7 @@
 #include "app/app_controller.h"
 #include "app/application.h"
 #include "app/remote/remote_engines.h"
+#include "support/headless_app.h"
 #include "ui/message_list_model.h"
 
 namespace {
@@ -122,6 +123,19 @@ private:
     QHash<QTcpSocket*, QByteArray> m_buffers;
 };
 
+// The app's next chat on the fault server (connected from Settings, a 1.5 s timeout); null when
+// it did not connect.
+AppController* chatOnServer(AppContext& context, FaultServer& server) {
+    folio::RemoteEngines* remote = context.remoteEngines();
+    remote->connectTo(server.baseUrl(), "key");
+    if (!QTest::qWaitFor([&] { return remote->configured(); }, kTimeoutMs)) return nullptr;
+    folio::RemoteEndpoint e = remote->engine()->endpoint();
+    e.timeoutMs = 1500;
+    remote->engine()->setEndpoint(e);
+    context.controller()->setConversationEngine("remote");
+    return context.controller();
+}
+
 }  // namespace
 
 class RemoteFailuresTest : public QObject {
@@ -130,19 +144,10 @@ class RemoteFailuresTest : public QObject {
 private slots:
     void everyFailureIsAClearMessageAndLosesNothing() {
         QTemporaryDir dir;
-        AppOptions options;
-        options.dataDir = dir.path();
-        options.headlessSmoke = true;
-        AppContext context(options);
-        AppController* app = context.controller();
-        folio::RemoteEngines* remote = context.remoteEngines();
         FaultServer server;
-        remote->connectTo(server.baseUrl(), "key");
-        QTRY_VERIFY_WITH_TIMEOUT(remote->configured(), kTimeoutMs);
-        folio::RemoteEndpoint e = remote->engine()->endpoint();
-        e.timeoutMs = 1500;
-        remote->engine()->setEndpoint(e);
-        app->setConversationEngine("remote");
+        const std::unique_ptr<AppContext> owner = folio::test::headlessApp(dir.path());
+        AppController* app = chatOnServer(*owner, server);
+        QVERIFY(app);
         QSignalSpy finished(app, &AppController::replyFinished);
         QSignalSpy errors(app, &AppController::errorOccurred);
 
@@ -191,16 +196,10 @@ private slots:
 
     void aRetryWorksOnceTheServerDoes() {
         QTemporaryDir dir;
-        AppOptions options;
-        options.dataDir = dir.path();
-        options.headlessSmoke = true;
-        AppContext context(options);
-        AppController* app = context.controller();
-        folio::RemoteEngines* remote = context.remoteEngines();
         FaultServer server;
-        remote->connectTo(server.baseUrl(), QString());
-        QTRY_VERIFY_WITH_TIMEOUT(remote->configured(), kTimeoutMs);
-        app->setConversationEngine("remote");
+        const std::unique_ptr<AppContext> owner = folio::test::headlessApp(dir.path());
+        AppController* app = chatOnServer(*owner, server);
+        QVERIFY(app);
         QSignalSpy finished(app, &AppController::replyFinished);
 
         server.setMode(FaultServer::Mode::CutStream);
