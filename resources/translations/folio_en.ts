@@ -765,10 +765,10 @@
         </translation>
     </message>
     <message numerus="yes">
-        <source>The next reply reads the whole of %n document(s) (about %1 tokens); follow-up questions reuse it.</source>
+        <source>Ready — the next reply reads the whole of %n document(s) (about %1 tokens); follow-up questions reuse it.</source>
         <translation>
-            <numerusform>The next reply reads the whole document (about %1 tokens); follow-up questions reuse it.</numerusform>
-            <numerusform>The next reply reads the whole of %n documents (about %1 tokens); follow-up questions reuse it.</numerusform>
+            <numerusform>Ready — the next reply reads the whole document (about %1 tokens); follow-up questions reuse it.</numerusform>
+            <numerusform>Ready — the next reply reads the whole of %n documents (about %1 tokens); follow-up questions reuse it.</numerusform>
         </translation>
     </message>
 </context>

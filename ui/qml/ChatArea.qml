@@ -47,14 +47,20 @@ Pane {
                 }
                 ToolButton {
                     objectName: "shortcutsButton"
-                    text: "?"
+                    text: qsTr("Keyboard shortcuts")
+                    display: AbstractButton.IconOnly
+                    icon.source: "icons/help.png"
+                    icon.color: palette.buttonText
                     onClicked: root.shortcutsRequested()
                     ToolTip.visible: hovered
                     ToolTip.text: qsTr("Keyboard shortcuts")
                 }
                 ToolButton {
                     objectName: "settingsButton"
-                    text: "⚙"
+                    text: qsTr("Settings")
+                    display: AbstractButton.IconOnly
+                    icon.source: "icons/settings.png"
+                    icon.color: palette.buttonText
                     onClicked: root.settingsRequested()
                     ToolTip.visible: hovered
                     ToolTip.text: qsTr("Settings")

@@ -71,6 +71,8 @@ Pane {
                 objectName: "sendButton"
                 Layout.alignment: Qt.AlignBottom
                 text: app.generating ? qsTr("Stop") : qsTr("Send")
+                icon.source: app.generating ? "icons/stop.png" : "icons/send.png"
+                icon.color: highlighted && enabled ? palette.highlightedText : palette.buttonText
                 highlighted: !app.generating
                 enabled: app.generating || root.canSend()
                 onClicked: app.generating ? app.stop() : root.send()

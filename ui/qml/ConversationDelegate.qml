@@ -60,7 +60,10 @@ ItemDelegate {
             onActiveFocusChanged: if (!activeFocus && root.renaming) root.finishRename(true)
         }
         ToolButton {
-            text: "⋯"
+            text: qsTr("Conversation actions")
+            display: AbstractButton.IconOnly
+            icon.source: "icons/more.png"
+            icon.color: root.current ? palette.highlightedText : palette.buttonText
             visible: root.hovered || root.current || menu.visible
             onClicked: menu.popup()
             Accessible.name: qsTr("Conversation actions")

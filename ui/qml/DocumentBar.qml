@@ -61,10 +61,10 @@ ColumnLayout {
             return qsTr("Reading the documents before you ask: %1%. A question sent now goes first and keeps what was read.")
                    .arg(Math.round(root.attached.readAheadProgress * 100))
         if (root.attached.mode === "whole")
-            return qsTr("The next reply reads the whole of %n document(s) (about %1 tokens); follow-up questions reuse it.", "", root.attached.count)
+            return qsTr("Ready — the next reply reads the whole of %n document(s) (about %1 tokens); follow-up questions reuse it.", "", root.attached.count)
                    .arg(Number(root.attached.blockTokens).toLocaleString(Qt.locale(), "f", 0))
         if (root.attached.mode === "retrieval")
-            return qsTr("Too long to read whole: each reply reads the pages most relevant to the question (up to about %1 tokens); its status line lists them.")
+            return qsTr("Ready — too long to read whole: each reply reads the pages most relevant to the question (up to about %1 tokens); its status line lists them.")
                    .arg(Number(root.attached.blockTokens).toLocaleString(Qt.locale(), "f", 0))
         return ""
     }
@@ -106,7 +106,12 @@ ColumnLayout {
                     }
                     ToolButton {
                         objectName: "documentChipRemove"
-                        text: "×"
+                        text: qsTr("Remove")
+                        display: AbstractButton.IconOnly
+                        icon.source: "icons/close.png"
+                        icon.color: palette.buttonText
+                        icon.width: 16
+                        icon.height: 16
                         implicitWidth: implicitHeight
                         Accessible.name: qsTr("Remove %1 from this chat").arg(chip.title)
                         ToolTip.visible: hovered

@@ -225,7 +225,10 @@ ApplicationWindow {
                     }
                     ToolButton {
                         objectName: "closeCitationButton"
-                        text: "×"
+                        text: qsTr("Close")
+                        display: AbstractButton.IconOnly
+                        icon.source: "icons/close.png"
+                        icon.color: palette.buttonText
                         Accessible.name: qsTr("Close the cited page")
                         onClicked: window.citationOpen = false
                     }
@@ -276,6 +279,8 @@ ApplicationWindow {
                 objectName: "documentsButton"
                 visible: window.haveDocuments
                 text: qsTr("Documents")
+                icon.source: "icons/document.png"
+                icon.color: palette.buttonText
                 checkable: true
                 checked: window.documentsOpen
                 onToggled: window.documentsOpen = checked
@@ -284,6 +289,8 @@ ApplicationWindow {
                 objectName: "modelsButton"
                 visible: window.haveModels
                 text: qsTr("Models")
+                icon.source: "icons/model.png"
+                icon.color: palette.buttonText
                 onClicked: modelLibraryLoader.item.open()
             }
         }

@@ -358,6 +358,8 @@ Control {
             }
             ToolButton {
                 text: qsTr("Copy")
+                icon.source: "icons/copy.png"
+                icon.color: palette.buttonText
                 visible: root.model.text.length > 0
                 onClicked: {
                     app.copyToClipboard(root.model.text)
@@ -367,6 +369,8 @@ Control {
             ToolButton {
                 objectName: "editButton"
                 text: qsTr("Edit")
+                icon.source: "icons/edit.png"
+                icon.color: palette.buttonText
                 visible: root.isUser && !app.generating
                 onClicked: {
                     editor.text = root.model.text
@@ -377,6 +381,8 @@ Control {
             ToolButton {
                 objectName: "regenerateButton"
                 text: qsTr("Regenerate")
+                icon.source: "icons/regenerate.png"
+                icon.color: palette.buttonText
                 visible: !root.isUser && root.isLast && !app.generating && app.modelReady
                 onClicked: app.regenerate()
             }

@@ -54,6 +54,8 @@ Pane {
                 objectName: "newChatButton"
                 Layout.fillWidth: true
                 text: qsTr("New chat")
+                icon.source: "icons/new-chat.png"
+                icon.color: palette.buttonText
                 onClicked: app.newConversation()
                 ToolTip.visible: hovered
                 ToolTip.delay: 600
@@ -62,6 +64,8 @@ Pane {
             Button {
                 objectName: "importButton"
                 text: qsTr("Import…")
+                icon.source: "icons/import.png"
+                icon.color: palette.buttonText
                 onClicked: importDialog.open()
                 ToolTip.visible: hovered
                 ToolTip.delay: 600
