@@ -249,6 +249,10 @@
 <context>
     <name>DocumentBar</name>
     <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
         <source>Reading the documents before you ask: %1%. A question sent now goes first and keeps what was read.</source>
         <translation>正在提前阅读文档：%1%。现在发送的问题会优先处理，已读的部分会保留。</translation>
     </message>
@@ -407,6 +411,10 @@
 </context>
 <context>
     <name>Main</name>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
     <message numerus="yes">
         <source>API: %n request(s)</source>
         <translation>
