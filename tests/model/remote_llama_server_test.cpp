@@ -84,8 +84,9 @@ private slots:
         const QVariantMap reply = app->messages()->get(1);
         qInfo("llama-server reply: %s (%s)", qPrintable(reply.value("text").toString()),
               qPrintable(reply.value("stats").toString()));
+        // (The app's sampling is not greedy: the reply may run to its 16-token limit, which the
+        // chat marks as interrupted so that Continue can extend it.)
         QVERIFY(!reply.value("text").toString().trimmed().isEmpty());
-        QVERIFY(!reply.value("interrupted").toBool());
 
         // Stop a long reply: it is kept, and the server answers the next question.
         app->setMaxReplyTokens(1500);
