@@ -166,7 +166,7 @@ void AppController::selectConversation(qint64 id) {
     reloadMessages();
 }
 
-// --- the chat's engine: this computer or the remote server (issue 23) ---------------------------
+// --- the chat's engine: this computer or the remote server ---------------------------------------
 
 void AppController::setRemoteEngine(folio::RemoteEngine* remote) {
     m_remote = remote;

@@ -53,7 +53,7 @@ class AppController : public QObject {
     Q_PROPERTY(
         double prefillProgress READ prefillProgress NOTIFY prefillProgressChanged)  // 0..1, -1 idle
     Q_PROPERTY(int contextSize READ contextSize NOTIFY modelChanged)
-    // Which engine the current chat runs on (issue 23): "" this computer's model, "remote" the
+    // Which engine the current chat runs on: "" this computer's model, "remote" the
     // server set in Settings (text then leaves this computer: the window says so).
     Q_PROPERTY(QString conversationEngine READ conversationEngine NOTIFY modelChanged)
     // The model name, device, context size and readiness above follow the chat's engine; the
@@ -259,7 +259,7 @@ private:
     void setPrefill(double progress);
     QString systemPromptFor(const folio::ConversationRecord& c) const;
     // Appends the text of the documents attached to the current conversation (whole, or the
-    // pages most relevant to the last user turn) within what the context has left (issue 8).
+    // pages most relevant to the last user turn) within what the context has left.
     // The system prompt with the conversation's document block after it; sets m_documentTurn
     // (the focus for the question, and what finishDocumentAnswer needs for the reply).
     QString withDocuments(const QString& system, const History& history);

@@ -1,4 +1,4 @@
-// The documents part of a chat request (issue 8): attached documents go into the system message,
+// The documents part of a chat request: attached documents go into the system message,
 // after the user's system prompt, so that a follow-up question starts with the same tokens and
 // the engine reuses the document's KV cache instead of reading it again.
 #include <QTimer>

@@ -47,7 +47,7 @@ public:
     void forgetSaved(const QString& directory, const QString& tag);
 
     // Where submit() sends requests: the local engine, or (useRemote) the remote engine
-    // (issue 23), whose signals come out as this object's, so its callers need not know. The
+    // (app/remote), whose signals come out as this object's, so its callers need not know. The
     // API server's submitDirect always runs locally.
     void setRemoteEngine(folio::RemoteEngine* remote);
     void setUseRemote(bool on);

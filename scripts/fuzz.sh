@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs each libFuzzer target of fuzz/ for N seconds on its committed seed corpus (issue 10).
+# Runs each libFuzzer target of fuzz/ for N seconds on its committed seed corpus.
 #
 #   scripts/fuzz.sh [--bin DIR] [--seconds N] [--jobs N] [--only NAME] [--skip-missing] [-- ARGS]
 #

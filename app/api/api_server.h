@@ -1,6 +1,6 @@
 #pragma once
-// ApiServer: the loaded model offered to other programs as an OpenAI-compatible HTTP API (issue
-// 23): GET /v1/models, POST /v1/chat/completions and /v1/completions, streamed (server-sent
+// ApiServer: the loaded model offered to other programs as an OpenAI-compatible HTTP API:
+// GET /v1/models, POST /v1/chat/completions and /v1/completions, streamed (server-sent
 // events) or not, behind a bearer token. Off by default (Settings → API server); it listens on
 // 127.0.0.1 unless the user allows other computers.
 //

@@ -1,5 +1,5 @@
 #pragma once
-// The OpenAI-compatible API's wire format (issue 23): a request body checked and turned into the
+// The OpenAI-compatible API's wire format: a request body checked and turned into the
 // engine's terms; replies, stream chunks and errors as OpenAI's clients read them. Pure
 // functions, callable on any thread; the HTTP side is api_server.h.
 //

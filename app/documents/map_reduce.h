@@ -1,5 +1,5 @@
 #pragma once
-// Map-reduce summaries of documents that do not fit the context (issue 8): the pages are cut
+// Map-reduce summaries of documents that do not fit the context: the pages are cut
 // into chunks that fit a token budget, each chunk is summarised on its own (short, citing pages
 // as [p.N]), then the partial summaries are combined into the final answer; when they are still
 // too long together they are combined in groups first, level by level.

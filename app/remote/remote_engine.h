@@ -1,6 +1,6 @@
 #pragma once
 // RemoteEngine: a conversation's replies from an OpenAI-compatible server instead of the local
-// model (issue 23, part 2): vLLM, llama.cpp's llama-server, Ollama, LM Studio, or another Folio.
+// model: vLLM, llama.cpp's llama-server, Ollama, LM Studio, or another Folio.
 // A GenerationRequest goes out as POST {base}/chat/completions (or /completions for a raw
 // prompt) with stream = true; the server-sent events come back as the same signals EngineWorker
 // gives (textArrived, finished with a GenerationResult), so the chat, its stop button, documents

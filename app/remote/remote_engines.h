@@ -1,5 +1,5 @@
 #pragma once
-// RemoteEngines: Settings → Remote engine (issue 23): the server's address and key, the model
+// RemoteEngines: Settings → Remote engine: the server's address and key, the model
 // chosen from its /v1/models; it owns the RemoteEngine that chats set to "remote" run on.
 //
 // The key is kept in a file only the user can read (keyFile, mode 0600), never in the chats

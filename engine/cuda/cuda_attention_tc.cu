@@ -1,4 +1,4 @@
-// Tensor-core causal prefill attention over the paged f16 KV cache (issue 6): FlashAttention-2
+// Tensor-core causal prefill attention over the paged f16 KV cache: FlashAttention-2
 // structure (a CTA owns a tile of queries of one head and streams K/V tiles through shared
 // memory with an online softmax) with both products on tensor cores through nvcuda::wmma
 // (16x16x16 f16 fragments, f32 accumulation). The scalar kernel in cuda_attention.cu is the
@@ -9,7 +9,7 @@
 // reference that adds roughly 2^-12 relative error per rounded operand, i.e. a normalised MSE
 // around 1e-7 instead of ~1e-9 (the tests bound it by kNmseTensorCore).
 //
-// Cost estimate (issue 6 target: time to first token <= 3 s for a 32K prompt, Qwen3-8B shape:
+// Cost estimate (target: time to first token <= 3 s for a 32K prompt, Qwen3-8B shape:
 // 36 layers, 32 q heads, head dim 128). Causal attention does QK^T and PV over N^2/2 pairs:
 // 2 products * 2 FLOP * (N^2/2) * D = 2*N^2*D per head and layer
 //   = 2 * 32768^2 * 128 * 32 heads * 36 layers = 3.2e14 FLOP.

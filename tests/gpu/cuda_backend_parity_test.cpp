@@ -2,7 +2,7 @@
 // folio-cli use it) with the CPU backend: teacher-forced logits over 256 positions of the tiny-k
 // and the Qwen3-0.6B-shaped synthetic Q4_K_M models, through the prefill path (chunks of 64: cuBLAS
 // GEMMs, the flash prefill kernel, chunks starting past 0) and the decode path (chunks of 1:
-// matvec kernels, split-K decode attention). Issue 6: top-1 agreement >= 99%; the max relative
+// matvec kernels, split-K decode attention). Required: top-1 agreement >= 99%; the max relative
 // difference is reported. Label gpu: exits 77 (skipped) when no CUDA device is usable.
 #include <QTemporaryDir>
 #include <QtTest>
@@ -24,7 +24,7 @@ namespace {
 
 constexpr int kPositions = 256;
 constexpr double kMinTop1 = 0.99;
-// The issue's bound is top-1 agreement; the max relative difference is reported, and checked
+// The required bound is top-1 agreement; the max relative difference is reported, and checked
 // only against a loose bound that still catches a wrong layout or a missing bias (O(1) errors):
 // f16 activations in the GEMMs and the CPU's 8-bit activations give about 1e-2 on random-weight
 // models, whose errors grow through the layers.

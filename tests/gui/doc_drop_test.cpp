@@ -1,4 +1,4 @@
-// Dropping files on the window and highlighting cited passages (issue 8), offscreen: the drop
+// Dropping files on the window and highlighting cited passages, offscreen: the drop
 // entry point (DocumentsController::addDroppedFiles) adds PDFs and text files and names the
 // files it cannot take; a citation link carrying its claim yields the passage's boxes on the
 // page; the page viewer draws them over the page it belongs to only.

@@ -1,4 +1,4 @@
-// With the default model, through the app's controller (issue 19): a Chinese contract whose
+// With the default model, through the app's controller: a Chinese contract whose
 // Art. 5 pays in 30 days and Art. 12 in 60 is attached to a chat; asked whether the two clauses
 // conflict, the stored reply says they do, names both deadlines, quotes both clauses with their
 // pages, and its statistics name the pages read. Asked about something the contract does not
@@ -27,7 +27,7 @@ QString u(const char* utf8) {
     return QString::fromUtf8(utf8);
 }
 
-// About 2,500 characters: a services contract in the style of the issue's example.
+// About 2,500 characters: a services contract with two clauses whose payment terms conflict.
 QString contractText() {
     QString t = u("技术服务合同\n甲方：北京星河信息技术有限公司\n乙方：上海明远软件有限公司\n");
     const char* const clauses[] = {

@@ -1,4 +1,4 @@
-// Map-reduce summary with the default model (issue 8): a generated 6-page contract, cut into
+// Map-reduce summary with the default model: a generated 6-page contract, cut into
 // chunks of a few hundred tokens, is summarised part by part through folio::Engine and the parts
 // combined into a final answer; a second request reuses the stored parts (only the combine runs).
 #include <QPointer>

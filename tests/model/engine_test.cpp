@@ -236,7 +236,7 @@ private slots:
         QVERIFY(after.result().reason != FinishReason::Error);
     }
 
-    // Regression (sanitizer runs, issue 10): a Collector that goes out of scope while its request
+    // Regression (sanitizer runs): a Collector that goes out of scope while its request
     // still runs cancels it and waits for onFinished; the request's late callbacks must not touch
     // the destroyed Collector, and the engine must be idle for the next request.
     void collectorOutlivedByItsRequestCancelsIt() {

@@ -264,7 +264,7 @@ private slots:
         checkModel(out, golden, maxRel);
     }
 
-    // folio-cli info's KV bytes per token (KvCache::bytesPerToken) against the formula:
+    // folio-cli info's KV bytes per token (KvCache::bytesPerToken) against the expected formula:
     // 2 x layers x kv heads x head dim x 2 bytes (f16 cache), and the plan's cache = that x
     // context.
     void cliInfoReportsKvBytesPerToken() {

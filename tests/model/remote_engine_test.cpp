@@ -1,4 +1,4 @@
-// A chat on a remote OpenAI-compatible engine (app/remote, issue 23): the "server" is Folio's
+// A chat on a remote OpenAI-compatible engine (app/remote): the "server" is Folio's
 // own API server (app/api) on the default model, the client an app with no model of its own.
 // Settings connect (the key kept in an owner-only file, not in the settings), the chat set to
 // the server streams its reply, stop cancels it on the server, a question about an attached

@@ -1,4 +1,4 @@
-// A chat on a real remote engine (issue 23): llama.cpp's llama-server, built from the
+// A chat on a real remote engine: llama.cpp's llama-server, built from the
 // llama-cpp-python source distribution by scripts/build-llama-server (scripts/run-tests does it
 // and sets FOLIO_LLAMA_SERVER), serving the default model on loopback with an API key. The app,
 // without a model of its own, connects from Settings, runs a chat there (streamed reply, usage),

@@ -1,4 +1,4 @@
-// AppController with the default model (issue 7): a long message is counted off the GUI thread.
+// AppController with the default model: a long message is counted off the GUI thread.
 // send() returns at once with an estimate in the context meter; the exact count arrives later,
 // updates the meter and starts the reply. The composer's draft is counted the same way, and Stop
 // while the count runs sends nothing.

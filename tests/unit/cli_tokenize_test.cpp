@@ -1,5 +1,6 @@
-// folio-cli tokenize / detokenize: the exact command-line interface of issue 3, checked against
-// the library and the Qwen3 tokenizer (HF's ids for these strings are in qwen3_public.jsonl).
+// folio-cli tokenize / detokenize: the exact command-line interface (arguments, output format),
+// checked against the library and the Qwen3 tokenizer (HF's ids for these strings are in
+// qwen3_public.jsonl).
 #include <QProcess>
 #include <QTemporaryFile>
 #include <QtTest>

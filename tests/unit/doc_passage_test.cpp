@@ -1,4 +1,4 @@
-// Highlighting the cited passage (issue 8): which passage of a page a reply's sentence refers to,
+// Highlighting the cited passage: which passage of a page a reply's sentence refers to,
 // which sentence of a reply a citation supports, the claim carried in the citation link, and the
 // word boxes of the passage on a generated PDF (read by folio-ingest --words).
 #include <QTemporaryDir>

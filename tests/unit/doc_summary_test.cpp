@@ -1,4 +1,4 @@
-// Map-reduce summaries (issue 8) with a fake generator: chunking pages within a token budget,
+// Map-reduce summaries with a fake generator: chunking pages within a token budget,
 // the order of the partial summaries and the final combine, progress, partial summaries stored
 // and reused, cancel keeping what was made, combining in groups when the parts are too long
 // together, and errors.

@@ -1,4 +1,4 @@
-// The document pipeline of a question (issue 19): the clause table, conflict candidates found
+// The document pipeline of a question: the clause table, conflict candidates found
 // without the model, the focus put after the question, and citations checked after the reply.
 #include <QtTest>
 

@@ -1,4 +1,4 @@
-// The install test (issue 9): runs scripts/install-test on this build directory, which builds the
+// The install test: runs scripts/install-test on this build directory, which builds the
 // .deb, installs it with apt into a clean Debian 12 root made with debootstrap and runs folio
 // --version, folio-cli --version, folio-ingest on a PDF and a headless start inside it (and, in a
 // CUDA build, folio-cuda without cuBLAS: the missing library is named). It takes

@@ -1,4 +1,4 @@
-// Long messages in the chat model (issue 7): the preview shown instead of a 64K-character text, the
+// Long messages in the chat model: the preview shown instead of a 64K-character text, the
 // "Show all" expansion, and syncMessages() updating rows in place (so a reload does not rebuild
 // every delegate and lay out every text again).
 #include <QAbstractItemModelTester>

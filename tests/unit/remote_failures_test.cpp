@@ -1,4 +1,4 @@
-// A chat on a remote engine when the server fails (app/remote, issue 23): a fault-injecting
+// A chat on a remote engine when the server fails (app/remote): a fault-injecting
 // server on loopback answers Folio's requests with an HTTP error (401, 404, 429, 500), a stream
 // that stops in the middle, a malformed event, nothing at all (timeout), or is down. Each time the
 // window shows a clear message, the partial reply is kept as interrupted, nothing is lost, and the

@@ -1,4 +1,4 @@
-// TokenCounter (issue 7): token counts computed off the GUI thread arrive later as a queued signal,
+// TokenCounter: token counts computed off the GUI thread arrive later as a queued signal,
 // in submission order, on the owner's thread; destruction with work queued is safe.
 #include "app/token_counter.h"
 

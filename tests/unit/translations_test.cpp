@@ -1,4 +1,4 @@
-// Every string a person can see is translated into Chinese (issue 21): lupdate, run over the
+// Every string a person can see is translated into Chinese: lupdate, run over the
 // app's and the UI's sources (C++ and QML) into a copy of resources/translations/folio_zh_CN.ts,
 // finds no string without a translation and none left over from code that is gone. Skips where
 // Qt's lupdate is not installed.

@@ -146,7 +146,7 @@ ApplicationWindow {
                         Welcome { anchors.fill: parent; anchors.margins: 16 }
                     }
                 }
-                // Files dropped anywhere on the chat are added and attached to this chat (issue 8).
+                // Files dropped anywhere on the chat are added and attached to this chat.
                 DropArea {
                     id: chatDrop
                     objectName: "chatDropArea"

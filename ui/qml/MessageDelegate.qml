@@ -262,7 +262,7 @@ Control {
                 selectionColor: palette.highlight
                 wrapMode: TextEdit.Wrap
                 textFormat: TextEdit.MarkdownText
-                // Page citations in replies link to the chat's documents (issue 8).
+                // Page citations in replies link to the chat's documents.
                 text: !parent ? ""
                       : (root.isUser || !root.haveDocuments) ? parent.body
                       : documents.linkify(app.currentConversationId, parent.body)
