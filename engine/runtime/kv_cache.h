@@ -8,7 +8,7 @@
 // so one head's keys (and values) in a block are contiguous, and one layer's blocks are too:
 // decode attention over a long context (one layer at a time) streams the layer's blocks instead
 // of jumping a whole every-layer block (1.8 MB on the Qwen3-0.6B shape) between 64 KiB runs,
-// which read at ~60% of the linear bandwidth (docs/benchmarks.md, session 3: decode at depth).
+// which read at ~60% of the linear bandwidth (docs/CHANGELOG-benchmarks.md, decode at depth).
 // With Q8_0, each [blockTokens][headDim] run is the int8 values followed by their scales
 // [blockTokens][headDim / kKvQ8Group] f32 (rowsQ8).
 //
