@@ -3,17 +3,22 @@
 //
 // Schema changes are numbered files embedded as resources (:/folio/sql/NNN_name.sql) and applied
 // in order; PRAGMA user_version holds the last one applied. Every connection runs with WAL,
-// foreign_keys=ON and synchronous=FULL, so a committed transaction survives a crash of the app.
+// foreign_keys=ON and synchronous=NORMAL: a committed transaction survives a crash or kill of the
+// app, and commits do not wait for the disk (database.cpp says why); a read-write database
+// checkpoints its log on a thread of its own (wal_checkpointer.h).
 //
 // Thread-safety: a Database object may be shared between threads after open(); connection()
 // returns the calling thread's own QSqlDatabase (Qt forbids using one across threads).
 #include <QSqlDatabase>
 #include <QString>
 #include <QStringList>
+#include <memory>
 
 #include "engine/status.h"
 
 namespace folio {
+
+class WalCheckpointer;
 
 class Database {
 public:
@@ -29,7 +34,7 @@ public:
         QString setAsidePath;  // where a damaged file was moved (Outcome::SetAside)
     };
 
-    Database() = default;
+    Database();
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
@@ -65,6 +70,7 @@ private:
     bool m_readOnly = false;
     QString m_searchTokenizer;
     QString m_connectionPrefix;
+    std::unique_ptr<WalCheckpointer> m_checkpointer;  // read-write databases, once migrated
 };
 
 // Splits a migration script into statements. A statement ends at a ';' at the end of a line,

@@ -38,21 +38,37 @@ public:
     StallMeter() {
         m_timer.setInterval(5);
         m_timer.setTimerType(Qt::PreciseTimer);
-        connect(&m_timer, &QTimer::timeout, this,
-                [this] { m_worst = std::max(m_worst, m_clock.restart()); });
+        connect(&m_timer, &QTimer::timeout, this, [this] {
+            const qint64 gap = m_clock.restart();
+            m_worst = std::max(m_worst, gap);
+            if (gap > kReportGapMs) m_longGaps.push_back({m_since.elapsed() - gap, gap});
+        });
         m_timer.start();
         m_clock.start();
+        m_since.start();
     }
     void reset() {
         m_worst = 0;
+        m_longGaps.clear();
         m_clock.restart();
+        m_since.restart();
     }
     qint64 worstMs() const { return m_worst; }
+    // "at 1234 ms: 31 ms, ..." for every gap over kReportGapMs, to tell a one-off from a pattern.
+    QString longGaps() const {
+        QStringList parts;
+        for (const auto& [at, gap] : m_longGaps)
+            parts << QStringLiteral("at %1 ms: %2 ms").arg(at).arg(gap);
+        return parts.isEmpty() ? QStringLiteral("none") : parts.join(QStringLiteral(", "));
+    }
 
 private:
+    static constexpr qint64 kReportGapMs = 25;
     QTimer m_timer;
     QElapsedTimer m_clock;
+    QElapsedTimer m_since;
     qint64 m_worst = 0;
+    std::vector<std::pair<qint64, qint64>> m_longGaps;
 };
 
 // Generated tokens of a finished reply, from its stats line ("… · 128 tokens").
@@ -140,6 +156,7 @@ private slots:
         QCOMPARE(QString::fromStdString(app->lastRequestMessages().back().content),
                  prompt.trimmed());
         const qint64 prefillMs = clock.elapsed();
+        qInfo("gaps over 25 ms while the prompt was processed: %s", qPrintable(meter.longGaps()));
         qInfo("prompt: %d tokens in %.1f s; worst event-loop gap while it was processed: %lld ms",
               promptTokens, prefillMs / 1000.0, static_cast<long long>(prefillStall));
 
@@ -151,6 +168,7 @@ private slots:
         QCOMPARE(finished.count(), 1);
         const int streamed = tokensOf(messages->at(messages->count() - 1));
         const qint64 streamStall = meter.worstMs();
+        qInfo("gaps over 25 ms while tokens streamed: %s", qPrintable(meter.longGaps()));
         qInfo(
             "streamed %d tokens (%d characters) in %.1f s; worst event-loop gap while "
             "streaming: %lld ms",
