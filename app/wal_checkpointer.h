@@ -6,6 +6,8 @@
 // took over 100 ms, a visible stall of the window. So read-write connections turn the automatic
 // checkpoint off (database.cpp) and this thread runs a PASSIVE checkpoint every interval: it never
 // blocks readers or writers, only copies what no reader still needs, and keeps the log bounded.
+// Every 5 s: each checkpoint with new pages ends in an fsync, which on ext4 commits the journal
+// that the GUI thread's next write may wait for, so fewer are better.
 //
 // Owned by a Database; uses that Database's per-thread connection on its own thread and closes it
 // before the thread ends. Construct after the database is open and migrated; destroy before the
@@ -21,7 +23,7 @@ class Database;
 
 class WalCheckpointer {
 public:
-    static constexpr std::chrono::milliseconds kDefaultInterval{2000};
+    static constexpr std::chrono::milliseconds kDefaultInterval{5000};
 
     WalCheckpointer(const Database& database,
                     std::chrono::milliseconds interval = kDefaultInterval);

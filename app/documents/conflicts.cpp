@@ -113,6 +113,42 @@ QStringList sentences(const QString& text) {
     return out;
 }
 
+// Definitions: a quoted term, the verb, what it means. A term defined twice in different words
+// is a candidate conflict whatever the sentence's subject, so these are read from every sentence.
+// An including verb stays part of the value: "包括星期六" says more than "星期六".
+const QString kDefinitionSubject = QStringLiteral("term:");
+
+void addDefinitionFacts(const QString& sentence, QVector<ClauseFact>& out) {
+    static const QRegularExpression kForms[] = {
+        QRegularExpression(QStringLiteral(
+            R"([“"「『]([^”"」』]{1,20})[”"」』]\s*(是指|系指|指|包括|包含)\s*([^；;。]+))")),
+        QRegularExpression(
+            QStringLiteral(
+                R"([“"]([^"”]{1,40})["”]\s+(?:shall\s+)?(means?|includes?|refers? to)\s+([^;]+))"),
+            QRegularExpression::CaseInsensitiveOption),
+    };
+    static const QRegularExpression kIncluding(QStringLiteral(R"(^(包括|包含|include))"),
+                                               QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression kTrailing(QStringLiteral(R"([\s。；;.,，]+$)"));
+    for (const QRegularExpression& form : kForms) {
+        auto it = form.globalMatch(sentence);
+        while (it.hasNext()) {
+            const QRegularExpressionMatch m = it.next();
+            QString term = m.captured(1).simplified().toLower();
+            if (term.size() > 3 && term.endsWith('s') && term.front().unicode() < 0x3000)
+                term.chop(1);  // "business days" and "business day" are one term
+            QString value = m.captured(3).simplified();
+            value.remove(kTrailing);
+            if (term.isEmpty() || value.isEmpty()) continue;
+            const QString verb = m.captured(2);
+            if (kIncluding.match(verb).hasMatch())
+                value = verb + (verb.front().unicode() < 0x3000 ? " " : "") + value;
+            out << ClauseFact{FactKind::Definition, kDefinitionSubject + term,
+                              QStringLiteral("“%1”").arg(value), sentence};
+        }
+    }
+}
+
 void addForumFacts(const QString& sentence, const QString& subject, QVector<ClauseFact>& out) {
     if (subject != QLatin1String("dispute")) return;
     const QString s = sentence.toLower();
@@ -167,6 +203,7 @@ QVector<ClauseFact> clauseFacts(const QString& clauseText) {
         R"([0-9]{4}\s*年\s*[0-9]{1,2}\s*月(\s*[0-9]{1,2}\s*日)?|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})"));
     for (QString sentence : parts) {
         sentence.replace(kDate, QStringLiteral("<date>"));
+        addDefinitionFacts(sentence, out);
         QString subject = subjectOf(sentence);
         if (subject.isEmpty()) subject = headingSubject;
         if (subject.isEmpty()) continue;
@@ -218,12 +255,45 @@ PairComparison compareFacts(const QVector<ClauseFact>& a, const QVector<ClauseFa
 
 }  // namespace
 
+namespace {
+
+bool definesTerm(const QVector<ClauseFact>& facts, const QString& subject) {
+    return std::any_of(facts.begin(), facts.end(), [&](const ClauseFact& f) {
+        return f.kind == FactKind::Definition && f.subject == subject;
+    });
+}
+
+// The definitions in `definer` of terms that `user` mentions without defining them.
+void addUsedDefinitions(const QVector<ClauseFact>& definer, int definerIndex,
+                        const QVector<ClauseFact>& userFacts, const QString& userText,
+                        int userIndex, PairComparison& out) {
+    const QString text = userText.toLower();
+    for (const ClauseFact& f : definer) {
+        if (f.kind != FactKind::Definition || definesTerm(userFacts, f.subject)) continue;
+        const QString term = f.subject.mid(kDefinitionSubject.size());
+        const bool chinese = term.front().unicode() >= 0x3000;
+        if (term.size() < (chinese ? 2 : 4) || !text.contains(term)) continue;
+        if (std::any_of(out.agreeing.begin(), out.agreeing.end(),
+                        [&](const ClausePair& p) { return p.subject == f.subject; }))
+            continue;
+        ClausePair pair{definerIndex, userIndex, f.subject, f.value, f.value, f.quote, {}};
+        pair.usesDefinition = true;
+        out.agreeing << pair;
+    }
+}
+
+}  // namespace
+
 PairComparison compareClauses(const QVector<Clause>& clauses, int first, int second) {
     if (first < 0 || second < 0 || first >= clauses.size() || second >= clauses.size() ||
         first == second)
         return {};
-    return compareFacts(clauseFacts(clauses[first].text), clauseFacts(clauses[second].text), first,
-                        second);
+    const QVector<ClauseFact> a = clauseFacts(clauses[first].text);
+    const QVector<ClauseFact> b = clauseFacts(clauses[second].text);
+    PairComparison out = compareFacts(a, b, first, second);
+    addUsedDefinitions(a, first, b, clauses[second].text, second, out);
+    addUsedDefinitions(b, second, a, clauses[first].text, first, out);
+    return out;
 }
 
 QVector<ClausePair> findConflictCandidates(const QVector<Clause>& clauses) {
@@ -241,7 +311,16 @@ QVector<ClausePair> findConflictCandidates(const QVector<Clause>& clauses) {
     return out;
 }
 
+QString definedTerm(const QString& subject) {
+    return subject.startsWith(kDefinitionSubject) ? subject.mid(kDefinitionSubject.size())
+                                                  : QString();
+}
+
 QString subjectName(const QString& subject, const QString& language) {
+    if (const QString term = definedTerm(subject); !term.isEmpty()) {
+        return language.startsWith("zh") ? QStringLiteral("“%1”的定义").arg(term)
+                                         : QStringLiteral("definition of “%1”").arg(term);
+    }
     for (const Subject& s : kSubjects)
         if (subject == QLatin1String(s.key))
             return QString::fromUtf8(language.startsWith("zh") ? s.zh : s.en);

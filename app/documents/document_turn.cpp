@@ -38,6 +38,7 @@ struct FocusTexts {
     const char* noShared;
     const char* candidates;
     const char* candidate;
+    const char* usesDefinition;
     const char* noCandidates;
     const char* notFound;
     const char* question;
@@ -63,6 +64,8 @@ const FocusTexts kEnglish = {
     "Folio's check: the two clauses state no value about the same subject.",
     "Folio's check found these clauses that state different values for the same subject:",
     "%1 and %2: the %3 is %4 in one and %5 in the other.",
+    "Folio's check: %2 uses “%3” as %1 defines it (%4) and does not define it otherwise, so they "
+    "do not conflict on it.",
     "Folio's check found no two clauses that state different values for the same subject.",
     "Folio searched every page: the document does not mention this. Answer: \"The document does "
     "not state this.\"",
@@ -89,6 +92,7 @@ const FocusTexts kChinese = {
     "Folio 核对：两条没有关于同一事项的数值。",
     "Folio 核对发现以下条款就同一事项规定了不同的值：",
     "%1与%2：%3分别为%4和%5，不一致。",
+    "Folio 核对：%2使用的“%3”即%1所定义的%4，没有另行定义，两条在这一点上不冲突。",
     "Folio 核对没有发现就同一事项规定不同值的条款。",
     "Folio 检索了每一页：文档中没有相关内容。请回答：“文档中未提及。”",
     "问题：",
@@ -112,6 +116,7 @@ const FocusTexts& textsFor(bool chinese) {
 }
 
 QString valueText(const QString& value, bool chinese) {
+    if (value.startsWith(QChar(0x201C))) return value;  // a definition, quoted as written
     bool isNumber = false;
     const qlonglong amount = value.toLongLong(&isNumber);
     if (isNumber && amount >= 10000)
@@ -270,6 +275,8 @@ QString pairLine(const FocusTexts& t, const QVector<Clause>& clauses, const Clau
     if (differ)
         return QString::fromUtf8(t.differ).arg(a, valueText(p.firstValue, chinese), b,
                                                valueText(p.secondValue, chinese), subject);
+    if (p.usesDefinition)
+        return QString::fromUtf8(t.usesDefinition).arg(a, b, definedTerm(p.subject), p.firstValue);
     return QString::fromUtf8(t.agree).arg(a, b, valueText(p.firstValue, chinese), subject);
 }
 

@@ -237,11 +237,15 @@ def contract(rng, language, kind, title, conflicts, pages_target, doc_id, split)
            "乙方应于%d年%d月%d日前完成全部工作并向甲方交付成果。" % (year, month, day) if zh else
            "The Supplier shall complete all work and deliver the Deliverables by %s %d, %d." %
            (MONTHS[month - 1], day, year))
+    # A definition used two ways: the acceptance clause counts working days its own way.
     clause("acceptance", "验收", "Acceptance",
-           "甲方应在收到交付成果后%d个工作日内组织验收，逾期未提出书面异议的，视为验收合格。" % acceptance
+           "甲方应在收到交付成果后%d个工作日内组织验收，逾期未提出书面异议的，视为验收合格。" % acceptance +
+           ("本条所称“工作日”包括星期六。" if "definition" in has else "")
            if zh else
            "The Customer shall inspect the Deliverables within %d Business Days of delivery; "
-           "without written objection in that period they are deemed accepted." % acceptance)
+           "without written objection in that period they are deemed accepted." % acceptance +
+           (" For the purposes of this clause, \"Business Days\" include Saturdays."
+            if "definition" in has else ""))
     clause("warranty", "质量保证", "Warranty",
            "质保期为验收合格之日起%d个月，质保期内乙方应免费修复交付成果的缺陷。" % warranty if zh else
            "The warranty period is %d months from acceptance, during which the Supplier shall "
@@ -364,6 +368,11 @@ def contract(rng, language, kind, title, conflicts, pages_target, doc_id, split)
             [p["payment"], p["invoice"]],
             {"conflict": "deadline" in has,
              "values": [[str(pay)], [str(pay2)]] if "deadline" in has else []})
+        add("conflict", "%s和%s关于“工作日”的约定是否存在冲突？" %
+            (qnum(number["definitions"]), qnum(number["acceptance"])),
+            [p["definitions"], p["acceptance"]],
+            {"conflict": "definition" in has,
+             "values": DEFINITION_VALUES["zh"] if "definition" in has else []})
         add("multihop", "如果甲方逾期10日支付全部合同价款，违约金是多少元？", [p["penalty"], p["price"]],
             {"any": [amount_alternatives(round(amount * float(rate) / 100 * 10), zh)]})
         add("conflict_list", "请列出本合同中所有相互矛盾的条款。",
@@ -388,6 +397,11 @@ def contract(rng, language, kind, title, conflicts, pages_target, doc_id, split)
             [p["payment"], p["invoice"]],
             {"conflict": "deadline" in has,
              "values": [[str(pay)], [str(pay2)]] if "deadline" in has else []})
+        add("conflict", "Do %s and %s conflict on what a Business Day is?" %
+            (qnum(number["definitions"]), qnum(number["acceptance"])),
+            [p["definitions"], p["acceptance"]],
+            {"conflict": "definition" in has,
+             "values": DEFINITION_VALUES["en"] if "definition" in has else []})
         add("multihop", "If the Customer pays the whole contract price 10 days late, how much is "
             "the penalty?", [p["penalty"], p["price"]],
             {"any": [amount_alternatives(round(amount * float(rate) / 100 * 10), zh)]})
@@ -430,9 +444,19 @@ def amount_alternatives(a, zh):
     return alts
 
 
+# What an answer names for the definition conflict: the definition (statutory working days; not a
+# Saturday, Sunday or holiday) and the clause's own (Saturdays included).
+DEFINITION_VALUES = {
+    "zh": [["法定工作日", "法定节假日", "周一至周五", "星期一至星期五"], ["星期六", "周六"]],
+    "en": [["other than", "exclud", "Sunday", "public holiday", "Monday to Friday"],
+           ["include", "Saturdays count", "Saturday is"]],
+}
+
+
 def conflict_pages(has):
     keys = {"deadline": ["payment", "invoice"], "notice": ["termination", "notices"],
-            "procedure": ["dispute", "misc"], "amount": ["price"]}
+            "procedure": ["dispute", "misc"], "amount": ["price"],
+            "definition": ["definitions", "acceptance"]}
     return [k for c in sorted(has) for k in keys[c]]
 
 
@@ -447,6 +471,8 @@ def conflict_values(has, zh, pay, pay2, notice, notice2, amount, amount2, arbitr
             out.append([amount_alternatives(amount, zh), amount_alternatives(amount2, zh)])
         elif c == "procedure":
             out.append([["仲裁" if zh else "arbitrat"], ["法院" if zh else "court"]])
+        elif c == "definition":
+            out.append(DEFINITION_VALUES["zh" if zh else "en"])
     return out
 
 
@@ -554,8 +580,9 @@ def paper(rng, language, doc_id, split, pages_target):
 
 # The documents of each split: (language, kind index or "paper", conflict kinds, pages).
 PLAN = [
-    ("zh", 0, ["deadline"], 8), ("en", 0, ["deadline", "notice"], 6), ("zh", 1, [], 5),
-    ("en", 1, ["amount"], 4), ("zh", 2, ["notice", "procedure"], 10), ("en", 3, [], 3),
+    ("zh", 0, ["deadline"], 8), ("en", 0, ["deadline", "notice", "definition"], 6),
+    ("zh", 1, [], 5), ("en", 1, ["amount"], 4),
+    ("zh", 2, ["notice", "procedure", "definition"], 10), ("en", 3, [], 3),
     ("zh", "paper", None, 6), ("en", "paper", None, 5),
 ]
 # Long documents (retrieval mode: they do not fit the 32K window whole); never tuned on.

@@ -174,6 +174,72 @@ private slots:
         QCOMPARE(pairs[0].secondValue, QStringLiteral("court"));
     }
 
+    // A term defined in the definitions and again, otherwise, in a later clause: a candidate (the
+    // definition used two ways); defined once, or twice alike, it is not.
+    void aTermDefinedTwoWaysIsACandidate() {
+        const auto defs = folio::clauseFacts(
+            u("第一条 定义\n本合同中，“工作日”指中华人民共和国法定工作日；“日”指自然日。"));
+        QCOMPARE(defs.size(), 2);
+        QCOMPARE(defs[0].kind, folio::FactKind::Definition);
+        QCOMPARE(defs[0].subject, u("term:工作日"));
+        QCOMPARE(defs[0].value, u("“中华人民共和国法定工作日”"));
+        QCOMPARE(defs[1].subject, u("term:日"));
+
+        QVector<folio::PageText> zh{
+            {1,
+             u("第一条 定义\n本合同中，“工作日”指中华人民共和国法定工作日；“日”指自然日。\n"
+               "第六条 "
+               "验收\n甲方应在收到交付成果后5个工作日内组织验收。本条所称“工作日”包括星期六。"),
+             false}};
+        const QVector<folio::Clause> clauses = folio::findClauses(zh);
+        auto pairs = folio::findConflictCandidates(clauses);
+        QCOMPARE(pairs.size(), 1);
+        QCOMPARE(pairs[0].subject, u("term:工作日"));
+        QCOMPARE(pairs[0].firstValue, u("“中华人民共和国法定工作日”"));
+        QCOMPARE(pairs[0].secondValue, u("“包括星期六”"));
+        QCOMPARE(folio::subjectName(pairs[0].subject, "zh_CN"), u("“工作日”的定义"));
+        const folio::DocumentTurn turn =
+            turnFor(u("第1条和第6条是否存在冲突？"), {folio::ContextDocument{3, u("合同"), zh}});
+        QCOMPARE(turn.candidates.size(), 1);
+        QVERIFY(turn.userMessage.contains(u("“包括星期六”")));
+        QCOMPARE(turn.answerStart, u("是的，存在冲突："));
+
+        QVector<folio::PageText> en{
+            {1,
+             "Article 1. Definitions\nIn this Agreement, \"Business Day\" means a day other than "
+             "a Saturday, Sunday or public holiday; \"day\" means a calendar day.\n"
+             "Article 6. Acceptance\nThe Customer shall inspect the Deliverables within 5 "
+             "Business Days. For the purposes of this clause, \"Business Days\" include a "
+             "Saturday.",
+             false}};
+        pairs = folio::findConflictCandidates(folio::findClauses(en));
+        QCOMPARE(pairs.size(), 1);
+        QCOMPARE(pairs[0].subject, QStringLiteral("term:business day"));
+        QCOMPARE(pairs[0].firstValue, u("“a day other than a Saturday, Sunday or public holiday”"));
+        QCOMPARE(pairs[0].secondValue, u("“include a Saturday”"));
+
+        // Defined once, the later clause only using the term: no candidate, and asked about the
+        // pair the check says the clause uses the definition (and the reply begins "no").
+        zh[0].text =
+            u("第一条 定义\n“工作日”指法定工作日；“日”指自然日。\n第六条 "
+              "验收\n5个工作日内组织验收。");
+        QVERIFY(folio::findConflictCandidates(folio::findClauses(zh)).isEmpty());
+        const folio::PairComparison uses = folio::compareClauses(folio::findClauses(zh), 0, 1);
+        QVERIFY(uses.differing.isEmpty());
+        QCOMPARE(uses.agreeing.size(), 1);  // "工作日"; "日" is too short to tell
+        QVERIFY(uses.agreeing[0].usesDefinition);
+        QCOMPARE(uses.agreeing[0].subject, u("term:工作日"));
+        const folio::DocumentTurn usesTurn =
+            turnFor(u("第1条和第6条关于“工作日”的约定是否存在冲突？"),
+                    {folio::ContextDocument{3, u("合同"), zh}});
+        QVERIFY(usesTurn.userMessage.contains(
+            u("使用的“工作日”即第一条 定义 [p.1]所定义的“法定工作日”")));
+        QCOMPARE(usesTurn.answerStart, u("不存在冲突："));
+        zh[0].text =
+            u("第一条 定义\n“工作日”指法定工作日。\n第六条 验收\n本条所称“工作日”指法定工作日。");
+        QVERIFY(folio::findConflictCandidates(folio::findClauses(zh)).isEmpty());
+    }
+
     void theDocumentBlockDoesNotDependOnTheQuestion() {
         // Prefix reuse: every question of a conversation renders the same system block.
         const QVector<folio::ContextDocument> docs{chineseContract(60)};
