@@ -4,6 +4,7 @@
 #include <QMetaObject>
 
 #include "app/remote/remote_engine.h"
+#include "app/token_counter.h"
 
 namespace {
 
@@ -167,11 +168,7 @@ void EngineWorker::cancelAll() {
 }
 
 int EngineWorker::countTokens(const QString& text) const {
-    if (!m_ready && usingRemote()) {
-        qsizetype bytes = 0;
-        for (const QChar c : text) bytes += c.unicode() < 0x80 ? 1 : 3;
-        return int((bytes + 2) / 3);
-    }
+    if (!m_ready && usingRemote()) return TokenCounter::estimate(text);
     return m_engine->countTokens(text.toStdString());
 }
 

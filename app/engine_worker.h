@@ -57,8 +57,8 @@ public:
     bool modelReady() const;
     bool localModelReady() const { return m_ready; }
     // Token count of plain text with the loaded tokenizer; -1 without a model. On the remote
-    // engine without a local model: an estimate (a token per 3 UTF-8 bytes, one per CJK
-    // character; English text counts high, which keeps budgets safe).
+    // engine without a local model: TokenCounter::estimate (English counts high, which keeps
+    // budgets safe).
     int countTokens(const QString& text) const;
     int templateOverheadPerMessage() const;
 

@@ -13,7 +13,7 @@ namespace {
 // Below normal priority, like the engine threads: counting a long paste must not take the core
 // the GUI thread needs.
 constexpr int kCounterNice = 5;
-constexpr int kUnitsPerToken = 3;  // estimate(): BPE vocabularies average 3-4 characters a token
+constexpr int kBytesPerToken = 3;  // estimate(): see token_counter.h
 
 void lowerThreadPriority() {
 #if defined(__linux__)
@@ -37,7 +37,9 @@ TokenCounter::~TokenCounter() {
 }
 
 int TokenCounter::estimate(const QString& text) {
-    return static_cast<int>((text.size() + kUnitsPerToken - 1) / kUnitsPerToken);
+    qsizetype bytes = 0;
+    for (const QChar c : text) bytes += c.unicode() < 0x80 ? 1 : 3;
+    return static_cast<int>((bytes + kBytesPerToken - 1) / kBytesPerToken);
 }
 
 quint64 TokenCounter::count(QStringList texts) {

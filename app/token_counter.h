@@ -35,7 +35,9 @@ public:
     int pendingJobs() const { return m_pending; }
 
     // A cheap upper-side guess of a text's token count (no tokenizer): what the context meter
-    // shows until the exact count arrives. About one token per 3 UTF-16 units, rounded up.
+    // shows until the exact count arrives, and the count on a remote engine. One token per 3
+    // UTF-8 bytes, rounded up: 3 ASCII characters or one Chinese character (BPE vocabularies
+    // average 3-4 characters of English a token and about one Chinese character).
     static int estimate(const QString& text);
 
 signals:

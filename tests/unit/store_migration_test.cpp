@@ -227,7 +227,7 @@ private slots:
             for (int i = 0; i < 400; ++i)
                 QVERIFY(store.addMessage(*id, 0, "user", QString(2500, QChar('a' + i % 26))).ok());
             QVERIFY(QFileInfo(path + "-wal").size() > kLogLimit);
-            QTRY_VERIFY_WITH_TIMEOUT(aCommitFindsTheLogCut(), 20000);
+            QTRY_VERIFY_WITH_TIMEOUT(aCommitFindsTheLogCut(), 30000);
             QVERIFY(QFileInfo(path).size() > before + round * 2'000'000);
         }
         QCOMPARE(db.integrityCheck(), QString("ok"));

@@ -70,11 +70,15 @@ private slots:
         QCoreApplication::processEvents();  // no delivery to the destroyed counter
     }
 
-    void estimateIsAboutOneTokenPerThreeCharacters() {
+    // One token per 3 ASCII characters, one per Chinese character: never below what the Qwen
+    // tokenizer counts for either (a Chinese contract clause is about one token a character).
+    void estimateIsAboutOneTokenPerThreeBytes() {
         QCOMPARE(TokenCounter::estimate(QString()), 0);
         QCOMPARE(TokenCounter::estimate("ab"), 1);
         QCOMPARE(TokenCounter::estimate("abcdef"), 2);
         QCOMPARE(TokenCounter::estimate(QString(64000, 'x')), 21334);
+        QCOMPARE(TokenCounter::estimate(QString::fromUtf8("合同总价款")), 5);
+        QCOMPARE(TokenCounter::estimate(QString::fromUtf8("第5条")), 3);  // 3 + 1 + 3 bytes
     }
 };
 
