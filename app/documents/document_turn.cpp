@@ -280,6 +280,16 @@ QString pairLine(const FocusTexts& t, const QVector<Clause>& clauses, const Clau
     return QString::fromUtf8(t.agree).arg(a, b, valueText(p.firstValue, chinese), subject);
 }
 
+// Pages first..last of a document into `pages` (one entry per document, pages ascending).
+void addPages(QVector<UsedPages>& pages, qint64 documentId, int first, int last) {
+    auto it = std::find_if(pages.begin(), pages.end(),
+                           [&](const UsedPages& u) { return u.documentId == documentId; });
+    if (it == pages.end()) it = pages.insert(pages.end(), UsedPages{documentId, {}});
+    for (int p = first; p <= last; ++p)
+        if (!it->pages.contains(p)) it->pages << p;
+    std::sort(it->pages.begin(), it->pages.end());
+}
+
 // The clauses a conflict answer relies on (the two named, then those of every candidate pair),
 // quoted with their pages: computed here, where the clause table is at hand, and shown after
 // the reply by finishDocumentAnswer.
@@ -352,8 +362,12 @@ QString focusText(DocumentTurn& turn, const QString& question, const DocumentTur
                                             !referencedClauseNumbers(question).isEmpty());
     if (options.focusExcerpts && quote) {
         lines << QString::fromUtf8(t.excerpts);
-        for (const ClauseRef& r : focus)
-            lines << quoted(clauses[r.document][r.clause], found.terms);
+        for (const ClauseRef& r : focus) {
+            const Clause& clause = clauses[r.document][r.clause];
+            lines << quoted(clause, found.terms);
+            addPages(turn.quotedPages, turn.documents[r.document].id, clause.firstPage,
+                     clause.lastPage);
+        }
     }
     if (conflict) addConflictFocus(turn, clauses, focus, chinese, lines);
     // A figure the question asks to compute (the penalty for N days): Folio computes it.
@@ -431,7 +445,7 @@ int supportingPage(const QString& statement, const DocumentTurn& turn) {
     if (want.size() < 3) return 0;
     int best = 0;
     double bestScore = 0;
-    for (const UsedPages& used : turn.context.used)
+    for (const UsedPages& used : turn.context.used + turn.quotedPages)
         for (const ContextDocument& doc : turn.documents) {
             if (doc.id != used.documentId) continue;
             for (const PageText& page : doc.pages) {
@@ -561,7 +575,12 @@ Expected<DocumentTurn> prepareDocumentTurn(const QString& question,
 QJsonObject documentTurnStats(const DocumentTurn& turn) {
     if (turn.systemBlock.isEmpty()) return {};
     QStringList pages;
-    for (const UsedPages& u : turn.context.used) pages << pageRanges(u.pages);
+    // The pages read: those in the block and, in retrieval mode, those of the quoted clauses.
+    QVector<UsedPages> read = turn.context.used;
+    for (const UsedPages& q : turn.quotedPages)
+        if (turn.context.mode == ContextMode::Retrieval)
+            for (int page : q.pages) addPages(read, q.documentId, page, page);
+    for (const UsedPages& u : read) pages << pageRanges(u.pages);
     return QJsonObject{
         {"documentTokens", turn.context.tokens},
         {"documentMode", turn.context.mode == ContextMode::Retrieval ? "retrieval" : "whole"},

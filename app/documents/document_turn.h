@@ -59,6 +59,9 @@ struct DocumentTurn {
     QVector<ClausePair> candidates;      // conflict candidates put before the model
     bool checkedAgreeing = false;        // the two clauses named state the same values
     QStringList comparedClauses;  // conflict questions: the clauses compared, quoted with pages
+    // Pages of the clauses quoted after the question. In retrieval mode they may lie outside the
+    // retrieved pages, and the reply may rest on them: the citation check looks at both.
+    QVector<UsedPages> quotedPages;
 };
 
 // "Is there a conflict", "do X and Y contradict", "是否冲突", "矛盾", "不一致"...

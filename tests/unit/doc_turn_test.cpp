@@ -349,6 +349,27 @@ private slots:
                  folio::ContextMode::WholeDocuments);
     }
 
+    // In retrieval mode the clause quoted after the question may lie on a page the search did not
+    // pick (here page 3 is too long for the cap): an answer resting on it still gets its page.
+    void aQuotedClauseOutsideTheRetrievedPagesIsCited() {
+        QVector<folio::ContextDocument> docs{chineseContract(60)};
+        docs[0].pages[2].text.prepend(u("本页内容为一般条款，供双方参考。").repeated(300) + '\n');
+        for (int p = 5; p <= 60; ++p)
+            docs[0].pages.push_back({p, u("本页内容为一般条款，供双方参考。").repeated(20), false});
+        folio::DocumentTurnOptions options;
+        options.retrievalBudgetTokens = 1500;
+        const folio::DocumentTurn turn =
+            turnFor(u("合同争议由哪个仲裁机构仲裁？"), docs, 8000, options);
+        QCOMPARE(turn.context.mode, folio::ContextMode::Retrieval);
+        QVERIFY(!turn.context.used.first().pages.contains(3));
+        QVERIFY2(turn.userMessage.contains(u("北京仲裁委员会")), qPrintable(turn.userMessage));
+        QCOMPARE(folio::finishDocumentAnswer(u("合同争议由北京仲裁委员会仲裁。"), turn),
+                 u("合同争议由北京仲裁委员会仲裁 [p.3]。"));
+        // ... and the pages read under the reply name it.
+        const QString read = folio::documentTurnStats(turn).value("documentPages").toString();
+        QCOMPARE(read, u("1-7"));  // the block holds 1-2 and 4-7
+    }
+
     void citationsAreAttachedAndChecked() {
         const folio::DocumentTurn turn = turnFor(u("违约金是如何约定的？"), {chineseContract(60)});
         // No citation: the page that holds the statement's numbers and words is attached.
