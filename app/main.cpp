@@ -71,6 +71,9 @@ public:
         if (m_translator.load(folio::ui::translationPath(language)))
             QCoreApplication::installTranslator(&m_translator);
         QLocale::setDefault(QLocale(language));
+        // Qt.uiLanguage: what QML passes on for the analyses' titles and questions (presets.h),
+        // the chosen language and not the system's.
+        m_engine->setUiLanguage(language);
         m_engine->retranslate();
     }
 

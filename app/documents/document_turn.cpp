@@ -310,7 +310,11 @@ void addConflictFocus(DocumentTurn& turn, const QVector<QVector<Clause>>& clause
         const QVector<Clause>& doc = clauses[focus[0].document];
         const PairComparison c = compareClauses(doc, focus[0].clause, focus[1].clause);
         for (const ClausePair& p : c.differing) lines << pairLine(t, doc, p, true, chinese);
-        for (const ClausePair& p : c.agreeing) lines << pairLine(t, doc, p, false, chinese);
+        // A term used as defined says nothing more next to a conflict, and with both lines in
+        // front of it the 1.5B model began "yes, they conflict" and ended "they do not".
+        for (const ClausePair& p : c.agreeing)
+            if (!p.usesDefinition || c.differing.isEmpty())
+                lines << pairLine(t, doc, p, false, chinese);
         if (c.differing.isEmpty() && c.agreeing.isEmpty()) lines << QString::fromUtf8(t.noShared);
         turn.candidates = c.differing;
         turn.checkedAgreeing = c.differing.isEmpty() && !c.agreeing.isEmpty();

@@ -187,8 +187,8 @@ private slots:
 
         QVector<folio::PageText> zh{
             {1,
-             u("第一条 定义\n本合同中，“工作日”指中华人民共和国法定工作日；“日”指自然日。\n"
-               "第六条 "
+             u("第一条 定义\n本合同中，“工作日”指中华人民共和国法定工作日；“日”指自然日；"
+               "“交付成果”指乙方交付的全部成果。\n第六条 "
                "验收\n甲方应在收到交付成果后5个工作日内组织验收。本条所称“工作日”包括星期六。"),
              false}};
         const QVector<folio::Clause> clauses = folio::findClauses(zh);
@@ -202,6 +202,7 @@ private slots:
             turnFor(u("第1条和第6条是否存在冲突？"), {folio::ContextDocument{3, u("合同"), zh}});
         QCOMPARE(turn.candidates.size(), 1);
         QVERIFY(turn.userMessage.contains(u("“包括星期六”")));
+        QVERIFY(!turn.userMessage.contains(u("不冲突")));  // not "交付成果 is used as defined"
         QCOMPARE(turn.answerStart, u("是的，存在冲突："));
 
         QVector<folio::PageText> en{
