@@ -173,14 +173,18 @@ void AppController::setRemoteEngine(folio::RemoteEngine* remote) {
     m_worker->setRemoteEngine(remote);
 }
 
+QString AppController::knownEngine(const QString& engine) const {
+    return engine == QLatin1String("remote") && m_remote ? engine : QString();
+}
+
 void AppController::setConversationEngine(const QString& engine) {
-    const QString chosen = engine == QLatin1String("remote") && m_remote ? engine : QString();
+    const QString chosen = knownEngine(engine);
     if (m_currentId > 0 && failed(m_store->setEngine(m_currentId, chosen))) return;
     applyEngine(chosen);
 }
 
 void AppController::applyEngine(const QString& engine) {
-    const QString chosen = engine == QLatin1String("remote") && m_remote ? engine : QString();
+    const QString chosen = knownEngine(engine);
     if (chosen == m_engine) return;
     if (m_requestId != 0) stop();  // a reply runs on the engine it started on
     m_engine = chosen;

@@ -300,6 +300,8 @@ private:
     QString m_engine;  // the current chat's: "" or "remote"
     // Follows the current chat's engine (its stored choice; a new chat keeps the last one).
     void applyEngine(const QString& engine);
+    // "remote" when that is asked and a remote engine is set up; else "" (this computer).
+    QString knownEngine(const QString& engine) const;
     int m_contextUsed = 0;
     struct ContextParts {
         int system = 0, documents = 0, history = 0;
