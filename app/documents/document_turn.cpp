@@ -290,6 +290,15 @@ void addPages(QVector<UsedPages>& pages, qint64 documentId, int first, int last)
     std::sort(it->pages.begin(), it->pages.end());
 }
 
+// The pages the model read: the block's and those of the clauses quoted after the question (in
+// retrieval mode they may lie outside the block; reading whole, the block has them already).
+QVector<UsedPages> pagesRead(const DocumentTurn& turn) {
+    QVector<UsedPages> read = turn.context.used;
+    for (const UsedPages& quoted : turn.quotedPages)
+        for (int page : quoted.pages) addPages(read, quoted.documentId, page, page);
+    return read;
+}
+
 // The clauses a conflict answer relies on (the two named, then those of every candidate pair),
 // quoted with their pages: computed here, where the clause table is at hand, and shown after
 // the reply by finishDocumentAnswer.
@@ -449,7 +458,7 @@ int supportingPage(const QString& statement, const DocumentTurn& turn) {
     if (want.size() < 3) return 0;
     int best = 0;
     double bestScore = 0;
-    for (const UsedPages& used : turn.context.used + turn.quotedPages)
+    for (const UsedPages& used : pagesRead(turn))
         for (const ContextDocument& doc : turn.documents) {
             if (doc.id != used.documentId) continue;
             for (const PageText& page : doc.pages) {
@@ -579,12 +588,7 @@ Expected<DocumentTurn> prepareDocumentTurn(const QString& question,
 QJsonObject documentTurnStats(const DocumentTurn& turn) {
     if (turn.systemBlock.isEmpty()) return {};
     QStringList pages;
-    // The pages read: those in the block and, in retrieval mode, those of the quoted clauses.
-    QVector<UsedPages> read = turn.context.used;
-    for (const UsedPages& q : turn.quotedPages)
-        if (turn.context.mode == ContextMode::Retrieval)
-            for (int page : q.pages) addPages(read, q.documentId, page, page);
-    for (const UsedPages& u : read) pages << pageRanges(u.pages);
+    for (const UsedPages& u : pagesRead(turn)) pages << pageRanges(u.pages);
     return QJsonObject{
         {"documentTokens", turn.context.tokens},
         {"documentMode", turn.context.mode == ContextMode::Retrieval ? "retrieval" : "whole"},
